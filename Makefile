@@ -1,0 +1,47 @@
+# Every target runs on Node >= 22: setup brings Node 24 from npm into .tools/ when the machine's is older.
+SHELL := /bin/bash
+NODE_BIN := $(shell ./scripts/node-env.sh)
+export PATH := $(NODE_BIN):$(PATH)
+TESTBED_DIR ?= $(CURDIR)/.testbed
+export TESTBED_DIR
+KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
+
+.PHONY: setup binaries test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo emulator
+
+## setup: Node packages (npm ci when the lockfile changed) and the Go-built test-bed binaries
+setup: node_modules/.package-lock.json binaries
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+binaries:
+	@e2e/testbed/tools/build.sh >/dev/null
+
+## test: type check, unit tests, e2e suite on a test bed of its own; ends with "N passed, N failed"
+test: setup
+	@TESTBED_DIR=$(TESTBED_DIR)/test scripts/test.sh
+
+test-unit: setup
+	npm run -s test:unit
+
+## test-e2e: the e2e suite against the running test bed (make cluster-up first)
+test-e2e: setup
+	npm run -s test:e2e
+
+typecheck: setup
+	npm run -s typecheck
+
+## cluster-up / cluster-down: the local control plane with kwok nodes and the bridge emulator
+cluster-up: setup
+	@e2e/testbed/cluster.sh up
+
+cluster-down:
+	@e2e/testbed/cluster.sh down
+
+cluster-status:
+	@e2e/testbed/cluster.sh status
+
+## demo: test bed, a fleet of emulated bridges under a conference load, and a live view (Ctrl-C ends it)
+demo: setup
+	@scripts/demo.sh

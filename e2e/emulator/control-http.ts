@@ -1,0 +1,92 @@
+// The emulator's own control API on 127.0.0.1 (not part of JVB): tests, the demo and users read the
+// driver's figures here (interrupted conferences above all) and start or stop load.
+//   GET  /healthz            200 once the pod watch has synced
+//   GET  /driver             DriverStats
+//   GET  /bridges            every emulated bridge: pod, IP, state, drain, participants, stress
+//   POST /driver/load        body: a load script (see load.ts) or {"trace": "<csv text>"}; 400 names the fault
+//   POST /driver/stop        pending arrivals dropped; running conferences go on
+//   POST /driver/end-all     every running conference ends normally
+
+import http from "node:http";
+import type { ConferenceDriver } from "./driver.ts";
+import { loadArrivals, loadScriptSchema } from "./load.ts";
+import type { PodBridges } from "./pod-bridges.ts";
+import { parseTrace, TraceError } from "./trace.ts";
+import { z } from "zod";
+import { describeZodError } from "../../operator/src/util/zod-error.ts";
+
+export interface ControlDeps {
+  driver: ConferenceDriver;
+  bridges: PodBridges;
+  ready: () => boolean;
+}
+
+function bridgeRows(bridges: PodBridges) {
+  return bridges.list().map(({ namespace, pod, ip, restarts, bridge }) => {
+    const stats = bridge.stats();
+    return {
+      namespace,
+      pod,
+      ip,
+      restarts,
+      state: bridge.hasExited ? "EXITED" : bridge.state,
+      drain: bridge.draining,
+      version: bridge.config.version,
+      participants: bridge.localEndpoints,
+      conferences: bridge.conferenceSizes().size,
+      stress: stats.stress_level,
+    };
+  });
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  let body = "";
+  for await (const chunk of req) body += String(chunk);
+  return body === "" ? {} : JSON.parse(body);
+}
+
+export function startLoad(driver: ConferenceDriver, body: unknown): { started: number } {
+  if (body !== null && typeof body === "object" && "trace" in body && typeof body.trace === "string") {
+    const arrivals = parseTrace(body.trace);
+    driver.replay(arrivals);
+    return { started: arrivals.length };
+  }
+  const script = loadScriptSchema.parse(body);
+  const arrivals = loadArrivals(script);
+  driver.replay(arrivals);
+  return { started: arrivals.length };
+}
+
+export function serveControl({ driver, bridges, ready }: ControlDeps, host: string, port: number): Promise<http.Server> {
+  const server = http.createServer(async (req, res) => {
+    const send = (status: number, value: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(value));
+    try {
+      switch (`${req.method} ${new URL(req.url ?? "/", "http://control").pathname}`) {
+        case "GET /healthz":
+          return void (ready() ? send(200, { ok: true }) : send(503, { ok: false, reason: "pod watch not synced" }));
+        case "GET /driver":
+          return void send(200, driver.stats());
+        case "GET /bridges":
+          return void send(200, bridgeRows(bridges));
+        case "POST /driver/load":
+          return void send(200, startLoad(driver, await readJson(req)));
+        case "POST /driver/stop":
+          driver.stopLoad();
+          return void send(200, { ok: true });
+        case "POST /driver/end-all":
+          driver.endAll();
+          return void send(200, { ok: true });
+        default:
+          return void send(404, { error: "not found" });
+      }
+    } catch (error) {
+      if (error instanceof z.ZodError) return void send(400, { error: describeZodError(error) });
+      if (error instanceof TraceError || error instanceof SyntaxError) return void send(400, { error: error.message });
+      send(500, { error: String(error) });
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}

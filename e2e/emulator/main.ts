@@ -1,0 +1,128 @@
+// The bridge emulator: follows bridge pods through the API server, serves JVB's REST API on each pod
+// IP, and drives conferences onto the bridges like Jicofo. Run by `make cluster-up`; see README.md.
+
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { pino } from "pino";
+import { z } from "zod";
+import { connect } from "../../operator/src/kube/client.ts";
+import { Reflector } from "../../operator/src/kube/reflector.ts";
+import { parseDuration } from "../../operator/src/util/duration.ts";
+import { describeZodError } from "../../operator/src/util/zod-error.ts";
+import { jvbDefaults } from "./bridge.ts";
+import { systemClock } from "./clock.ts";
+import { serveControl, startLoad } from "./control-http.ts";
+import { ConferenceDriver } from "./driver.ts";
+import { bridgePodSelector, PodBridges } from "./pod-bridges.ts";
+import { parseTrace } from "./trace.ts";
+
+const duration = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+const loopbackAddress = z
+  .string()
+  .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/, "must be a loopback address and port, e.g. 127.0.0.1:9080");
+
+const flagsSchema = z.object({
+  kubeconfig: z.string().optional(),
+  namespace: z.string().optional(),
+  "control-address": loopbackAddress.default("127.0.0.1:9080"),
+  "bridge-port": z.coerce.number().int().min(1).max(65535).default(8080),
+  "stats-interval": duration.prefault(`${jvbDefaults.statsIntervalMs}ms`),
+  "shutting-down-delay": duration.prefault("1m"),
+  "graceful-shutdown-max-duration": duration.prefault("24h"),
+  "time-scale": z.coerce.number().positive().default(1),
+  trace: z.string().optional(),
+  load: z.string().optional(),
+  "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+const usage = `usage: node e2e/emulator/main.ts [flags]
+  --kubeconfig PATH                 cluster to follow (default: $KUBECONFIG)
+  --namespace NS                    only bridge pods in NS (default: all namespaces)
+  --control-address 127.0.0.1:PORT  control API (default 127.0.0.1:9080)
+  --bridge-port PORT                JVB REST port on each pod IP (default 8080)
+  --stats-interval 5s               how often a bridge regenerates /colibri/stats (JVB: 5s)
+  --shutting-down-delay 1m          SHUTTING_DOWN to exit (JVB: 1m)
+  --graceful-shutdown-max-duration 24h
+  --time-scale N                    replay traces N times faster
+  --trace FILE                      replay a trace CSV from the start (checked before anything starts)
+  --load JSON                       start a load script, e.g. '{"kind":"constant","participants":200}'
+  --log-level info`;
+
+function parseFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: Object.fromEntries(Object.keys(flagsSchema.shape).map((name) => [name, { type: "string" as const }])),
+  });
+  return flagsSchema.parse(values);
+}
+
+async function main(): Promise<void> {
+  let flags: ReturnType<typeof parseFlags>;
+  let initialLoad: unknown;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+    // Bad input is refused before anything starts.
+    if (flags.trace) initialLoad = { trace: readFileSync(flags.trace, "utf8") };
+    if (flags.load) initialLoad = JSON.parse(flags.load);
+    if (initialLoad && typeof initialLoad === "object" && "trace" in initialLoad) parseTrace(String(initialLoad.trace));
+  } catch (error) {
+    const message = error instanceof z.ZodError ? describeZodError(error) : (error as Error).message;
+    process.stderr.write(`emulator: ${message}\n${usage}\n`);
+    process.exit(2);
+  }
+
+  const log = pino({ name: "bridge-emulator", level: flags["log-level"] });
+  const kube = connect(flags.kubeconfig);
+  const clock = systemClock;
+  const bridges: PodBridges = new PodBridges({
+    patchPodStatus: (ns, name, status) => kube.patchPodStatus(ns, name, status),
+    bridgeGone: (id) => driver.bridgeGone(id),
+    clock,
+    port: flags["bridge-port"],
+    bridgeSettings: {
+      ...jvbDefaults,
+      statsIntervalMs: flags["stats-interval"],
+      shuttingDownDelayMs: flags["shutting-down-delay"],
+      gracefulShutdownMaxDurationMs: flags["graceful-shutdown-max-duration"],
+    },
+    log,
+  });
+  const driver = new ConferenceDriver(bridges, clock, { timeScale: flags["time-scale"] });
+  const podQuery = { labelSelector: bridgePodSelector, ...(flags.namespace ? { namespace: flags.namespace } : {}) };
+  const reflector = new Reflector(kube.podSource(podQuery), bridges, {
+    onError: (error) => log.warn({ err: String(error) }, "Pod watch failed; retrying"),
+  });
+  let synced = false;
+  reflector.start();
+  void reflector.synced.then(() => {
+    synced = true;
+    log.info({ server: kube.server, bridges: [...bridges.bridges()].length }, "Pod watch synced");
+  });
+
+  const [host = "127.0.0.1", port = "9080"] = flags["control-address"].split(":");
+  const control = await serveControl({ driver, bridges, ready: () => synced }, host, Number(port));
+  log.info({ address: flags["control-address"] }, "Control API listening");
+  if (initialLoad) log.info(startLoad(driver, initialLoad), "Started initial load");
+
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, "Stopping emulator");
+    reflector.stop();
+    driver.shutdown();
+    control.close();
+    control.closeAllConnections();
+    await bridges.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+void main();

@@ -1,0 +1,164 @@
+// Runs an emulated bridge for every bridge pod the fake kubelets run: when a pod is Running with an
+// IP, a JVB REST server starts on <podIP>:<port> (pod IPs are loopback addresses on this machine);
+// when the pod is deleted or stops running, the bridge dies with it. When a bridge's own shutdown
+// state machine exits, this plays the kubelet: under restartPolicy Always the container restarts
+// (a fresh, empty bridge, restartCount + 1), otherwise the pod is marked Succeeded.
+
+import { EmulatedBridge, type BridgeConfig } from "./bridge.ts";
+import type { Clock } from "./clock.ts";
+import type { BridgeDirectory } from "./driver.ts";
+import { serveBridge, type RunningServer } from "./jvb-http.ts";
+import type { Pod } from "../../operator/src/kube/types.ts";
+
+export const bridgePodSelector = "app.kubernetes.io/name=jitsi-videobridge";
+
+export interface PodBridgesDeps {
+  patchPodStatus(namespace: string, name: string, status: Record<string, unknown>): Promise<void>;
+  /** Conferences on a bridge that vanished must be re-placed (and counted as interrupted). */
+  bridgeGone(bridgeId: string): void;
+  clock: Clock;
+  bridgeSettings: Omit<BridgeConfig, "id" | "version" | "region" | "relayId">;
+  port: number;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+interface RunningBridge {
+  pod: Pod;
+  bridge: EmulatedBridge;
+  server: Promise<RunningServer | undefined>;
+  restarts: number;
+  startedAt: string;
+}
+
+function env(pod: Pod, name: string): string | undefined {
+  return pod.spec?.containers[0]?.env?.find((e) => e.name === name)?.value;
+}
+
+/** The bridge version Jicofo compares: the image tag (jitsi/jvb:stable-10008 -> stable-10008). */
+export function bridgeVersion(pod: Pod): string {
+  const image = pod.spec?.containers[0]?.image ?? "";
+  const tag = image.includes(":") ? image.slice(image.lastIndexOf(":") + 1) : "";
+  return tag === "" || tag.includes("/") ? "latest" : tag;
+}
+
+export function shouldRun(pod: Pod): boolean {
+  return !pod.metadata.deletionTimestamp && pod.status?.phase === "Running" && !!pod.status.podIP;
+}
+
+export class PodBridges implements BridgeDirectory {
+  private readonly deps: PodBridgesDeps;
+  private readonly running = new Map<string, RunningBridge>();
+  /** Pods whose bridge exited for good; their status patch may not have come back through the watch yet. */
+  private readonly finished = new Set<string>();
+
+  constructor(deps: PodBridgesDeps) {
+    this.deps = deps;
+  }
+
+  *bridges(): Iterable<EmulatedBridge> {
+    for (const r of this.running.values()) if (!r.bridge.hasExited) yield r.bridge;
+  }
+
+  list(): Array<{ namespace: string; pod: string; ip: string; restarts: number; bridge: EmulatedBridge }> {
+    return [...this.running.values()].map((r) => ({
+      namespace: r.pod.metadata.namespace ?? "",
+      pod: r.pod.metadata.name,
+      ip: r.pod.status?.podIP ?? "",
+      restarts: r.restarts,
+      bridge: r.bridge,
+    }));
+  }
+
+  upsert(pod: Pod): void {
+    const uid = pod.metadata.uid;
+    const current = this.running.get(uid);
+    if (current) current.pod = pod;
+    if (shouldRun(pod) && !current && !this.finished.has(uid)) this.start(pod, pod.status?.containerStatuses?.[0]?.restartCount ?? 0);
+    else if (!shouldRun(pod) && current) this.stop(uid, "pod stopped running");
+  }
+
+  remove(pod: Pod): void {
+    this.finished.delete(pod.metadata.uid);
+    if (this.running.has(pod.metadata.uid)) this.stop(pod.metadata.uid, "pod deleted");
+  }
+
+  async close(): Promise<void> {
+    const closing = [...this.running.keys()].map((uid) => this.stop(uid, "emulator stopping", false));
+    await Promise.all(closing);
+  }
+
+  private start(pod: Pod, restarts: number): void {
+    const ip = pod.status?.podIP ?? "";
+    // Pod names repeat across namespaces; the driver's records need the full key.
+    const config: BridgeConfig = {
+      ...this.deps.bridgeSettings,
+      id: `${pod.metadata.namespace}/${pod.metadata.name}`,
+      version: bridgeVersion(pod),
+      relayId: env(pod, "JVB_OCTO_RELAY_ID") ?? pod.metadata.name,
+    };
+    const region = env(pod, "JVB_OCTO_REGION");
+    if (region) config.region = region;
+    const bridge = new EmulatedBridge(config, this.deps.clock);
+    const server = serveBridge(bridge, ip, this.deps.port).catch((error: unknown) => {
+      this.deps.log.warn({ pod: pod.metadata.name, ip, err: String(error) }, "Failed to serve bridge API");
+      return undefined;
+    });
+    const entry: RunningBridge = { pod, bridge, server, restarts, startedAt: new Date(this.deps.clock.now()).toISOString() };
+    this.running.set(pod.metadata.uid, entry);
+    bridge.onExit(() => void this.exited(pod.metadata.uid, entry));
+    this.deps.log.info({ pod: pod.metadata.name, namespace: pod.metadata.namespace, ip, version: config.version, restarts }, "Started bridge");
+  }
+
+  private async stop(uid: string, reason: string, notify = true): Promise<void> {
+    const entry = this.running.get(uid);
+    if (!entry) return;
+    this.running.delete(uid);
+    entry.bridge.stop();
+    if (notify) this.deps.bridgeGone(entry.bridge.config.id);
+    await (await entry.server)?.close();
+    this.deps.log.info({ pod: entry.pod.metadata.name, reason }, "Stopped bridge");
+  }
+
+  private async exited(uid: string, entry: RunningBridge): Promise<void> {
+    if (this.running.get(uid) !== entry) return;
+    const { pod } = entry;
+    const restart = (pod.spec?.restartPolicy ?? "Always") === "Always";
+    if (!restart) this.finished.add(uid);
+    await this.stop(uid, "bridge process exited");
+    const now = new Date(this.deps.clock.now()).toISOString();
+    const container = pod.spec?.containers[0];
+    const terminated = { exitCode: 0, reason: "Completed", startedAt: entry.startedAt, finishedAt: now };
+    const containerStatus = (ready: boolean, restartCount: number, state: object, lastState?: object) => ({
+      name: container?.name ?? "jvb",
+      image: container?.image ?? "",
+      imageID: "",
+      ready,
+      started: ready,
+      restartCount,
+      state,
+      ...(lastState ? { lastState } : {}),
+    });
+    try {
+      if (restart) {
+        await this.deps.patchPodStatus(pod.metadata.namespace ?? "default", pod.metadata.name, {
+          containerStatuses: [containerStatus(true, entry.restarts + 1, { running: { startedAt: now } }, { terminated })],
+        });
+        const latest = { ...pod, status: { ...pod.status } };
+        if (shouldRun(latest)) this.start(latest, entry.restarts + 1);
+      } else {
+        await this.deps.patchPodStatus(pod.metadata.namespace ?? "default", pod.metadata.name, {
+          phase: "Succeeded",
+          conditions: [
+            { type: "PodScheduled", status: "True", lastTransitionTime: now },
+            { type: "Initialized", status: "True", lastTransitionTime: now },
+            { type: "ContainersReady", status: "False", reason: "PodCompleted", lastTransitionTime: now },
+            { type: "Ready", status: "False", reason: "PodCompleted", lastTransitionTime: now },
+          ],
+          containerStatuses: [containerStatus(false, entry.restarts, { terminated })],
+        });
+      }
+    } catch (error) {
+      this.deps.log.warn({ pod: pod.metadata.name, err: String(error) }, "Failed to record bridge exit in pod status");
+    }
+  }
+}

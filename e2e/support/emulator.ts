@@ -1,0 +1,43 @@
+// The bridge emulator's control API (local test bed only): the conference driver's figures and load.
+
+import type { DriverStats } from "../emulator/driver.ts";
+import type { Testbed } from "./testbed.ts";
+
+export interface BridgeRow {
+  namespace: string;
+  pod: string;
+  ip: string;
+  restarts: number;
+  state: string;
+  drain: boolean;
+  participants: number;
+  conferences: number;
+  stress: number;
+}
+
+function url(bed: Testbed, path: string): string {
+  if (!bed.emulatorUrl) throw new Error("this cluster has no bridge emulator");
+  return bed.emulatorUrl + path;
+}
+
+export async function driverStats(bed: Testbed): Promise<DriverStats> {
+  return (await fetch(url(bed, "/driver"))).json() as Promise<DriverStats>;
+}
+
+export async function emulatedBridges(bed: Testbed, namespace: string): Promise<BridgeRow[]> {
+  const rows = (await (await fetch(url(bed, "/bridges"))).json()) as BridgeRow[];
+  return rows.filter((r) => r.namespace === namespace);
+}
+
+export async function postLoad(bed: Testbed, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url(bed, "/driver/load"), { method: "POST", body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+export async function stopLoad(bed: Testbed): Promise<void> {
+  await fetch(url(bed, "/driver/stop"), { method: "POST" });
+}
+
+export async function endAllConferences(bed: Testbed): Promise<void> {
+  await fetch(url(bed, "/driver/end-all"), { method: "POST" });
+}

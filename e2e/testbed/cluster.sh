@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# The local test bed: a real Kubernetes control plane without Docker.
+#   cluster.sh up       etcd, kube-apiserver (TLS, RBAC, service-account keys), controller manager,
+#                       scheduler, kwok with fake nodes, and the bridge emulator; waits until ready
+#   cluster.sh down     stops exactly the processes `up` started (by recorded PID), keeps nothing
+#   cluster.sh status   what runs, and where
+# State lives in $TESTBED_DIR (default .testbed/, gitignored): kubeconfig, env (ports and addresses),
+# pki/, logs/, pids/. Every port is on loopback and picked free at first start, and the pod network is
+# a /17 inside 127.0.0.0/8 picked per test bed, so two test beds on one machine do not collide.
+# `up` is idempotent (it starts only what is not running); `down` is safe after a crash.
+# CLUSTER=kind runs the same contract on kind (machines with Docker): see kind.sh.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/e2e/testbed"
+dir=${TESTBED_DIR:-$root/.testbed}
+nodes=${TESTBED_NODES:-3}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+if [ "${CLUSTER:-local}" = kind ]; then exec "$here/kind.sh" "$@"; fi
+
+log() { echo "testbed: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+# --- processes ---------------------------------------------------------------------------------
+
+pidfile() { echo "$dir/pids/$1.pid"; }
+
+# A recorded PID counts as ours only while its command line still names this test bed's directory,
+# so a PID reused by an unrelated process after a crash is never signalled.
+running() {
+  local f pid
+  f=$(pidfile "$1")
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$dir"
+}
+
+start() { # name command...
+  local name=$1
+  shift
+  if running "$name"; then return 0; fi
+  mkdir -p "$dir/pids" "$dir/logs"
+  # setsid: the component outlives this shell and never gets the caller's terminal signals.
+  setsid "$@" >>"$dir/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$(pidfile "$name")"
+  log "started $name (pid $!)"
+}
+
+stop() { # name
+  local f pid i
+  f=$(pidfile "$1")
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if running "$1"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do running "$1" || break; sleep 0.1; done
+    if running "$1"; then kill -KILL "$pid" 2>/dev/null || true; fi
+    log "stopped $1 (pid $pid)"
+  fi
+  rm -f "$f"
+}
+
+# --- addresses ---------------------------------------------------------------------------------
+
+port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 20000))
+    if port_free "$p" && ! grep -q "=$p\$" "$dir/env.tmp" 2>/dev/null; then echo "$p"; return; fi
+  done
+  die "no free loopback port found"
+}
+
+# A 127.N.0.0/16 block whose addresses nothing listens on, recorded so other test beds skip it.
+free_block() {
+  local n
+  for _ in $(seq 1 100); do
+    n=$((20 + RANDOM % 230))
+    if ! ss -Htln | awk '{print $4}' | grep -q "^127\.$n\." && ! grep -qs "^TESTBED_BLOCK=$n\$" /tmp/meetingfleet-testbed-blocks/* 2>/dev/null; then
+      echo "$n"; return
+    fi
+  done
+  die "no free 127.N.0.0/16 block found"
+}
+
+write_env() { # bin-dir
+  [ -f "$dir/env" ] && return 0
+  local block bin=$1
+  block=$(free_block)
+  : >"$dir/env.tmp"
+  {
+    echo "CLUSTER=local"
+    echo "KUBECTL=$bin/kubectl-$K8S_VERSION"
+    echo "TESTBED_DIR=$dir"
+    echo "TESTBED_BLOCK=$block"
+    echo "POD_CIDR=127.$block.0.0/17"
+    echo "NODE_IP_PREFIX=127.$block.200."
+    echo "SERVICE_CIDR=127.$block.224.0/20"
+    for name in ETCD_PORT ETCD_PEER_PORT API_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT EMULATOR_PORT; do
+      echo "$name=$(free_port)" | tee -a "$dir/env.tmp"
+    done
+  } >"$dir/env.new"
+  mv "$dir/env.new" "$dir/env"
+  rm -f "$dir/env.tmp"
+  mkdir -p /tmp/meetingfleet-testbed-blocks
+  echo "TESTBED_BLOCK=$block" >"/tmp/meetingfleet-testbed-blocks/$(echo "$dir" | md5sum | cut -c1-12)"
+}
+
+# --- certificates and kubeconfigs --------------------------------------------------------------
+
+pki() {
+  local p="$dir/pki"
+  [ -f "$p/done" ] && return 0
+  mkdir -p "$p"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=meetingfleet-testbed-ca" \
+    -keyout "$p/ca.key" -out "$p/ca.crt" 2>/dev/null
+  sign() { # name subject extensions
+    openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$p/$1.key" -out "$p/$1.csr" 2>/dev/null
+    openssl x509 -req -in "$p/$1.csr" -CA "$p/ca.crt" -CAkey "$p/ca.key" -CAcreateserial -days 3650 \
+      -extfile <(printf '%s\n' "$3") -out "$p/$1.crt" 2>/dev/null
+  }
+  sign apiserver "/CN=kube-apiserver" \
+    "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc
+extendedKeyUsage=serverAuth"
+  sign admin "/O=system:masters/CN=testbed-admin" "extendedKeyUsage=clientAuth"
+  openssl genrsa -out "$p/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$p/sa.key" -pubout -out "$p/sa.pub" 2>/dev/null
+  touch "$p/done"
+}
+
+write_kubeconfig() {
+  cat >"$dir/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: testbed
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority: $dir/pki/ca.crt
+users:
+- name: testbed-admin
+  user:
+    client-certificate: $dir/pki/admin.crt
+    client-key: $dir/pki/admin.key
+contexts:
+- name: testbed
+  context: {cluster: testbed, user: testbed-admin}
+current-context: testbed
+EOF
+}
+
+# --- readiness ---------------------------------------------------------------------------------
+
+wait_for() { # description timeout-seconds command...
+  local what=$1 limit=$2 i
+  shift 2
+  for i in $(seq 1 $((limit * 5))); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  die "timed out after ${limit}s waiting for $what (logs in $dir/logs)"
+}
+
+api_ready() {
+  curl -fsS --max-time 2 --cacert "$dir/pki/ca.crt" --cert "$dir/pki/admin.crt" --key "$dir/pki/admin.key" \
+    "https://127.0.0.1:$API_PORT/readyz" | grep -q ok
+}
+
+# --- commands ----------------------------------------------------------------------------------
+
+up() {
+  local t0 bin node_bin
+  t0=$(date +%s.%N)
+  bin=$("$here/tools/build.sh")
+  node_bin=$("$root/scripts/node-env.sh")
+  # shellcheck source=/dev/null
+  . "$here/tools/versions.env"
+  write_env "$bin"
+  # shellcheck source=/dev/null
+  . "$dir/env"
+  pki
+  write_kubeconfig
+  local kubectl="$bin/kubectl-$K8S_VERSION --kubeconfig $dir/kubeconfig"
+
+  start etcd "$bin/etcd-$ETCD_VERSION" --name testbed --data-dir "$dir/etcd" --unsafe-no-fsync \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "testbed=http://127.0.0.1:$ETCD_PEER_PORT" --log-level warn --quota-backend-bytes 4294967296
+
+  start kube-apiserver "$bin/kube-apiserver-$K8S_VERSION" \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+    --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
+    --client-ca-file "$dir/pki/ca.crt" --authorization-mode RBAC \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
+    --service-cluster-ip-range "$SERVICE_CIDR" --service-node-port-range 30000-32767 \
+    --endpoint-reconciler-type none --allow-privileged=true --profiling=false \
+    --cert-dir "$dir/pki/apiserver-generated"
+  wait_for "kube-apiserver /readyz" 90 api_ready
+
+  start kube-controller-manager "$bin/kube-controller-manager-$K8S_VERSION" \
+    --kubeconfig "$dir/kubeconfig" --authentication-kubeconfig "$dir/kubeconfig" --authorization-kubeconfig "$dir/kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port "$KCM_PORT" --leader-elect=false \
+    --service-account-private-key-file "$dir/pki/sa.key" --root-ca-file "$dir/pki/ca.crt" \
+    --use-service-account-credentials=false --controllers '*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller' \
+    --cert-dir "$dir/pki/kcm-generated"
+
+  start kube-scheduler "$bin/kube-scheduler-$K8S_VERSION" \
+    --kubeconfig "$dir/kubeconfig" --authentication-kubeconfig "$dir/kubeconfig" --authorization-kubeconfig "$dir/kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" --leader-elect=false \
+    --cert-dir "$dir/pki/scheduler-generated"
+
+  start kwok "$bin/kwok-$KWOK_VERSION" --kubeconfig "$dir/kubeconfig" --config "$here/kwok/stages.yaml" \
+    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --cidr "$POD_CIDR" --node-ip "${NODE_IP_PREFIX}254" --node-lease-duration-seconds 40 \
+    --server-address "127.0.0.1:$KWOK_PORT"
+
+  local i zones=(a b c)
+  for i in $(seq 1 "$nodes"); do
+    $kubectl apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$i
+  annotations:
+    kwok.x-k8s.io/node: fake
+    testbed.meetingfleet.dev/node-ip: "${NODE_IP_PREFIX}$i"
+  labels:
+    kubernetes.io/hostname: kwok-node-$i
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    node.kubernetes.io/instance-type: testbed-32c
+    topology.kubernetes.io/region: eu-south
+    topology.kubernetes.io/zone: eu-south-${zones[$(((i - 1) % 3))]}
+    type: kwok
+EOF
+  done
+  wait_for "$nodes Ready nodes" 60 sh -c "[ \$($kubectl get nodes --no-headers 2>/dev/null | awk '\$2==\"Ready\"' | wc -l) -ge $nodes ]"
+  wait_for "the default service account (controller manager)" 60 $kubectl get serviceaccount default -n default
+
+  start bridge-emulator "$node_bin/node" "$root/e2e/emulator/main.ts" --kubeconfig "$dir/kubeconfig" \
+    --control-address "127.0.0.1:$EMULATOR_PORT" \
+    --stats-interval "${EMULATOR_STATS_INTERVAL:-1s}" --shutting-down-delay "${EMULATOR_SHUTTING_DOWN_DELAY:-2s}"
+  wait_for "bridge emulator /healthz" 30 curl -fsS --max-time 2 "http://127.0.0.1:$EMULATOR_PORT/healthz"
+
+  log "ready in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s: KUBECONFIG=$dir/kubeconfig, emulator http://127.0.0.1:$EMULATOR_PORT"
+}
+
+down() {
+  local name
+  for name in bridge-emulator kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do stop "$name"; done
+  rm -f "/tmp/meetingfleet-testbed-blocks/$(echo "$dir" | md5sum | cut -c1-12)"
+  rm -rf "$dir/etcd" "$dir/env" "$dir/kubeconfig" "$dir/pids"
+}
+
+status() {
+  local name
+  [ -f "$dir/env" ] && cat "$dir/env"
+  for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok bridge-emulator; do
+    if running "$name"; then echo "$name: running (pid $(cat "$(pidfile "$name")"))"; else echo "$name: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

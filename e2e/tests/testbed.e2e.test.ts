@@ -1,0 +1,113 @@
+// The test bed itself: a real control plane whose nodes, scheduling, pod lifecycle, garbage
+// collection and RBAC behave as Kubernetes does. Runs on the local test bed and on kind.
+
+import { jest } from "@jest/globals";
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { Pod } from "../../operator/src/kube/types.ts";
+import { apply, asToken, createNamespace, deleteNamespace, eventually, inCidr, kubectl, kubectlJson, KubectlError, testbed } from "../support/testbed.ts";
+
+jest.setTimeout(120_000);
+const bed = testbed();
+let namespace: string;
+
+beforeAll(async () => {
+  namespace = await createNamespace(bed, "e2e-testbed");
+});
+afterAll(async () => {
+  await deleteNamespace(bed, namespace);
+});
+
+interface Node {
+  metadata: { name: string; labels: Record<string, string> };
+  status: { conditions: Array<{ type: string; status: string }>; addresses: Array<{ type: string; address: string }> };
+}
+
+test("at least three nodes are Ready, spread over zones of one region", async () => {
+  const nodes = (await kubectlJson<{ items: Node[] }>(bed, ["get", "nodes"])).items.filter(
+    (n) => n.metadata.labels["node-role.kubernetes.io/control-plane"] === undefined,
+  );
+  expect(nodes.length).toBeGreaterThanOrEqual(3);
+  for (const node of nodes) {
+    expect(node.status.conditions.find((c) => c.type === "Ready")?.status).toBe("True");
+    expect(node.metadata.labels["topology.kubernetes.io/region"]).toBeTruthy();
+    expect(node.metadata.labels["topology.kubernetes.io/zone"]).toBeTruthy();
+  }
+  expect(new Set(nodes.map((n) => n.metadata.labels["topology.kubernetes.io/zone"])).size).toBeGreaterThanOrEqual(3);
+  if (bed.cluster === "local") {
+    const ips = nodes.map((n) => n.status.addresses.find((a) => a.type === "InternalIP")?.address ?? "");
+    expect(ips.every((ip) => ip.startsWith("127."))).toBe(true);
+    expect(new Set(ips).size).toBe(ips.length);
+  }
+});
+
+test("a Deployment's pods are scheduled across nodes and Running with their own IPs", async () => {
+  await apply(bed, {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace },
+    spec: {
+      replicas: 4,
+      selector: { matchLabels: { app: "web" } },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: {
+          containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }],
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "web" } } }],
+        },
+      },
+    },
+  });
+  const pods = await eventually("4 Running web pods", async () => {
+    const items = (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", "app=web"])).items;
+    return items.length === 4 && items.every((p) => p.status?.phase === "Running" && p.status.podIP) ? items : undefined;
+  });
+  const ips = pods.map((p) => p.status?.podIP ?? "");
+  expect(new Set(ips).size).toBe(4);
+  expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBeGreaterThanOrEqual(3);
+  if (bed.cluster === "local") {
+    for (const ip of ips) expect(inCidr(ip, bed.podCidr ?? "")).toBe(true);
+    expect(ips.every((ip) => ip.startsWith("127."))).toBe(true);
+  }
+});
+
+test("the controller manager garbage-collects a deleted Deployment's pods", async () => {
+  await eventually("web pods exist", async () => (await kubectl(bed, ["get", "pods", "-n", namespace, "-l", "app=web", "-o", "name"])).trim() !== "");
+  await kubectl(bed, ["delete", "deployment", "web", "-n", namespace, "--wait=false"]);
+  await eventually("web pods gone", async () => (await kubectl(bed, ["get", "pods", "-n", namespace, "-l", "app=web", "-o", "name"])).trim() === "");
+});
+
+test("RBAC is enforced: a service account without rights is refused, and allowed once granted", async () => {
+  await kubectl(bed, ["create", "serviceaccount", "nobody", "-n", namespace]);
+  const token = (await kubectl(bed, ["create", "token", "nobody", "-n", namespace, "--duration", "10m"])).trim();
+  const nobody = await asToken(bed, token);
+  const asNobody = (args: string[]) => kubectl(nobody, args);
+  const refusal = await asNobody(["get", "pods", "-n", namespace]).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(refusal).toBeInstanceOf(KubectlError);
+  expect((refusal as KubectlError).stderr).toMatch(/forbidden/i);
+  expect((refusal as KubectlError).stderr).toContain(`system:serviceaccount:${namespace}:nobody`);
+
+  await kubectl(bed, ["create", "role", "pod-reader", "-n", namespace, "--verb=get,list", "--resource=pods"]);
+  await kubectl(bed, ["create", "rolebinding", "nobody-reads", "-n", namespace, "--role=pod-reader", `--serviceaccount=${namespace}:nobody`]);
+  await eventually("the granted read to succeed", async () => (await asNobody(["get", "pods", "-n", namespace]).then(() => true, () => false)) || undefined, 15_000);
+  // Still nothing beyond the grant.
+  await expect(asNobody(["get", "secrets", "-n", namespace])).rejects.toThrow(/forbidden/i);
+});
+
+const localOnly = bed.cluster === "local" ? describe : describe.skip;
+localOnly("local test bed lifecycle", () => {
+  test("cluster-up is idempotent: a second `up` starts nothing and keeps every PID", async () => {
+    const script = path.resolve(import.meta.dirname, "../testbed/cluster.sh");
+    const status = async () => (await promisify(execFile)(script, ["status"], { env: { ...process.env, TESTBED_DIR: bed.dir } })).stdout;
+    const before = await status();
+    const { stderr } = await promisify(execFile)(script, ["up"], { env: { ...process.env, TESTBED_DIR: bed.dir }, timeout: 60_000 });
+    expect(stderr).not.toMatch(/started /);
+    expect(stderr).toMatch(/ready in/);
+    expect(await status()).toBe(before);
+    expect(before).not.toMatch(/stopped/);
+  });
+});

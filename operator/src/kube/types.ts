@@ -1,0 +1,53 @@
+// The few Kubernetes object fields this project reads, as the API sends them. Only client.ts knows
+// @kubernetes/client-node; everything else works with these shapes.
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid: string;
+  resourceVersion?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
+export interface ContainerStatus {
+  name: string;
+  image?: string;
+  ready?: boolean;
+  restartCount?: number;
+  state?: Record<string, unknown>;
+}
+
+export interface Pod extends KubeObject {
+  spec?: {
+    nodeName?: string;
+    restartPolicy?: "Always" | "OnFailure" | "Never";
+    containers: Array<{ name: string; image?: string; env?: EnvVar[] }>;
+  };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    hostIP?: string;
+    conditions?: Array<{ type: string; status: string }>;
+    containerStatuses?: ContainerStatus[];
+  };
+}
+
+export function objectKey(obj: KubeObject): string {
+  return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
+}
