@@ -8,11 +8,14 @@ KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
 .PHONY: setup binaries test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo emulator
 
-## setup: Node packages (npm ci when the lockfile changed) and the Go-built test-bed binaries
+## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries
 
+# `npm install` against the committed lockfile, not `npm ci`: the registry mirror these machines use does not
+# serve other platforms' optional builds (e.g. @swc/core-darwin-*), so the lock cannot list them and
+# `npm ci` refuses it. --no-save keeps the lockfile as committed; versions are the locked ones.
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-save --no-audit --no-fund
 	@touch $@
 
 binaries:
