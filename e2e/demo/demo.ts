@@ -5,7 +5,7 @@
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { bridgeCall, bridgeContainer, bridgeLabels } from "../support/bridges.ts";
 import { driverStats, emulatedBridges, postLoad, type BridgeRow } from "../support/emulator.ts";
-import { apply, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+import { apply, deployment, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 
 const namespace = "meetingfleet-demo";
 const bridges = Number(process.env.DEMO_BRIDGES ?? 4);
@@ -39,16 +39,7 @@ function render(rows: BridgeRow[], stats: Awaited<ReturnType<typeof driverStats>
 async function main(): Promise<void> {
   const bed = testbed();
   await kubectl(bed, ["create", "namespace", namespace]).catch(() => undefined);
-  await apply(bed, {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "bridges", namespace },
-    spec: {
-      replicas: bridges,
-      selector: { matchLabels: bridgeLabels },
-      template: { metadata: { labels: bridgeLabels }, spec: { containers: [bridgeContainer()] } },
-    },
-  });
+  await apply(bed, deployment("bridges", namespace, bridges, bridgeLabels, { containers: [bridgeContainer()] }));
   await postLoad(bed, { kind: "ramp", from: 0, to: 120 * bridges, atS: 5, rampS: 90, conferenceSize: 5, durationS: 150, horizonS: 3_600 });
 
   const start = Date.now();

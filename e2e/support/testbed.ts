@@ -124,3 +124,13 @@ export async function asToken(bed: Testbed, token: string): Promise<Testbed> {
   );
   return { ...bed, kubeconfig };
 }
+
+/** A Deployment manifest: `labels` select its pods and label them. */
+export function deployment(name: string, namespace: string, replicas: number, labels: Record<string, string>, podSpec: object) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace },
+    spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec } },
+  };
+}

@@ -155,11 +155,15 @@ EOF
 
 # --- readiness ---------------------------------------------------------------------------------
 
-wait_for() { # description timeout-seconds command...
-  local what=$1 limit=$2 i
-  shift 2
+wait_for() { # process-name description timeout-seconds command...
+  local name=$1 what=$2 limit=$3 i
+  shift 3
   for i in $(seq 1 $((limit * 5))); do
     if "$@" >/dev/null 2>&1; then return 0; fi
+    if ! running "$name"; then
+      tail -n 15 "$dir/logs/$name.log" >&2 || true
+      die "$name exited while waiting for $what (log: $dir/logs/$name.log)"
+    fi
     sleep 0.2
   done
   die "timed out after ${limit}s waiting for $what (logs in $dir/logs)"
@@ -201,7 +205,7 @@ up() {
     --service-cluster-ip-range "$SERVICE_CIDR" --service-node-port-range 30000-32767 \
     --endpoint-reconciler-type none --allow-privileged=true --profiling=false \
     --cert-dir "$dir/pki/apiserver-generated"
-  wait_for "kube-apiserver /readyz" 90 api_ready
+  wait_for kube-apiserver "kube-apiserver /readyz" 90 api_ready
 
   start kube-controller-manager "$bin/kube-controller-manager-$K8S_VERSION" \
     --kubeconfig "$dir/kubeconfig" --authentication-kubeconfig "$dir/kubeconfig" --authorization-kubeconfig "$dir/kubeconfig" \
@@ -240,13 +244,13 @@ metadata:
     type: kwok
 EOF
   done
-  wait_for "$nodes Ready nodes" 60 sh -c "[ \$($kubectl get nodes --no-headers 2>/dev/null | awk '\$2==\"Ready\"' | wc -l) -ge $nodes ]"
-  wait_for "the default service account (controller manager)" 60 $kubectl get serviceaccount default -n default
+  wait_for kwok "$nodes Ready nodes" 60 sh -c "[ \$($kubectl get nodes --no-headers 2>/dev/null | awk '\$2==\"Ready\"' | wc -l) -ge $nodes ]"
+  wait_for kube-controller-manager "the default service account (controller manager)" 60 $kubectl get serviceaccount default -n default
 
   start bridge-emulator "$node_bin/node" "$root/e2e/emulator/main.ts" --kubeconfig "$dir/kubeconfig" \
     --control-address "127.0.0.1:$EMULATOR_PORT" \
     --stats-interval "${EMULATOR_STATS_INTERVAL:-1s}" --shutting-down-delay "${EMULATOR_SHUTTING_DOWN_DELAY:-2s}"
-  wait_for "bridge emulator /healthz" 30 curl -fsS --max-time 2 "http://127.0.0.1:$EMULATOR_PORT/healthz"
+  wait_for bridge-emulator "bridge emulator /healthz" 30 curl -fsS --max-time 2 "http://127.0.0.1:$EMULATOR_PORT/healthz"
 
   log "ready in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s: KUBECONFIG=$dir/kubeconfig, emulator http://127.0.0.1:$EMULATOR_PORT"
 }

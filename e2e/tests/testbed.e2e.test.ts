@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { apply, asToken, createNamespace, deleteNamespace, eventually, inCidr, kubectl, kubectlJson, KubectlError, testbed } from "../support/testbed.ts";
+import { apply, asToken, createNamespace, deleteNamespace, deployment, eventually, inCidr, kubectl, kubectlJson, KubectlError, testbed } from "../support/testbed.ts";
 
 jest.setTimeout(120_000);
 const bed = testbed();
@@ -43,22 +43,13 @@ test("at least three nodes are Ready, spread over zones of one region", async ()
 });
 
 test("a Deployment's pods are scheduled across nodes and Running with their own IPs", async () => {
-  await apply(bed, {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "web", namespace },
-    spec: {
-      replicas: 4,
-      selector: { matchLabels: { app: "web" } },
-      template: {
-        metadata: { labels: { app: "web" } },
-        spec: {
-          containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }],
-          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "web" } } }],
-        },
-      },
-    },
-  });
+  await apply(
+    bed,
+    deployment("web", namespace, 4, { app: "web" }, {
+      containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }],
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "web" } } }],
+    }),
+  );
   const pods = await eventually("4 Running web pods", async () => {
     const items = (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", "app=web"])).items;
     return items.length === 4 && items.every((p) => p.status?.phase === "Running" && p.status.podIP) ? items : undefined;
