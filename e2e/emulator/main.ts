@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { z } from "zod";
-import { connect } from "../../operator/src/kube/client.ts";
+import { connect, resourcePath } from "../../operator/src/kube/client.ts";
 import { Reflector } from "../../operator/src/kube/reflector.ts";
 import { parseDuration } from "../../operator/src/util/duration.ts";
 import { describeZodError } from "../../operator/src/util/zod-error.ts";
@@ -15,6 +15,7 @@ import { serveControl, startLoad } from "./control-http.ts";
 import { ConferenceDriver } from "./driver.ts";
 import { bridgePodSelector, PodBridges } from "./pod-bridges.ts";
 import { parseTrace } from "./trace.ts";
+import type { Pod } from "../../operator/src/kube/types.ts";
 
 const duration = z.string().transform((text, ctx) => {
   try {
@@ -83,7 +84,9 @@ async function main(): Promise<void> {
   const kube = connect(flags.kubeconfig);
   const clock = systemClock;
   const bridges: PodBridges = new PodBridges({
-    patchPodStatus: (ns, name, status) => kube.patchPodStatus(ns, name, status),
+    patchPodStatus: async (namespace, name, status) => {
+      await kube.patch(resourcePath({ version: "v1", plural: "pods", namespace, name, subresource: "status" }), { status }, "bridge-emulator");
+    },
     bridgeGone: (id) => driver.bridgeGone(id),
     clock,
     port: flags["bridge-port"],
@@ -96,8 +99,8 @@ async function main(): Promise<void> {
     log,
   });
   const driver = new ConferenceDriver(bridges, clock, { timeScale: flags["time-scale"] });
-  const podQuery = { labelSelector: bridgePodSelector, ...(flags.namespace ? { namespace: flags.namespace } : {}) };
-  const reflector = new Reflector(kube.podSource(podQuery), bridges, {
+  const pods = resourcePath({ version: "v1", plural: "pods", ...(flags.namespace ? { namespace: flags.namespace } : {}) });
+  const reflector = new Reflector(kube.source<Pod>(pods, bridgePodSelector), bridges, {
     onError: (error) => log.warn({ err: String(error) }, "Pod watch failed; retrying"),
   });
   let synced = false;

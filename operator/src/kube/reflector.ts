@@ -50,6 +50,9 @@ export const reflectorDefaults: ReflectorOptions = {
   maxBackoffMs: 30_000,
 };
 
+// client-node ends a watch that saw no data for a while with a TimeoutError: a quiet watch, not a failure.
+const isQuietEnd = (error: unknown): boolean => error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+
 const isGone = (error: unknown): boolean =>
   typeof error === "object" && error !== null && ((error as { code?: number }).code === 410 || (error as { statusCode?: number }).statusCode === 410);
 
@@ -135,6 +138,7 @@ export class Reflector<T extends KubeObject> {
     const onEvent: Parameters<ListWatchSource<T>["watch"]>[1] = (type, object) => {
       if (ended || this.stopped) return;
       this.lastEventAt = Date.now();
+      if (type !== "ERROR") this.failures = 0; // the watch works: the next trouble starts from the shortest backoff
       if (type === "ERROR") {
         endWith(isGone(object) ? () => this.relist() : () => this.retry(object, () => this.watch()));
         return;
@@ -145,9 +149,9 @@ export class Reflector<T extends KubeObject> {
     };
     const onDone = (error?: unknown) => {
       if (ended || this.stopped) return;
-      if (error === undefined || error === null) {
+      if (error === undefined || error === null || isQuietEnd(error)) {
         this.failures = 0;
-        endWith(() => this.watch()); // a normal end (server timeout): resume where we were
+        endWith(() => this.watch()); // a normal end (server or inactivity timeout): resume where we were
       } else {
         endWith(isGone(error) ? () => this.relist() : () => this.retry(error, () => this.watch()));
       }

@@ -158,4 +158,19 @@ describe("reflector", () => {
     clearInterval(keepBusy);
     r.stop();
   });
+
+  test("an inactivity timeout of the client is a normal end: resumed at once, without backoff", async () => {
+    const source = new ScriptedSource();
+    const errors: unknown[] = [];
+    const r = new Reflector(source, { upsert: () => {}, remove: () => {} }, { minBackoffMs: 10_000, onError: (e) => errors.push(e) });
+    r.start();
+    await until(() => source.watches.length === 1);
+    for (let i = 1; i <= 5; i++) {
+      source.current.end(Object.assign(new Error("The operation was aborted due to timeout"), { name: "TimeoutError" }));
+      await until(() => source.watches.length === i + 1);
+    }
+    expect(errors).toEqual([]);
+    expect(source.lists).toBe(1);
+    r.stop();
+  });
 });

@@ -1,7 +1,8 @@
 // Durations as users write them in flags and specs: "500ms", "5s", "10m", "24h", or combined ("1h30m").
 
 const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const durationPattern = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+/** Also the CRD's pattern for duration fields, so the API server refuses what the operator could not parse. */
+export const durationPattern = /^(\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 
 export function parseDuration(text: string): number {
   const trimmed = text.trim();

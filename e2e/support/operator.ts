@@ -1,0 +1,64 @@
+// Starts the operator as its own process against the test bed, and stops it by PID. Tests also use
+// kill() to SIGKILL it mid-operation and start a fresh one, as a crashed pod would be restarted.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { openSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { eventually, kubectl, type Testbed } from "./testbed.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+export const crdFile = path.join(root, "crds/meet.meetingfleet.dev_meetingfleets.yaml");
+
+export async function installCrd(bed: Testbed): Promise<void> {
+  await kubectl(bed, ["apply", "--server-side", "--force-conflicts", "-f", crdFile]);
+  await kubectl(bed, ["wait", "--for=condition=Established", "crd/meetingfleets.meet.meetingfleet.dev", "--timeout=60s"]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+export interface RunningOperator {
+  pid: number;
+  metricsUrl: string;
+  logFile: string;
+  /** SIGTERM, then SIGKILL if it has not exited in 5 s. */
+  stop(): Promise<void>;
+  /** SIGKILL at once: a crash. */
+  kill(): Promise<void>;
+}
+
+export async function startOperator(bed: Testbed, name = "operator"): Promise<RunningOperator> {
+  const port = await freePort();
+  const logFile = path.join(bed.dir, "logs", `${name}-${Date.now()}.log`);
+  const out = openSync(logFile, "a");
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(root, "operator/src/main.ts"), "--kubeconfig", bed.kubeconfig, "--listen-address", `127.0.0.1:${port}`, "--scrape-interval", "1s", "--stale-after", "4s", "--resync", "5s", "--drain-settle", "3s"],
+    { stdio: ["ignore", out, out] },
+  );
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("operator did not start");
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const metricsUrl = `http://127.0.0.1:${port}/metrics`;
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timeout = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timeout);
+  };
+  await eventually(`operator /readyz (log ${logFile})`, async () => {
+    if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logFile}`);
+    return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
+  }, 30_000);
+  return { pid, metricsUrl, logFile, stop: () => end("SIGTERM"), kill: () => end("SIGKILL") };
+}

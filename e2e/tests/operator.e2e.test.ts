@@ -1,0 +1,235 @@
+// The operator against the real control plane with emulated bridges: a fleet comes up and reports
+// Ready; scale-down drains the emptiest bridges and never cuts a meeting; the drain deadline is kept;
+// bad fleets are refused or reported as Stalled; lost bridges are replaced; a crashed operator finishes
+// what its predecessor started; a template change rolls the bridges.
+
+import { jest } from "@jest/globals";
+import type { Pod } from "../../operator/src/kube/types.ts";
+import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
+import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
+import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+
+jest.setTimeout(150_000);
+const bed = testbed();
+const local = bed.cluster === "local" ? describe : describe.skip;
+let namespace: string;
+let operator: RunningOperator;
+let portBlock = 0;
+
+interface Fleet {
+  metadata: { name: string; generation: number };
+  spec: { replicas: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    drainingReplicas?: number;
+    selector?: string;
+    participants?: number;
+    bridges?: Array<{ name: string; phase: string; participants?: number }>;
+    conditions?: Array<{ type: string; status: string; reason: string; message: string }>;
+  };
+}
+
+function fleet(name: string, spec: Record<string, unknown> = {}) {
+  const start = 30100 + 20 * portBlock++; // node ports are allocated cluster-wide
+  return {
+    apiVersion: "meet.meetingfleet.dev/v1alpha1",
+    kind: "MeetingFleet",
+    metadata: { name, namespace },
+    spec: {
+      replicas: 2,
+      minReplicas: 0,
+      maxReplicas: 10,
+      signaling: { xmppServer: "prosody.invalid", authPasswordSecretRef: { name: "jvb-xmpp" } },
+      media: { exposure: "NodePort", nodePortRange: { start, end: start + 19 } },
+      ...spec,
+    },
+  };
+}
+
+const getFleet = (name: string) => kubectlJson<Fleet>(bed, ["get", "meetingfleet", name, "-n", namespace]);
+const bridgePods = async (name: string) =>
+  (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", `meet.meetingfleet.dev/fleet=${name}`])).items;
+const condition = (f: Fleet, type: string) => f.status?.conditions?.find((c) => c.type === type);
+const interruptions = async (fleetName: string) =>
+  (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleetName}-`));
+const participantsOn = async (pod: string) => (await emulatedBridges(bed, namespace)).find((b) => b.pod === pod)?.participants;
+
+async function readyFleet(name: string, spec: Record<string, unknown> = {}): Promise<Fleet> {
+  await apply(bed, fleet(name, spec));
+  await kubectl(bed, ["wait", "--for=condition=Ready", `meetingfleet/${name}`, "-n", namespace, "--timeout=60s"]);
+  return getFleet(name);
+}
+
+/** Waits until the operator's own view (the fleet status) shows the load: its decisions follow its figures. */
+async function operatorSees(name: string, participants: number): Promise<void> {
+  await eventually(`${name} status to show ${participants} participants`, async () => (await getFleet(name)).status?.participants === participants, 15_000);
+}
+
+/** Conferences placed one after another, so Jicofo's choice is predictable: sizes in bridge order. */
+async function placeConferences(sizes: number[], durationS: number): Promise<void> {
+  const trace = ["start_s,duration_s,participants", ...sizes.map((size, i) => `${i * 0.5},${durationS},${size}`)].join("\n");
+  const res = await postLoad(bed, { trace });
+  expect(res.status).toBe(200);
+}
+
+local("MeetingFleet operator", () => {
+  beforeAll(async () => {
+    await installCrd(bed);
+    namespace = await createNamespace(bed, "e2e-operator");
+    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    operator = await startOperator(bed);
+  });
+  afterAll(async () => {
+    await operator?.stop();
+    await stopLoad(bed);
+    await endAllConferences(bed);
+    await deleteNamespace(bed, namespace);
+  });
+  beforeEach(async () => {
+    await stopLoad(bed);
+    await endAllConferences(bed);
+    await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=60s"]);
+    await eventually("no bridges left", async () => (await kubectl(bed, ["get", "pods", "-n", namespace, "-o", "name"])).trim() === "", 60_000);
+  });
+
+  test("a fleet comes up: bridges Ready, status and conditions filled in, kubectl wait works, one Service per bridge", async () => {
+    const f = await readyFleet("up", { replicas: 3 });
+    expect(f.status).toMatchObject({ observedGeneration: f.metadata.generation, replicas: 3, readyReplicas: 3, drainingReplicas: 0, participants: 0 });
+    expect(f.status?.selector).toContain("meet.meetingfleet.dev/fleet=up");
+    expect(f.status?.bridges?.map((b) => `${b.name}:${b.phase}`)).toEqual(["up-0:Ready", "up-1:Ready", "up-2:Ready"]);
+    expect(condition(f, "Stalled")?.status).toBe("False");
+    expect(condition(f, "Reconciling")?.status).toBe("False");
+    const services = (await kubectlJson<{ items: Array<{ metadata: { name: string; ownerReferences: Array<{ kind: string }> }; spec: { ports: Array<{ nodePort: number; protocol: string }> } }> }>(
+      bed, ["get", "services", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=up"],
+    )).items;
+    expect(services.map((s) => s.metadata.name).sort()).toEqual(["up-0", "up-1", "up-2"]);
+    expect(services.every((s) => s.metadata.ownerReferences[0]?.kind === "Pod" && s.spec.ports[0]?.protocol === "UDP")).toBe(true);
+    expect(new Set(services.map((s) => s.spec.ports[0]?.nodePort)).size).toBe(3);
+    const table = await kubectl(bed, ["get", "meetingfleet", "up", "-n", namespace]);
+    expect(table).toMatch(/^NAME\s+READY\s+DESIRED\s+BRIDGES\s+DRAINING\s+PARTICIPANTS\s+STRESS\s+AGE/m);
+    expect(table).toMatch(/^up\s+True\s+3\s+3\s+0\s+0\s+0\.00/m);
+  });
+
+  test("kubectl scale down by two while meetings run: the two emptiest bridges drain, nobody is cut, they go once empty", async () => {
+    await readyFleet("down", { replicas: 4 });
+    await placeConferences([12, 9, 3, 2], 25);
+    await eventually("meetings on all four bridges", async () => (await participantsOn("down-3")) === 2 && (await participantsOn("down-0")) === 12, 15_000);
+    await operatorSees("down", 26);
+    await kubectl(bed, ["scale", "meetingfleet/down", "-n", namespace, "--replicas=2"]);
+    const draining = await eventually("two bridges draining", async () => {
+      const names = (await bridgePods("down")).filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]).map((p) => p.metadata.name).sort();
+      return names.length === 2 ? names : undefined;
+    }, 15_000);
+    expect(draining).toEqual(["down-2", "down-3"]);
+    // Their meetings go on: the bridges stay while people are on them.
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect((await bridgePods("down")).map((p) => p.metadata.name).sort()).toEqual(["down-0", "down-1", "down-2", "down-3"]);
+    await eventually("the drained bridges removed once empty", async () => (await bridgePods("down")).map((p) => p.metadata.name).sort().join() === "down-0,down-1", 60_000);
+    const f = await getFleet("down");
+    expect(f.status).toMatchObject({ replicas: 2, readyReplicas: 2, drainingReplicas: 0 });
+    expect(await interruptions("down")).toEqual([]);
+  });
+
+  test("past the drain deadline a bridge that still has people is shut down (Jicofo moves them) and removed", async () => {
+    await readyFleet("deadline", { replicas: 2, drainDeadline: "4s" });
+    await placeConferences([5, 3], 600);
+    await eventually("meetings on both bridges", async () => (await participantsOn("deadline-1")) === 3, 15_000);
+    await operatorSees("deadline", 8);
+    await kubectl(bed, ["scale", "meetingfleet/deadline", "-n", namespace, "--replicas=1"]);
+    await eventually("deadline-1 removed", async () => (await bridgePods("deadline")).map((p) => p.metadata.name).join() === "deadline-0", 45_000);
+    const cut = await interruptions("deadline");
+    expect(cut).toEqual([expect.objectContaining({ bridgeId: `${namespace}/deadline-1`, participants: 3, reason: "bridge-shutting-down" })]);
+    const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=DrainDeadlinePassed", "-o", "name"]);
+    expect(events.trim()).not.toBe("");
+  });
+
+  test("invalid fleets are refused at apply time with a message naming the field", async () => {
+    const refusal = (spec: Record<string, unknown>) => apply(bed, fleet("invalid", spec)).then(() => "accepted", (e: Error) => e.message);
+    expect(await refusal({ minReplicas: 5, maxReplicas: 3, replicas: 4 })).toContain("spec.minReplicas must be <= spec.maxReplicas");
+    expect(await refusal({ signaling: { xmppServer: "x" } })).toMatch(/spec\.signaling\.authPasswordSecretRef: Required value/);
+    expect(await refusal({ maxReplicas: 30, media: { exposure: "NodePort", nodePortRange: { start: 31900, end: 31909 } } })).toContain(
+      "spec.media.nodePortRange is too small",
+    );
+    await expect(kubectl(bed, ["get", "meetingfleet", "invalid", "-n", namespace])).rejects.toThrow(/NotFound|not found/);
+  });
+
+  test("a fleet whose password Secret is missing is Stalled with an event, creates nothing, and recovers when it appears", async () => {
+    await apply(bed, fleet("nosecret", { signaling: { xmppServer: "x", authPasswordSecretRef: { name: "absent" } } }));
+    const f = await eventually("Stalled=True", async () => {
+      const current = await getFleet("nosecret");
+      return condition(current, "Stalled")?.status === "True" ? current : undefined;
+    }, 20_000);
+    expect(condition(f, "Stalled")).toMatchObject({ reason: "SecretNotFound" });
+    expect(condition(f, "Stalled")?.message).toContain("spec.signaling.authPasswordSecretRef");
+    expect(condition(f, "Ready")?.status).toBe("False");
+    expect(await bridgePods("nosecret")).toEqual([]);
+    const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=SecretNotFound", "-o", "name"]);
+    expect(events.trim()).not.toBe("");
+    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "absent", namespace }, stringData: { password: "now-here" } });
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/nosecret", "-n", namespace, "--timeout=60s"]);
+  });
+
+  test("a bridge pod deleted by hand is replaced, and its Service is not leaked", async () => {
+    await readyFleet("heal", { replicas: 2 });
+    const lost = (await bridgePods("heal")).find((p) => p.metadata.name === "heal-1");
+    await kubectl(bed, ["delete", "pod", "heal-1", "-n", namespace, "--wait=true"]);
+    const replaced = await eventually("a replacement Running", async () => {
+      const pods = (await bridgePods("heal")).filter((p) => !p.metadata.deletionTimestamp);
+      return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== lost?.metadata.uid) ? pods : undefined;
+    }, 30_000);
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/heal", "-n", namespace, "--timeout=60s"]);
+    const services = await eventually("one Service per bridge, none left over", async () => {
+      const names = (await kubectl(bed, ["get", "services", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=heal", "-o", "name"])).trim().split("\n").sort();
+      return names.length === 2 ? names : undefined;
+    }, 30_000);
+    expect(services).toEqual(replaced.map((p) => `service/${p.metadata.name}`).sort());
+  });
+
+  test("SIGKILL in the middle of a drain and of a scale-up: the next operator finishes both, no duplicate or orphan", async () => {
+    await readyFleet("crash", { replicas: 3 });
+    await placeConferences([6, 4, 2], 12);
+    await eventually("meetings on crash-2", async () => (await participantsOn("crash-2")) === 2, 15_000);
+    await operatorSees("crash", 12);
+    await kubectl(bed, ["scale", "meetingfleet/crash", "-n", namespace, "--replicas=2"]);
+    await eventually("crash-2 draining", async () => !!(await bridgePods("crash")).find((p) => p.metadata.name === "crash-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"], 15_000);
+    await operator.kill();
+    await new Promise((r) => setTimeout(r, 14_000)); // the meetings end while no operator runs
+    expect((await bridgePods("crash")).map((p) => p.metadata.name)).toContain("crash-2");
+    operator = await startOperator(bed);
+    await eventually("crash-2 removed by the new operator", async () => (await bridgePods("crash")).map((p) => p.metadata.name).sort().join() === "crash-0,crash-1", 30_000);
+    expect(await interruptions("crash")).toEqual([]);
+
+    await kubectl(bed, ["scale", "meetingfleet/crash", "-n", namespace, "--replicas=6"]);
+    await eventually("a scale-up under way", async () => (await bridgePods("crash")).length > 2, 15_000);
+    await operator.kill();
+    operator = await startOperator(bed);
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/crash", "-n", namespace, "--timeout=60s"]);
+    const names = (await bridgePods("crash")).map((p) => p.metadata.name).sort();
+    expect(names).toEqual(["crash-0", "crash-1", "crash-2", "crash-3", "crash-4", "crash-5"]);
+    const services = (await kubectl(bed, ["get", "services", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=crash", "-o", "name"])).trim().split("\n");
+    expect(services).toHaveLength(6);
+  });
+
+  test("a template change rolls the bridges: new ones first, old ones drained one at a time, no meeting cut", async () => {
+    await readyFleet("roll", { replicas: 2, template: { image: "jitsi/jvb:stable-1" } });
+    await placeConferences([4, 3], 15);
+    await eventually("meetings on both bridges", async () => (await participantsOn("roll-1")) === 3, 15_000);
+    await operatorSees("roll", 7);
+    await kubectl(bed, ["patch", "meetingfleet/roll", "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { template: { image: "jitsi/jvb:stable-2" } } })]);
+    let mostDraining = 0;
+    let mostPods = 0;
+    const rolled = await eventually("both bridges on the new version", async () => {
+      const pods = await bridgePods("roll");
+      mostDraining = Math.max(mostDraining, pods.filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]).length);
+      mostPods = Math.max(mostPods, pods.length);
+      const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+      return live.length === 2 && live.every((p) => p.spec?.containers[0]?.image === "jitsi/jvb:stable-2") ? live : undefined;
+    }, 120_000, 500);
+    expect(mostDraining).toBe(1);
+    expect(mostPods).toBeLessThanOrEqual(3);
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/roll", "-n", namespace, "--timeout=60s"]);
+    expect(await interruptions("roll")).toEqual([]);
+  });
+});

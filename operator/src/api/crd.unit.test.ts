@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { crdFile, renderCrd } from "./crd-file.ts";
+import { meetingFleetCrd, toStructural } from "./crd.ts";
+import { fleetSpecSchema } from "./meetingfleet.ts";
+
+describe("MeetingFleet CRD", () => {
+  test("crds/ is generated from the zod schema and up to date (run `make crds` after changing the API)", () => {
+    expect(readFileSync(crdFile, "utf8")).toBe(renderCrd());
+  });
+
+  test("is structural: every object has properties or additionalProperties, no additionalProperties: false", () => {
+    const visit = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${path}[${i}]`));
+      if (node === null || typeof node !== "object") return;
+      const schema = node as Record<string, unknown>;
+      expect({ path, additionalProperties: schema.additionalProperties }).not.toEqual({ path, additionalProperties: false });
+      if (schema.type === "object" && path.endsWith("spec")) expect(schema.properties).toBeDefined();
+      for (const [k, v] of Object.entries(schema)) visit(v, `${path}.${k}`);
+    };
+    visit(meetingFleetCrd().spec.versions[0]?.schema, "schema");
+  });
+
+  test("every spec field has a description for kubectl explain", () => {
+    const missing: string[] = [];
+    const visit = (node: Record<string, unknown>, path: string) => {
+      for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (!child.description) missing.push(`${path}.${name}`);
+        visit(child, `${path}.${name}`);
+        if (child.items) visit(child.items as Record<string, unknown>, `${path}.${name}[]`);
+      }
+    };
+    const spec = parse(renderCrd().split("\n").slice(1).join("\n")).spec.versions[0].schema.openAPIV3Schema.properties.spec;
+    visit(spec, "spec");
+    expect(missing).toEqual([]);
+  });
+
+  test("quantities become int-or-string, safe-integer bounds disappear", () => {
+    expect(toStructural({ anyOf: [{ type: "string" }, { type: "integer", maximum: Number.MAX_SAFE_INTEGER }], description: "q" })).toEqual({
+      description: "q",
+      "x-kubernetes-int-or-string": true,
+    });
+    expect(toStructural({ type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER })).toEqual({ type: "integer", minimum: 0 });
+  });
+
+  test("the samples are valid fleets", () => {
+    for (const file of ["hostport-fleet.yaml", "nodeport-fleet.yaml"]) {
+      const docs = readFileSync(new URL(`../../../crds/samples/${file}`, import.meta.url), "utf8").split(/^---$/m).map((d) => parse(d));
+      const fleet = docs.find((d) => d.kind === "MeetingFleet");
+      expect(fleetSpecSchema.safeParse(fleet.spec).success).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,126 @@
+// Carries out a plan: the only place where decisions turn into API calls and bridge calls. Every step
+// is idempotent, so a pass cut short (crash, lost leadership, API error) is finished by the next one:
+// creates of deterministic names answer AlreadyExists, deletes of gone pods answer NotFound, and the
+// drain record is written to the pod before the bridge is told, so a restarted operator knows.
+
+import { annotations, bridgePod, bridgeService, type FleetRef } from "../fleet/bridge-pod.ts";
+import type { Decision, Plan } from "../fleet/plan.ts";
+import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
+import type { Pod } from "../kube/types.ts";
+import type { JvbClient } from "../bridges/jvb-client.ts";
+import type { EventRecorder, Regarding } from "./events.ts";
+
+export interface ActDeps {
+  kube: KubeClient;
+  jvb: JvbClient;
+  events: EventRecorder;
+  fieldManager: string;
+  now: () => number;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+export interface ActResult {
+  /** Creates the API refused for a reason retrying will not fix (forbidden, invalid): the fleet is stalled. */
+  refused: string[];
+  /** Failures worth retrying. */
+  errors: string[];
+}
+
+const podsPath = (namespace: string, name?: string) => resourcePath({ version: "v1", plural: "pods", namespace, ...(name ? { name } : {}) });
+const servicesPath = (namespace: string) => resourcePath({ version: "v1", plural: "services", namespace });
+
+export async function act(deps: ActDeps, fleet: FleetRef, regarding: Regarding, plan: Plan, pods: ReadonlyMap<string, Pod>, missingServices: readonly Pod[]): Promise<ActResult> {
+  const result: ActResult = { refused: [], errors: [] };
+  const { kube, jvb, events, fieldManager } = deps;
+  const fail = (what: string, error: unknown) => {
+    const refused = error instanceof ApiError && [400, 403, 422].includes(error.code);
+    (refused ? result.refused : result.errors).push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  const ipOf = (name: string) => pods.get(name)?.status?.podIP;
+  const annotate = (name: string, values: Record<string, string | null>) =>
+    kube.patch(podsPath(fleet.namespace, name), { metadata: { annotations: values } }, fieldManager);
+  // The bridge is told after the record is written; if the call fails, the next pass repairs it.
+  const tellBridge = async (name: string, call: (ip: string) => Promise<void>) => {
+    const ip = ipOf(name);
+    if (!ip) return;
+    try {
+      await call(ip);
+    } catch (error) {
+      deps.log.warn({ bridge: name, err: String(error) }, "Bridge call failed; will retry");
+    }
+  };
+
+  const created: string[] = [];
+  await Promise.all(
+    plan.create.map(async ({ ordinal, reason }) => {
+      const manifest = bridgePod(fleet, ordinal);
+      try {
+        const pod = await kube.create<Pod>(podsPath(fleet.namespace), manifest, fieldManager);
+        created.push(pod.metadata.name);
+        const service = bridgeService(fleet, ordinal, { name: pod.metadata.name, uid: pod.metadata.uid });
+        if (service) await kube.create(servicesPath(fleet.namespace), service, fieldManager);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 409) return; // created by an earlier pass
+        fail(`create ${manifest.metadata.name} (${reason})`, error);
+      }
+    }),
+  );
+  if (created.length > 0) {
+    events.record(regarding, "Normal", plan.create[0]?.reason ?? "ScaleUp", "CreateBridges", `Created bridges ${created.sort().join(", ")}`);
+  }
+
+  // Services of bridges created before a crash (or deleted by hand) are put back.
+  for (const pod of missingServices) {
+    const ordinal = Number(pod.metadata.annotations?.[annotations.ordinal]);
+    const service = bridgeService(fleet, ordinal, { name: pod.metadata.name, uid: pod.metadata.uid });
+    if (!service) continue;
+    await kube.create(servicesPath(fleet.namespace), service, fieldManager).catch((error: unknown) => {
+      if (!(error instanceof ApiError && error.code === 409)) fail(`create service ${pod.metadata.name}`, error);
+    });
+  }
+
+  const step = async <D extends Decision>(decisions: D[], what: string, run: (d: D) => Promise<void>, event?: (d: D) => [type: "Normal" | "Warning", note: string]) => {
+    await Promise.all(
+      decisions.map(async (d) => {
+        try {
+          await run(d);
+          if (event) {
+            const [type, note] = event(d);
+            events.record(regarding, type, d.reason, what, note);
+          }
+        } catch (error) {
+          if (error instanceof ApiError && error.code === 404) return; // the pod is already gone
+          fail(`${what} ${d.name} (${d.reason})`, error);
+        }
+      }),
+    );
+  };
+  const nowIso = new Date(deps.now()).toISOString();
+
+  await step(plan.drain, "DrainBridge", async (d) => {
+    await annotate(d.name, { [annotations.drainingSince]: nowIso });
+    await tellBridge(d.name, (ip) => jvb.setDrain(ip, true));
+  }, (d) => ["Normal", `Draining bridge ${d.name}: no new conferences; it is removed when its meetings end (${d.reason})`]);
+
+  await step(plan.undrain, "UndrainBridge", async (d) => {
+    await annotate(d.name, { [annotations.drainingSince]: null });
+    await tellBridge(d.name, (ip) => jvb.setDrain(ip, false));
+  }, (d) => ["Normal", `Undrained bridge ${d.name}: load came back, it takes new conferences again`]);
+
+  await step(plan.shutdown, "ShutdownBridge", async (d) => {
+    await annotate(d.name, { [annotations.shutdownRequestedAt]: nowIso });
+    // Not graceful: straight to SHUTTING_DOWN, in which Jicofo moves the remaining participants away.
+    await tellBridge(d.name, (ip) => jvb.shutdown(ip, false));
+  }, (d) => ["Warning", `Bridge ${d.name} still had participants at its drain deadline; shutting it down so Jicofo moves them`]);
+
+  await step(plan.delete, "DeleteBridge", async (d) => {
+    const uid = pods.get(d.name)?.metadata.uid;
+    await kube.delete(podsPath(fleet.namespace, d.name), uid ? { uid } : {});
+  }, (d) => [d.reason === "ShutdownGraceElapsed" ? "Warning" : "Normal", `Deleted bridge ${d.name} (${d.reason})`]);
+
+  await step(plan.resyncDrain, "RepairDrain", async (d) => {
+    await tellBridge(d.name, (ip) => jvb.setDrain(ip, d.drain));
+  });
+
+  return result;
+}

@@ -1,0 +1,270 @@
+// The MeetingFleet controller: level-triggered reconciles of one fleet at a time, through a keyed work
+// queue. Caches (reflectors) of fleets, bridge pods and bridge Services feed it; the stats scraper wakes
+// it when a bridge's figures change. One pass: gather (caches, scraped figures, the referenced Secret)
+// -> decide (planFleet, pure) -> act -> write status when it changed.
+
+import { apiVersion, fleetSpecSchema, group, kind, plural, version, type FleetStatus } from "../api/meetingfleet.ts";
+import type { StatsScraper } from "../bridges/scraper.ts";
+import type { JvbClient } from "../bridges/jvb-client.ts";
+import { fleetSelector, labels, managerName, templateHash, type FleetRef } from "../fleet/bridge-pod.ts";
+import { planFleet } from "../fleet/plan.ts";
+import { computeStatus } from "../fleet/status.ts";
+import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
+import { Reflector } from "../kube/reflector.ts";
+import type { KubeObject, Pod } from "../kube/types.ts";
+import { objectKey } from "../kube/types.ts";
+import type { Metrics } from "../runtime/metrics.ts";
+import { WorkQueue } from "../runtime/workqueue.ts";
+import { parseDuration } from "../util/duration.ts";
+import { describeZodError } from "../util/zod-error.ts";
+import { act } from "./act.ts";
+import type { EventRecorder, Regarding } from "./events.ts";
+import { observeBridge } from "./observe.ts";
+
+export interface MeetingFleet extends KubeObject {
+  spec?: unknown;
+  status?: FleetStatus;
+}
+
+export interface ControllerOptions {
+  /** Watch one namespace; all when undefined. */
+  namespace?: string;
+  resyncMs: number;
+  workers: number;
+  drainSettleMs: number;
+}
+
+export interface ControllerDeps {
+  kube: KubeClient;
+  jvb: JvbClient;
+  scraper: StatsScraper;
+  events: EventRecorder;
+  metrics: Metrics;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+const fieldManager = managerName;
+const managedSelector = `${labels.managedBy}=${managerName}`;
+
+/** What in a fleet object can change a decision: not its status, not its resourceVersion. */
+function fleetFingerprint(f: MeetingFleet): string {
+  return JSON.stringify([f.metadata.generation, f.metadata.labels, f.metadata.annotations, f.metadata.deletionTimestamp, f.metadata.uid]);
+}
+
+export class FleetController {
+  private readonly deps: ControllerDeps;
+  private readonly options: ControllerOptions;
+  private readonly queue: WorkQueue;
+  private readonly fleets: Reflector<MeetingFleet>;
+  private readonly pods: Reflector<Pod>;
+  private readonly services: Reflector<KubeObject>;
+  private readonly fingerprints = new Map<string, string>();
+  private readonly stalledBefore = new Map<string, string>();
+
+  constructor(deps: ControllerDeps, options: ControllerOptions) {
+    this.deps = deps;
+    this.options = options;
+    this.queue = new WorkQueue({
+      onError: (key, error, retryInMs) => deps.log.warn({ fleet: key, err: String(error), retryInMs }, "Reconcile failed; retrying"),
+    });
+    const ns = options.namespace ? { namespace: options.namespace } : {};
+    const onWatchError = (what: string) => (error: unknown) => deps.log.warn({ watch: what, err: String(error) }, "Watch failed; retrying");
+
+    this.fleets = new Reflector<MeetingFleet>(
+      deps.kube.source(resourcePath({ group, version, plural, ...ns })),
+      {
+        upsert: (f) => {
+          const key = objectKey(f);
+          const fingerprint = fleetFingerprint(f);
+          if (this.fingerprints.get(key) === fingerprint) return; // our own status write, or nothing that matters
+          this.fingerprints.set(key, fingerprint);
+          this.queue.add(key);
+        },
+        remove: (f) => {
+          this.fingerprints.delete(objectKey(f));
+          this.stalledBefore.delete(objectKey(f));
+        },
+      },
+      { onError: onWatchError("meetingfleets") },
+    );
+    this.pods = new Reflector<Pod>(
+      deps.kube.source(resourcePath({ version: "v1", plural: "pods", ...ns }), managedSelector),
+      {
+        upsert: (pod) => this.podChanged(pod, false),
+        remove: (pod) => this.podChanged(pod, true),
+      },
+      { onError: onWatchError("pods") },
+    );
+    this.services = new Reflector<KubeObject>(
+      deps.kube.source(resourcePath({ version: "v1", plural: "services", ...ns }), managedSelector),
+      { upsert: (s) => this.enqueueOwner(s), remove: (s) => this.enqueueOwner(s) },
+      { onError: onWatchError("services") },
+    );
+  }
+
+  /** Starts the caches, waits for their first lists, then runs the workers until stop(). */
+  async run(): Promise<void> {
+    this.fleets.start();
+    this.pods.start();
+    this.services.start();
+    await Promise.all([this.fleets.synced, this.pods.synced, this.services.synced]);
+    this.deps.log.info({ fleets: this.fleets.items().length, bridges: this.pods.items().length }, "Caches synced; reconciling");
+    const depth = setInterval(() => this.deps.metrics.queueDepth.set(this.queue.depth), 1_000);
+    depth.unref();
+    await this.queue.run((key) => this.reconcile(key), this.options.workers);
+    clearInterval(depth);
+  }
+
+  stop(): void {
+    this.queue.stop();
+    this.fleets.stop();
+    this.pods.stop();
+    this.services.stop();
+  }
+
+  /** The scraper saw a bridge's figures change. */
+  figuresChanged(fleetKey: string): void {
+    this.queue.add(fleetKey);
+  }
+
+  private ownerKey(obj: KubeObject): string | undefined {
+    const fleet = obj.metadata.labels?.[labels.fleet];
+    return fleet && obj.metadata.namespace ? `${obj.metadata.namespace}/${fleet}` : undefined;
+  }
+
+  private enqueueOwner(obj: KubeObject): void {
+    const key = this.ownerKey(obj);
+    if (key) this.queue.add(key);
+  }
+
+  private podChanged(pod: Pod, removed: boolean): void {
+    const owner = this.ownerKey(pod);
+    if (!owner) return;
+    const ip = !removed && pod.status?.phase === "Running" && !pod.metadata.deletionTimestamp ? pod.status.podIP : undefined;
+    this.deps.scraper.setTarget(objectKey(pod), ip, owner);
+    this.queue.add(owner);
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    const started = performance.now();
+    const { metrics } = this.deps;
+    try {
+      await this.reconcileFleet(key);
+      metrics.reconciles.inc({ result: "success" });
+    } catch (error) {
+      metrics.reconciles.inc({ result: "error" });
+      metrics.reconcileErrors.inc();
+      throw error;
+    } finally {
+      metrics.reconcileDuration.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  private async reconcileFleet(key: string): Promise<void> {
+    const fleet = this.fleets.get(key);
+    if (!fleet || fleet.metadata.deletionTimestamp) return; // owned bridges go with it (garbage collection)
+    const { kube, events, log } = this.deps;
+    const namespace = fleet.metadata.namespace ?? "default";
+    const regarding: Regarding = { apiVersion, kind, name: fleet.metadata.name, namespace, uid: fleet.metadata.uid };
+    const generation = fleet.metadata.generation ?? 0;
+    const now = Date.now();
+
+    const pods = this.pods.items().filter((p) => p.metadata.namespace === namespace && p.metadata.labels?.[labels.fleet] === fleet.metadata.name);
+    const bridges = pods.map((p) => observeBridge(p, this.deps.scraper.figures(objectKey(p), now)));
+
+    const parsed = fleetSpecSchema.safeParse(fleet.spec);
+    if (!parsed.success) {
+      // The CRD schema should have refused this; whatever slipped through changes nothing on the bridges.
+      const message = `invalid spec: ${describeZodError(parsed.error)}`;
+      const plan = { create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] };
+      await this.writeStatus(fleet, computeStatus({ generation, desiredReplicas: 0, templateHash: "", selector: fleetSelector(fleet.metadata.name), bridges, plan, stalled: { reason: "InvalidSpec", message }, ...this.previous(fleet), now }));
+      this.stalledEvent(key, regarding, "InvalidSpec", message);
+      return;
+    }
+    const spec = parsed.data;
+    const ref: FleetRef = { name: fleet.metadata.name, namespace, uid: fleet.metadata.uid, spec };
+    const hash = templateHash(spec);
+
+    let stalled: { reason: string; message: string } | undefined;
+    const secretRef = spec.signaling.authPasswordSecretRef;
+    const secret = await kube.get<{ data?: Record<string, string> }>(resourcePath({ version: "v1", plural: "secrets", namespace, name: secretRef.name }));
+    if (!secret || secret.data?.[secretRef.key] === undefined) {
+      stalled = {
+        reason: "SecretNotFound",
+        message: `spec.signaling.authPasswordSecretRef: ${secret ? `key "${secretRef.key}" not in` : "no"} Secret ${namespace}/${secretRef.name}; no new bridges until it exists`,
+      };
+    }
+
+    const plan = planFleet({
+      desiredReplicas: spec.replicas,
+      templateHash: hash,
+      drainDeadlineMs: parseDuration(spec.drainDeadline),
+      now,
+      bridges,
+      limits: { drainSettleMs: this.options.drainSettleMs },
+    });
+    // Without the password new bridges cannot start; running ones are still drained and removed safely.
+    if (stalled) plan.create = [];
+
+    const byName = new Map(pods.map((p) => [p.metadata.name, p]));
+    const serviceNames = new Set(this.services.items().filter((s) => s.metadata.namespace === namespace).map((s) => s.metadata.name));
+    const missingServices =
+      spec.media.exposure === "NodePort" ? pods.filter((p) => !p.metadata.deletionTimestamp && !serviceNames.has(p.metadata.name)) : [];
+
+    const result = await act({ ...this.deps, fieldManager, now: () => now }, ref, regarding, plan, byName, missingServices);
+    for (const [action, decisions] of Object.entries({ create: plan.create, drain: plan.drain, undrain: plan.undrain, shutdown: plan.shutdown, delete: plan.delete })) {
+      for (const d of decisions) this.deps.metrics.decisions.inc({ namespace, fleet: fleet.metadata.name, action, reason: d.reason });
+    }
+    if (result.refused.length > 0) stalled ??= { reason: "CreateRefused", message: result.refused.join("; ") };
+
+    const status = computeStatus({ generation, desiredReplicas: spec.replicas, templateHash: hash, selector: fleetSelector(fleet.metadata.name), bridges, plan, ...(stalled ? { stalled } : {}), ...this.previous(fleet), now });
+    await this.writeStatus(fleet, status);
+    this.exportFleetMetrics(namespace, fleet.metadata.name, spec.replicas, status);
+    if (stalled) this.stalledEvent(key, regarding, stalled.reason, stalled.message);
+    else this.stalledBefore.delete(key);
+
+    if (result.errors.length > 0) throw new Error(result.errors.join("; "));
+    const acted = plan.create.length + plan.delete.length + plan.drain.length + plan.undrain.length + plan.shutdown.length > 0;
+    // Acting changes the world: look again soon. Otherwise wake for the next deadline, or resync.
+    const next = Math.min(acted ? 1_000 : this.options.resyncMs, plan.requeueAfterMs ?? Number.POSITIVE_INFINITY);
+    this.queue.addAfter(key, next);
+    if (acted) log.info({ fleet: key, create: plan.create.length, drain: plan.drain.map((d) => d.name), undrain: plan.undrain.map((d) => d.name), delete: plan.delete.map((d) => d.name), shutdown: plan.shutdown.map((d) => d.name) }, "Reconciled fleet");
+  }
+
+  private previous(fleet: MeetingFleet): { previous?: FleetStatus } {
+    return fleet.status ? { previous: fleet.status } : {};
+  }
+
+  private async writeStatus(fleet: MeetingFleet, status: FleetStatus): Promise<void> {
+    if (JSON.stringify(fleet.status) === JSON.stringify(status)) return;
+    const path = resourcePath({ group, version, plural, namespace: fleet.metadata.namespace ?? "default", name: fleet.metadata.name, subresource: "status" });
+    // A merge patch replaces the status' lists whole, which is what a full recomputation wants.
+    try {
+      const updated = await this.deps.kube.patch<MeetingFleet>(path, { status }, fieldManager);
+      fleet.status = updated.status ?? status;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 404) return; // deleted meanwhile; its removal event follows
+      throw error;
+    }
+  }
+
+  private stalledEvent(key: string, regarding: Regarding, reason: string, message: string): void {
+    if (this.stalledBefore.get(key) === message) return; // once per distinct problem, not once per pass
+    this.stalledBefore.set(key, message);
+    this.deps.events.record(regarding, "Warning", reason, "Reconcile", message);
+    this.deps.log.warn({ fleet: key, reason, message }, "Fleet stalled");
+  }
+
+  private exportFleetMetrics(namespace: string, fleet: string, desired: number, status: FleetStatus): void {
+    const { metrics } = this.deps;
+    const labelsOf = { namespace, fleet };
+    metrics.bridges.set({ ...labelsOf, state: "desired" }, desired);
+    metrics.bridges.set({ ...labelsOf, state: "current" }, status.replicas ?? 0);
+    metrics.bridges.set({ ...labelsOf, state: "ready" }, status.readyReplicas ?? 0);
+    metrics.bridges.set({ ...labelsOf, state: "draining" }, status.drainingReplicas ?? 0);
+    metrics.participants.set(labelsOf, status.participants ?? 0);
+    metrics.conferences.set(labelsOf, status.conferences ?? 0);
+    if (status.maxStress !== undefined) metrics.stressMax.set(labelsOf, Number(status.maxStress));
+    if (status.averageStress !== undefined) metrics.stressAverage.set(labelsOf, Number(status.averageStress));
+  }
+}

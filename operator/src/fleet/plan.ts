@@ -1,0 +1,202 @@
+// What to do with a fleet's bridges, decided from what was observed: pure, so it is unit- and
+// property-tested without an API server (after Agones' computeReconciliationAction).
+//
+// Rules, in order:
+// - Bridges whose process ended are deleted (and so replaced).
+// - A draining bridge is deleted once it has no local participants, by figures read after Jicofo can
+//   have learnt of the drain (drainSettleMs) and showing the drain. Past its drain deadline it is told
+//   to shut down (JVB's SHUTTING_DOWN, in which Jicofo moves whoever is left), and deleted when it has
+//   exited or the shutdown grace has passed. A bridge whose figures are unknown is never taken for empty.
+// - Too few active bridges: undrain draining ones first (load came back; their meetings never stopped),
+//   then create the rest, capped per pass.
+// - Too many: pods that never ran (no meeting can be on them) are deleted; otherwise the bridges with
+//   the fewest local participants are drained, never one with unknown figures while one with known
+//   figures is left. Unknown figures are never read as zero.
+// - Template changed (rolling upgrade): one new bridge first; when it is ready, drain one old bridge;
+//   when that one is gone, the next. Jicofo never mixes bridge versions in a conference, so old and new
+//   bridges serve side by side until the old meetings end.
+
+export interface BridgeFigures {
+  participants: number;
+  conferences: number;
+  stress: number;
+  drain: boolean;
+  shuttingDown: boolean;
+  /** When these figures were read from the bridge. */
+  readAt: number;
+}
+
+export interface ObservedBridge {
+  name: string;
+  ordinal: number;
+  templateHash: string;
+  createdAt: number;
+  /** The pod is being deleted. */
+  deleting: boolean;
+  /** The bridge process ended (pod Succeeded or Failed). */
+  exited: boolean;
+  /** The pod runs (a JVB process may host meetings). A pod that never ran has none to cut. */
+  running: boolean;
+  /** Running and the bridge's REST API answered recently (fresh figures). */
+  ready: boolean;
+  /** From the pod's annotation: survives operator restarts. */
+  drainingSince?: number;
+  shutdownRequestedAt?: number;
+  /** Fresh figures from /colibri/stats; undefined when unknown or stale. */
+  figures?: BridgeFigures;
+}
+
+export interface PlanInput {
+  desiredReplicas: number;
+  templateHash: string;
+  drainDeadlineMs: number;
+  now: number;
+  bridges: readonly ObservedBridge[];
+  limits?: Partial<PlanLimits>;
+}
+
+export interface PlanLimits {
+  maxCreatesPerPass: number;
+  maxDrainsPerPass: number;
+  /** After a shutdown request, how long the bridge has to exit before its pod is deleted. */
+  shutdownGraceMs: number;
+  /**
+   * How long after drain starts a bridge may still receive a conference: JVB publishes its drain flag
+   * with its stats (every 5 s) and Jicofo acts on presence. Only figures read after this, showing the
+   * drain, can prove a bridge empty.
+   */
+  drainSettleMs: number;
+}
+
+export const defaultLimits: PlanLimits = { maxCreatesPerPass: 16, maxDrainsPerPass: 8, shutdownGraceMs: 120_000, drainSettleMs: 15_000 };
+
+export type Reason =
+  | "BridgeExited"
+  | "BridgeEmpty"
+  | "DrainDeadlinePassed"
+  | "ShutdownGraceElapsed"
+  | "ScaleUp"
+  | "ScaleDown"
+  | "LoadReturned"
+  | "RollingUpgrade"
+  | "NotReadyScaleDown"
+  | "DrainStateRepair";
+
+export interface Decision {
+  name: string;
+  reason: Reason;
+}
+
+export interface Plan {
+  /** Ordinals of bridges to create (lowest free ones). */
+  create: Array<{ ordinal: number; reason: Reason }>;
+  drain: Decision[];
+  undrain: Decision[];
+  shutdown: Decision[];
+  delete: Decision[];
+  /** Bridges whose drain mode differs from the operator's record (bridge restarted, a call failed). */
+  resyncDrain: Array<Decision & { drain: boolean }>;
+  /** When a time-based rule fires next (ms from now), if any. */
+  requeueAfterMs?: number;
+}
+
+const byFewestParticipants = (a: ObservedBridge, b: ObservedBridge) => {
+  // Unknown figures sort last: an unreachable bridge may well be full.
+  const pa = a.figures?.participants ?? Number.POSITIVE_INFINITY;
+  const pb = b.figures?.participants ?? Number.POSITIVE_INFINITY;
+  return pa - pb || b.createdAt - a.createdAt || a.name.localeCompare(b.name);
+};
+
+export function planFleet(input: PlanInput): Plan {
+  const limits = { ...defaultLimits, ...input.limits };
+  const { now } = input;
+  const plan: Plan = { create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] };
+  const wake = (atMs: number) => {
+    const inMs = Math.max(0, atMs - now);
+    plan.requeueAfterMs = plan.requeueAfterMs === undefined ? inMs : Math.min(plan.requeueAfterMs, inMs);
+  };
+
+  const present = input.bridges.filter((b) => !b.deleting);
+  const exited = present.filter((b) => b.exited);
+  for (const b of exited) plan.delete.push({ name: b.name, reason: "BridgeExited" });
+
+  const alive = present.filter((b) => !b.exited);
+  const draining = alive.filter((b) => b.drainingSince !== undefined);
+  const active = alive.filter((b) => b.drainingSince === undefined);
+
+  // Draining bridges: empty -> delete; deadline -> shutdown; shutdown grace -> delete.
+  const stillDraining: ObservedBridge[] = [];
+  for (const b of draining) {
+    if (b.shutdownRequestedAt !== undefined) {
+      const graceEnds = b.shutdownRequestedAt + limits.shutdownGraceMs;
+      if (now >= graceEnds) plan.delete.push({ name: b.name, reason: "ShutdownGraceElapsed" });
+      else wake(graceEnds);
+    } else if (!b.running || provenEmpty(b, limits.drainSettleMs)) {
+      // Never ran, or empty after Jicofo knew of the drain: nothing to cut. Unknown is not zero.
+      plan.delete.push({ name: b.name, reason: "BridgeEmpty" });
+    } else {
+      const deadline = (b.drainingSince ?? now) + input.drainDeadlineMs;
+      if (now >= deadline) plan.shutdown.push({ name: b.name, reason: "DrainDeadlinePassed" });
+      else {
+        stillDraining.push(b);
+        const settled = (b.drainingSince ?? now) + limits.drainSettleMs;
+        wake(settled > now ? Math.min(deadline, settled) : deadline);
+      }
+    }
+  }
+
+  const outdated = active.filter((b) => b.templateHash !== input.templateHash);
+  const startingCurrent = active.filter((b) => b.templateHash === input.templateHash && !b.ready);
+  const excess = active.length - input.desiredReplicas;
+
+  if (excess < 0) {
+    // Load came back: a draining bridge of the current template still has its meetings and a warm JVM.
+    const undrainable = stillDraining
+      .filter((b) => b.templateHash === input.templateHash && b.ready)
+      .sort((a, b) => (b.figures?.participants ?? 0) - (a.figures?.participants ?? 0) || a.name.localeCompare(b.name));
+    const undrained = undrainable.slice(0, -excess);
+    for (const b of undrained) plan.undrain.push({ name: b.name, reason: "LoadReturned" });
+    const toCreate = Math.min(-excess - undrained.length, limits.maxCreatesPerPass);
+    for (const ordinal of freeOrdinals(input.bridges, toCreate)) plan.create.push({ ordinal, reason: "ScaleUp" });
+  } else if (excess > 0) {
+    // During a roll, a new bridge that is still starting is the surge, not an excess to remove.
+    const removable = outdated.length > 0 ? excess - startingCurrent.length : excess;
+    const notRunningFirst = (list: ObservedBridge[]) => [...list.filter((b) => !b.running), ...list.filter((b) => b.running).sort(byFewestParticipants)];
+    const current = active.filter((b) => !outdated.includes(b) && !startingCurrent.includes(b));
+    const candidates = outdated.length > 0 ? [...notRunningFirst(outdated), ...notRunningFirst(current)] : notRunningFirst(active);
+    let drains = 0;
+    for (const b of candidates.slice(0, Math.max(0, removable))) {
+      if (!b.running) plan.delete.push({ name: b.name, reason: "NotReadyScaleDown" });
+      else if (drains < limits.maxDrainsPerPass) {
+        plan.drain.push({ name: b.name, reason: b.templateHash === input.templateHash ? "ScaleDown" : "RollingUpgrade" });
+        drains++;
+      }
+    }
+  } else if (outdated.length > 0 && draining.length === 0 && startingCurrent.length === 0) {
+    const [ordinal] = freeOrdinals(input.bridges, 1);
+    if (ordinal !== undefined) plan.create.push({ ordinal, reason: "RollingUpgrade" });
+  }
+
+  // The bridge's own drain flag follows the operator's record, whatever happened to it.
+  const changing = new Set([...plan.drain, ...plan.undrain, ...plan.delete].map((d) => d.name));
+  for (const b of alive) {
+    if (!b.figures || changing.has(b.name) || b.shutdownRequestedAt !== undefined) continue;
+    const recorded = b.drainingSince !== undefined;
+    if (b.figures.drain !== recorded) plan.resyncDrain.push({ name: b.name, reason: "DrainStateRepair", drain: recorded });
+  }
+  return plan;
+}
+
+/** Empty by figures read after the drain had settled, and showing it: no conference can still be on its way. */
+export function provenEmpty(b: ObservedBridge, drainSettleMs: number): boolean {
+  const f = b.figures;
+  return f !== undefined && b.drainingSince !== undefined && f.participants === 0 && f.drain && f.readAt >= b.drainingSince + drainSettleMs;
+}
+
+/** The lowest ordinals no bridge uses (a deleting pod still holds its name). */
+export function freeOrdinals(bridges: readonly ObservedBridge[], count: number): number[] {
+  const used = new Set(bridges.map((b) => b.ordinal));
+  const free: number[] = [];
+  for (let ordinal = 0; free.length < count; ordinal++) if (!used.has(ordinal)) free.push(ordinal);
+  return free;
+}

@@ -1,0 +1,229 @@
+import fc from "fast-check";
+import { freeOrdinals, planFleet, type ObservedBridge, type PlanInput } from "./plan.ts";
+
+const hour = 3_600_000;
+const now = 10 * hour;
+
+const bridge = (ordinal: number, over: Partial<ObservedBridge> = {}): ObservedBridge => ({
+  name: `f-${ordinal}`,
+  ordinal,
+  templateHash: "v1",
+  createdAt: ordinal,
+  deleting: false,
+  exited: false,
+  running: true,
+  ready: true,
+  figures: { participants: 10, conferences: 2, stress: 0.1, drain: false, shuttingDown: false, readAt: now },
+  ...over,
+});
+const withPeople = (participants: number) => ({ figures: { participants, conferences: participants > 0 ? 1 : 0, stress: participants / 100, drain: false, shuttingDown: false, readAt: now } });
+const draining = (since: number, participants: number) => ({ drainingSince: since, figures: { participants, conferences: 1, stress: 0.1, drain: true, shuttingDown: false, readAt: now } });
+
+const plan = (bridges: ObservedBridge[], over: Partial<PlanInput> = {}) =>
+  planFleet({ desiredReplicas: bridges.length, templateHash: "v1", drainDeadlineMs: 2 * hour, now, bridges, ...over });
+
+describe("planFleet", () => {
+  test("creates the missing bridges on the lowest free ordinals, capped per pass", () => {
+    const p = plan([bridge(1)], { desiredReplicas: 4 });
+    expect(p.create.map((c) => c.ordinal)).toEqual([0, 2, 3]);
+    expect(plan([], { desiredReplicas: 40 }).create).toHaveLength(16);
+  });
+
+  test("scale-down drains the bridges with the fewest participants, not the newest or the first", () => {
+    const bridges = [bridge(0, withPeople(30)), bridge(1, withPeople(2)), bridge(2, withPeople(50)), bridge(3, withPeople(0))];
+    const p = plan(bridges, { desiredReplicas: 2 });
+    expect(p.drain.map((d) => d.name).sort()).toEqual(["f-1", "f-3"]);
+    expect(p.delete).toEqual([]);
+  });
+
+  test("a bridge with unknown figures is drained last, never taken for empty", () => {
+    const bridges = [bridge(0, { figures: undefined, ready: false }), bridge(1, withPeople(40)), bridge(2, withPeople(60))];
+    expect(plan(bridges, { desiredReplicas: 2 }).drain.map((d) => d.name)).toEqual(["f-1"]);
+    const drainingUnknown = bridge(3, { drainingSince: now - hour, figures: undefined, ready: false });
+    const p = plan([drainingUnknown], { desiredReplicas: 0 });
+    expect(p.delete).toEqual([]);
+    expect(p.requeueAfterMs).toBe(hour);
+  });
+
+  test("a pod that never ran is deleted instead of drained", () => {
+    const p = plan([bridge(0, withPeople(5)), bridge(1, { running: false, ready: false, figures: undefined })], { desiredReplicas: 1 });
+    expect(p.delete).toEqual([{ name: "f-1", reason: "NotReadyScaleDown" }]);
+    expect(p.drain).toEqual([]);
+  });
+
+  test("empty is proven only by figures read after the drain settled and showing it: a conference may still be on its way", () => {
+    const justDrained = bridge(0, draining(now - 5_000, 0));
+    expect(plan([justDrained], { desiredReplicas: 0 }).delete).toEqual([]);
+    expect(plan([justDrained], { desiredReplicas: 0 }).requeueAfterMs).toBe(10_000);
+    const notYetShowingDrain = bridge(0, { drainingSince: now - 60_000, figures: { ...withPeople(0).figures, drain: false } });
+    expect(plan([notYetShowingDrain], { desiredReplicas: 0 }).delete).toEqual([]);
+    const readTooEarly = bridge(0, { drainingSince: now - 60_000, figures: { ...draining(0, 0).figures, readAt: now - 50_000 } });
+    expect(plan([readTooEarly], { desiredReplicas: 0 }).delete).toEqual([]);
+  });
+
+  test("a draining bridge is deleted once empty, and waits while people are on it", () => {
+    const p = plan([bridge(0, draining(now - 60_000, 0)), bridge(1, draining(now - 60_000, 7))], { desiredReplicas: 0 });
+    expect(p.delete).toEqual([{ name: "f-0", reason: "BridgeEmpty" }]);
+    expect(p.shutdown).toEqual([]);
+    expect(p.requeueAfterMs).toBe(2 * hour - 60_000);
+    expect(plan([bridge(1, draining(now - 60_000, 7))], { desiredReplicas: 0 }).requeueAfterMs).toBe(2 * hour - 60_000);
+  });
+
+  test("past the drain deadline it is shut down, and deleted when the shutdown grace has passed", () => {
+    const late = bridge(0, draining(now - 2 * hour, 7));
+    expect(plan([late], { desiredReplicas: 0 }).shutdown).toEqual([{ name: "f-0", reason: "DrainDeadlinePassed" }]);
+    const shutting = bridge(0, { ...draining(now - 3 * hour, 7), shutdownRequestedAt: now - 60_000 });
+    const waiting = plan([shutting], { desiredReplicas: 0 });
+    expect(waiting.delete).toEqual([]);
+    expect(waiting.requeueAfterMs).toBe(60_000);
+    expect(plan([shutting], { desiredReplicas: 0, now: now + 60_000 }).delete).toEqual([{ name: "f-0", reason: "ShutdownGraceElapsed" }]);
+  });
+
+  test("when load comes back, draining bridges are undrained before any new one is created", () => {
+    const bridges = [bridge(0), bridge(1, draining(now - 60_000, 3)), bridge(2, draining(now - 60_000, 20))];
+    const p = plan(bridges, { desiredReplicas: 2 });
+    expect(p.undrain).toEqual([{ name: "f-2", reason: "LoadReturned" }]);
+    expect(p.create).toEqual([]);
+    const more = plan(bridges, { desiredReplicas: 4 });
+    expect(more.undrain.map((u) => u.name)).toEqual(["f-2", "f-1"]);
+    expect(more.create.map((c) => c.ordinal)).toEqual([3]);
+  });
+
+  test("exited bridges are deleted; their replacement comes once they are gone", () => {
+    const p = plan([bridge(0), bridge(1, { exited: true, running: false, ready: false, figures: undefined })], { desiredReplicas: 2 });
+    expect(p.delete).toEqual([{ name: "f-1", reason: "BridgeExited" }]);
+    expect(p.create.map((c) => c.ordinal)).toEqual([2]);
+  });
+
+  test("a rolling upgrade starts one new bridge, then drains one old bridge once the new one is ready", () => {
+    const old = [bridge(0, withPeople(10)), bridge(1, withPeople(3)), bridge(2, withPeople(20))];
+    const step1 = plan(old, { templateHash: "v2" });
+    expect(step1.create).toEqual([{ ordinal: 3, reason: "RollingUpgrade" }]);
+    expect(step1.drain).toEqual([]);
+
+    const starting = [...old, bridge(3, { templateHash: "v2", ready: false, figures: undefined })];
+    const step2 = plan(starting, { templateHash: "v2", desiredReplicas: 3 });
+    expect(step2).toMatchObject({ create: [], drain: [], delete: [] });
+
+    const ready = [...old, bridge(3, { templateHash: "v2", ...withPeople(0) })];
+    const step3 = plan(ready, { templateHash: "v2", desiredReplicas: 3 });
+    expect(step3.drain).toEqual([{ name: "f-1", reason: "RollingUpgrade" }]);
+
+    const oneDraining = [old[0]!, bridge(1, draining(now, 3)), old[2]!, bridge(3, { templateHash: "v2", ...withPeople(4) })];
+    const step4 = plan(oneDraining, { templateHash: "v2", desiredReplicas: 3 });
+    expect(step4).toMatchObject({ create: [], drain: [], delete: [] });
+  });
+
+  test("a bridge whose drain flag disagrees with the record is put right", () => {
+    const restarted = bridge(0, { drainingSince: now - 1000, figures: { participants: 5, conferences: 1, stress: 0.1, drain: false, shuttingDown: false, readAt: now } });
+    const stray = bridge(1, { figures: { participants: 5, conferences: 1, stress: 0.1, drain: true, shuttingDown: false, readAt: now } });
+    const p = plan([restarted, stray], { desiredReplicas: 1 });
+    expect(p.resyncDrain).toEqual([
+      { name: "f-0", reason: "DrainStateRepair", drain: true },
+      { name: "f-1", reason: "DrainStateRepair", drain: false },
+    ]);
+  });
+
+  test("pods being deleted are ignored, but keep their ordinals", () => {
+    const p = plan([bridge(0, { deleting: true })], { desiredReplicas: 1 });
+    expect(p.create.map((c) => c.ordinal)).toEqual([1]);
+    expect(freeOrdinals([bridge(0), bridge(2)], 3)).toEqual([1, 3, 4]);
+  });
+});
+
+describe("planFleet properties", () => {
+  const arbBridge = (ordinal: number) =>
+    fc.record({
+      templateHash: fc.constantFrom("v1", "v2"),
+      deleting: fc.boolean(),
+      exited: fc.boolean(),
+      running: fc.boolean(),
+      known: fc.boolean(),
+      participants: fc.integer({ min: 0, max: 80 }),
+      drainingFor: fc.option(fc.integer({ min: 0, max: 4 * hour }), { nil: undefined }),
+      shutdownFor: fc.option(fc.integer({ min: 0, max: 4 * 60_000 }), { nil: undefined }),
+    }).map((r): ObservedBridge => {
+      const b: ObservedBridge = {
+        name: `f-${ordinal}`,
+        ordinal,
+        templateHash: r.templateHash,
+        createdAt: ordinal,
+        deleting: r.deleting,
+        exited: r.exited,
+        running: r.running && !r.exited,
+        ready: r.running && !r.exited && r.known,
+      };
+      if (b.ready) b.figures = { participants: r.participants, conferences: 1, stress: 0.2, drain: r.drainingFor !== undefined && r.known, shuttingDown: false, readAt: now - (r.shutdownFor ?? 0) };
+      if (r.drainingFor !== undefined) b.drainingSince = now - r.drainingFor;
+      if (r.drainingFor !== undefined && r.shutdownFor !== undefined) b.shutdownRequestedAt = now - r.shutdownFor;
+      return b;
+    });
+  const arbInput = fc
+    .integer({ min: 0, max: 12 })
+    .chain((n) => fc.tuple(fc.tuple(...Array.from({ length: n }, (_, i) => arbBridge(i))), fc.integer({ min: 0, max: 12 }), fc.constantFrom("v1", "v2")))
+    .map(([bridges, desiredReplicas, templateHash]): PlanInput => ({ bridges, desiredReplicas, templateHash, drainDeadlineMs: 2 * hour, now }));
+
+  test("no meeting is cut: every deletion or shutdown is of an exited, never-run, empty, past-deadline or past-grace bridge", () => {
+    fc.assert(
+      fc.property(arbInput, (input) => {
+        const p = planFleet(input);
+        const find = (name: string) => input.bridges.find((b) => b.name === name)!;
+        for (const d of p.delete) {
+          const b = find(d.name);
+          expect(b.deleting).toBe(false);
+          const provenEmpty = b.figures?.participants === 0 && b.figures.drain && b.figures.readAt >= (b.drainingSince ?? Infinity) + 15_000;
+          const safe =
+            b.exited ||
+            !b.running ||
+            provenEmpty ||
+            (b.shutdownRequestedAt !== undefined && input.now - b.shutdownRequestedAt >= 120_000);
+          expect({ bridge: b, reason: d.reason, safe }).toMatchObject({ safe: true });
+        }
+        for (const s of p.shutdown) {
+          const b = find(s.name);
+          expect(input.now - (b.drainingSince ?? Infinity)).toBeGreaterThanOrEqual(input.drainDeadlineMs);
+        }
+      }),
+    );
+  });
+
+  test("without a roll, the active count after the plan is the desired count when no cap binds", () => {
+    fc.assert(
+      fc.property(arbInput, (input) => {
+        const p = planFleet({ ...input, templateHash: "v1", bridges: input.bridges.map((b) => ({ ...b, templateHash: "v1" })) });
+        const active = input.bridges.filter((b) => !b.deleting && !b.exited && b.drainingSince === undefined);
+        const removed = new Set([...p.drain, ...p.delete].map((d) => d.name));
+        const after = active.filter((b) => !removed.has(b.name)).length + p.create.length + p.undrain.length;
+        const capped = p.create.length === 16 || p.drain.length === 8;
+        if (!capped) expect(after).toBe(input.desiredReplicas);
+      }),
+    );
+  });
+
+  test("created ordinals are free and distinct; a bridge gets at most one decision of each kind", () => {
+    fc.assert(
+      fc.property(arbInput, (input) => {
+        const p = planFleet(input);
+        const used = new Set(input.bridges.map((b) => b.ordinal));
+        const ordinals = p.create.map((c) => c.ordinal);
+        expect(new Set(ordinals).size).toBe(ordinals.length);
+        for (const o of ordinals) expect(used.has(o)).toBe(false);
+        const touched = [...p.drain, ...p.undrain, ...p.delete, ...p.shutdown].map((d) => d.name);
+        expect(new Set(touched).size).toBe(touched.length);
+      }),
+    );
+  });
+
+  test("a scale-down never drains a bridge of unknown figures while a running, known one of the same template stays", () => {
+    fc.assert(
+      fc.property(arbInput, (input) => {
+        const p = planFleet({ ...input, templateHash: "v1", bridges: input.bridges.map((b) => ({ ...b, templateHash: "v1" })) });
+        const drained = new Set(p.drain.map((d) => d.name));
+        const active = input.bridges.filter((b) => !b.deleting && !b.exited && b.drainingSince === undefined && b.running);
+        const drainedUnknown = active.some((b) => drained.has(b.name) && !b.figures);
+        const keptKnown = active.some((b) => !drained.has(b.name) && b.figures);
+        expect(drainedUnknown && keptKnown).toBe(false);
+      }),
+    );
+  });
+});

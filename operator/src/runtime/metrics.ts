@@ -1,0 +1,37 @@
+// The operator's Prometheus metrics (prom-client), named by Prometheus conventions under meetingfleet_.
+
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "meetingfleet_operator_" });
+  const fleetLabels = ["namespace", "fleet"] as const;
+  return {
+    registry,
+    reconciles: new Counter({ name: "meetingfleet_reconcile_operations_total", help: "Fleet reconciles, by result.", labelNames: ["result"], registers: [registry] }),
+    reconcileErrors: new Counter({ name: "meetingfleet_reconcile_errors_total", help: "Fleet reconciles that failed and will be retried.", registers: [registry] }),
+    reconcileDuration: new Histogram({
+      name: "meetingfleet_reconcile_duration_seconds",
+      help: "Time of one fleet reconcile.",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({ name: "meetingfleet_workqueue_depth", help: "Fleets waiting for a reconcile.", registers: [registry] }),
+    scrapeDuration: new Histogram({
+      name: "meetingfleet_bridge_scrape_duration_seconds",
+      help: "Time of one /colibri/stats call.",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+      registers: [registry],
+    }),
+    scrapeErrors: new Counter({ name: "meetingfleet_bridge_scrape_errors_total", help: "Failed /colibri/stats calls.", registers: [registry] }),
+    bridges: new Gauge({ name: "meetingfleet_fleet_bridges", help: "Bridges of a fleet by state (desired, current, ready, draining).", labelNames: [...fleetLabels, "state"], registers: [registry] }),
+    participants: new Gauge({ name: "meetingfleet_fleet_participants", help: "Participants on a fleet's bridges with known figures.", labelNames: fleetLabels, registers: [registry] }),
+    conferences: new Gauge({ name: "meetingfleet_fleet_conferences", help: "Conferences on a fleet's bridges with known figures.", labelNames: fleetLabels, registers: [registry] }),
+    stressMax: new Gauge({ name: "meetingfleet_fleet_stress_max", help: "Highest bridge stress in a fleet.", labelNames: fleetLabels, registers: [registry] }),
+    stressAverage: new Gauge({ name: "meetingfleet_fleet_stress_average", help: "Mean bridge stress in a fleet.", labelNames: fleetLabels, registers: [registry] }),
+    decisions: new Counter({ name: "meetingfleet_scale_decisions_total", help: "Bridge decisions by action and reason.", labelNames: [...fleetLabels, "action", "reason"], registers: [registry] }),
+    leader: new Gauge({ name: "meetingfleet_leader", help: "1 while this replica leads.", registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
