@@ -2,13 +2,11 @@
 // IP, and drives conferences onto the bridges like Jicofo. Run by `make cluster-up`; see README.md.
 
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { z } from "zod";
 import { connect, resourcePath } from "../../operator/src/kube/client.ts";
 import { Reflector } from "../../operator/src/kube/reflector.ts";
-import { parseDuration } from "../../operator/src/util/duration.ts";
-import { describeZodError } from "../../operator/src/util/zod-error.ts";
+import { durationFlag, parseFlagsOrExit } from "../../operator/src/util/flags.ts";
 import { jvbDefaults } from "./bridge.ts";
 import { systemClock } from "./clock.ts";
 import { serveControl, startLoad } from "./control-http.ts";
@@ -17,14 +15,7 @@ import { bridgePodSelector, PodBridges } from "./pod-bridges.ts";
 import { parseTrace } from "./trace.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
 
-const duration = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+const duration = durationFlag;
 const loopbackAddress = z
   .string()
   .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/, "must be a loopback address and port, e.g. 127.0.0.1:9080");
@@ -56,27 +47,16 @@ const usage = `usage: node e2e/emulator/main.ts [flags]
   --load JSON                       start a load script, e.g. '{"kind":"constant","participants":200}'
   --log-level info`;
 
-function parseFlags(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: Object.fromEntries(Object.keys(flagsSchema.shape).map((name) => [name, { type: "string" as const }])),
-  });
-  return flagsSchema.parse(values);
-}
-
 async function main(): Promise<void> {
-  let flags: ReturnType<typeof parseFlags>;
+  const flags = parseFlagsOrExit("emulator", flagsSchema, usage);
   let initialLoad: unknown;
   try {
-    flags = parseFlags(process.argv.slice(2));
     // Bad input is refused before anything starts.
     if (flags.trace) initialLoad = { trace: readFileSync(flags.trace, "utf8") };
     if (flags.load) initialLoad = JSON.parse(flags.load);
     if (initialLoad && typeof initialLoad === "object" && "trace" in initialLoad) parseTrace(String(initialLoad.trace));
   } catch (error) {
-    const message = error instanceof z.ZodError ? describeZodError(error) : (error as Error).message;
-    process.stderr.write(`emulator: ${message}\n${usage}\n`);
+    process.stderr.write(`emulator: ${(error as Error).message}\n${usage}\n`);
     process.exit(2);
   }
 

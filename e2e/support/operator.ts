@@ -34,6 +34,8 @@ export interface RunningOperator {
   stop(): Promise<void>;
   /** SIGKILL at once: a crash. */
   kill(): Promise<void>;
+  /** Whether this replica holds the leader lease, from its own metrics. */
+  leading(): Promise<boolean>;
 }
 
 export async function startOperator(bed: Testbed, name = "operator"): Promise<RunningOperator> {
@@ -42,7 +44,9 @@ export async function startOperator(bed: Testbed, name = "operator"): Promise<Ru
   const out = openSync(logFile, "a");
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, "operator/src/main.ts"), "--kubeconfig", bed.kubeconfig, "--listen-address", `127.0.0.1:${port}`, "--scrape-interval", "1s", "--stale-after", "4s", "--resync", "5s", "--drain-settle", "3s"],
+    [path.join(root, "operator/src/main.ts"), "--kubeconfig", bed.kubeconfig, "--listen-address", `127.0.0.1:${port}`, "--scrape-interval", "1s", "--stale-after", "4s", "--resync", "5s", "--drain-settle", "3s",
+      // Short lease timings, so a failover takes seconds in the tests.
+      "--leader-election-id", "meetingfleet-e2e", "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms"],
     { stdio: ["ignore", out, out] },
   );
   const pid = child.pid;
@@ -60,5 +64,6 @@ export async function startOperator(bed: Testbed, name = "operator"): Promise<Ru
     if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logFile}`);
     return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
   }, 30_000);
-  return { pid, metricsUrl, logFile, stop: () => end("SIGTERM"), kill: () => end("SIGKILL") };
+  const leading = async () => /^meetingfleet_leader 1$/m.test(await (await fetch(metricsUrl)).text());
+  return { pid, metricsUrl, logFile, stop: () => end("SIGTERM"), kill: () => end("SIGKILL"), leading };
 }

@@ -212,6 +212,23 @@ local("MeetingFleet operator", () => {
     expect(services).toHaveLength(6);
   });
 
+  test("two replicas: one leads, the other stands by and takes over when the leader dies", async () => {
+    await eventually("the first replica leading", () => operator.leading(), 15_000);
+    const standby = await startOperator(bed, "standby");
+    try {
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(await standby.leading()).toBe(false);
+      expect(await operator.leading()).toBe(true);
+      await operator.kill();
+      operator = standby;
+    } catch (error) {
+      await standby.stop();
+      throw error;
+    }
+    await eventually("the standby leading", () => operator.leading(), 15_000);
+    await readyFleet("failover", { replicas: 2 });
+  });
+
   test("a template change rolls the bridges: new ones first, old ones drained one at a time, no meeting cut", async () => {
     await readyFleet("roll", { replicas: 2, template: { image: "jitsi/jvb:stable-1" } });
     await placeConferences([4, 3], 15);

@@ -2,7 +2,6 @@
 // anything starts; a bad flag is a clear error and exit code 2.
 
 import os from "node:os";
-import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { z } from "zod";
 import { httpJvbClient } from "./bridges/jvb-client.ts";
@@ -10,19 +9,12 @@ import { StatsScraper } from "./bridges/scraper.ts";
 import { kubeEventRecorder } from "./controller/events.ts";
 import { FleetController } from "./controller/fleet-controller.ts";
 import { connect } from "./kube/client.ts";
+import { LeaderElector } from "./leader/lease.ts";
 import { serveHealth } from "./runtime/http-server.ts";
 import { createMetrics } from "./runtime/metrics.ts";
-import { parseDuration } from "./util/duration.ts";
-import { describeZodError } from "./util/zod-error.ts";
+import { durationFlag, parseFlagsOrExit } from "./util/flags.ts";
 
-const duration = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+const duration = durationFlag;
 
 const flagsSchema = z.object({
   kubeconfig: z.string().optional(),
@@ -35,6 +27,12 @@ const flagsSchema = z.object({
   resync: duration.prefault("30s"),
   "drain-settle": duration.prefault("15s"),
   workers: z.coerce.number().int().min(1).max(32).default(4),
+  "leader-elect": z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  "leader-election-namespace": z.string().min(1).default(process.env.POD_NAMESPACE ?? "default"),
+  "leader-election-id": z.string().min(1).default("meetingfleet-operator"),
+  "lease-duration": duration.prefault("15s"),
+  "renew-deadline": duration.prefault("10s"),
+  "retry-period": duration.prefault("2s"),
   "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -49,45 +47,35 @@ const usage = `usage: node operator/src/main.ts [flags]
   --resync 30s               reconcile every fleet at least this often
   --drain-settle 15s         after drain starts, how long Jicofo may still place a conference there
   --workers 4                fleets reconciled in parallel
+  --leader-elect true        run only while holding the Lease (run two replicas, one active)
+  --leader-election-namespace NS   where the Lease lives (default: $POD_NAMESPACE, else default)
+  --leader-election-id meetingfleet-operator
+  --lease-duration 15s --renew-deadline 10s --retry-period 2s
   --log-level info`;
 
-function parseFlags(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: Object.fromEntries(Object.keys(flagsSchema.shape).map((name) => [name, { type: "string" as const }])),
-  });
-  return flagsSchema.parse(values);
-}
-
 async function main(): Promise<void> {
-  let flags: ReturnType<typeof parseFlags>;
-  try {
-    flags = parseFlags(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`operator: ${error instanceof z.ZodError ? describeZodError(error) : (error as Error).message}\n${usage}\n`);
-    process.exit(2);
-  }
+  const flags = parseFlagsOrExit("operator", flagsSchema, usage);
   const log = pino({ name: "meetingfleet-operator", level: flags["log-level"] });
   const kube = connect(flags.kubeconfig);
   const metrics = createMetrics();
-  const identity = process.env.POD_NAME ?? os.hostname();
+  // Unique per process: two replicas on one host must not share a lease identity.
+  const identity = process.env.POD_NAME ?? `${os.hostname()}-${process.pid}`;
   const events = kubeEventRecorder(kube, "meet.meetingfleet.dev/operator", identity, (error) => log.warn({ err: String(error) }, "Failed to write an event"));
   const jvb = httpJvbClient(flags["bridge-port"]);
 
-  let controller: FleetController | undefined;
   const scraper = new StatsScraper(
     jvb,
     { intervalMs: flags["scrape-interval"], staleAfterMs: flags["stale-after"], concurrency: flags["scrape-concurrency"] },
     {
-      changed: (fleetKey) => controller?.figuresChanged(fleetKey),
+      // The scraper starts only once the controller exists (when leading).
+      changed: (fleetKey) => controller.figuresChanged(fleetKey),
       scraped: (ms, ok) => {
         metrics.scrapeDuration.observe(ms / 1000);
         if (!ok) metrics.scrapeErrors.inc();
       },
     },
   );
-  controller = new FleetController(
+  const controller = new FleetController(
     { kube, jvb, scraper, events, metrics, log },
     { resyncMs: flags.resync, workers: flags.workers, drainSettleMs: flags["drain-settle"], ...(flags.namespace ? { namespace: flags.namespace } : {}) },
   );
@@ -97,22 +85,49 @@ async function main(): Promise<void> {
   const server = await serveHealth({ host, port: Number(port) }, metrics.registry, () => ready);
   log.info({ server: kube.server, listen: flags["listen-address"], namespace: flags.namespace ?? "(all)" }, "Operator starting");
 
-  const shutdown = (signal: string) => {
+  const lead = () => {
+    metrics.leader.set(1);
+    log.info({ identity }, "Leading: reconciling fleets");
+    scraper.start();
+    void controller.run();
+  };
+  const elector = flags["leader-elect"]
+    ? new LeaderElector(kube, {
+        namespace: flags["leader-election-namespace"],
+        name: flags["leader-election-id"],
+        identity,
+        leaseDurationMs: flags["lease-duration"],
+        renewDeadlineMs: flags["renew-deadline"],
+        retryPeriodMs: flags["retry-period"],
+      })
+    : undefined;
+
+  const shutdown = async (signal: string) => {
     log.info({ signal }, "Operator stopping");
-    controller?.stop();
+    controller.stop();
     scraper.stop();
+    elector?.stop();
+    await elector?.release();
     server.close();
     server.closeAllConnections();
-    setTimeout(() => process.exit(0), 200).unref();
+    process.exit(0);
   };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  scraper.start();
-  metrics.leader.set(1);
-  const running = controller.run();
-  ready = true;
-  await running;
+  metrics.leader.set(0);
+  ready = true; // a standby replica is healthy and ready too
+  if (!elector) return lead();
+  await elector.run({
+    startedLeading: lead,
+    // Half-done passes are safe to abandon (every step is idempotent), but two leaders are not: exit now.
+    stoppedLeading: () => {
+      metrics.leader.set(0);
+      log.error({ identity }, "Lost the leader lease; exiting");
+      process.exit(1);
+    },
+    newLeader: (holder) => log.info({ leader: holder }, "Another replica leads; standing by"),
+  });
 }
 
 void main();

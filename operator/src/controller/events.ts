@@ -2,6 +2,7 @@
 // an event that cannot be written is logged, never allowed to fail a reconcile.
 
 import { resourcePath, type KubeClient } from "../kube/client.ts";
+import { microTime } from "../kube/types.ts";
 
 export interface Regarding {
   apiVersion: string;
@@ -15,8 +16,6 @@ export interface EventRecorder {
   record(regarding: Regarding, type: "Normal" | "Warning", reason: string, action: string, note: string): void;
 }
 
-/** events.k8s.io eventTime is a MicroTime: RFC 3339 with microseconds. */
-export const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 
 export function kubeEventRecorder(kube: KubeClient, controller: string, instance: string, onError: (error: unknown) => void): EventRecorder {
   return {

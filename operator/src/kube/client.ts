@@ -52,6 +52,8 @@ export interface KubeClient {
   /** undefined when the object does not exist. */
   get<T>(path: string): Promise<T | undefined>;
   create<T>(collection: string, body: object, fieldManager: string): Promise<T>;
+  /** PUT: with metadata.resourceVersion set, fails with 409 when someone changed the object meanwhile. */
+  replace<T>(path: string, body: object, fieldManager: string): Promise<T>;
   /** JSON merge patch (strategic merge does not work on custom resources). */
   patch<T>(path: string, body: object, fieldManager: string): Promise<T>;
   /** Deleting what is already gone is not an error. */
@@ -136,6 +138,9 @@ export function connect(kubeconfigPath?: string): KubeClient {
     },
     create<T>(collection: string, body: object, fieldManager: string) {
       return request<T>("POST", collection, body, "application/json", { fieldManager });
+    },
+    replace<T>(path: string, body: object, fieldManager: string) {
+      return request<T>("PUT", path, body, "application/json", { fieldManager });
     },
     patch<T>(path: string, body: object, fieldManager: string) {
       return request<T>("PATCH", path, body, "application/merge-patch+json", { fieldManager });

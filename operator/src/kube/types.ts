@@ -51,3 +51,6 @@ export interface Pod extends KubeObject {
 export function objectKey(obj: KubeObject): string {
   return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
 }
+
+/** A Kubernetes MicroTime (Event eventTime, Lease times): RFC 3339 with microseconds. */
+export const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
