@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo emulator
+.PHONY: setup binaries test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds run
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries
@@ -48,3 +48,11 @@ cluster-status:
 ## demo: test bed, a fleet of emulated bridges under a conference load, and a live view (Ctrl-C ends it)
 demo: setup
 	@scripts/demo.sh
+
+## crds: regenerate crds/ from the zod schemas in operator/src/api (a unit test fails when crds/ is stale)
+crds: setup
+	node operator/scripts/gen-crds.ts
+
+## run: the operator in the foreground against $$KUBECONFIG (default: the test bed's); installs the CRD first
+run: setup
+	KUBECONFIG=$(KUBECONFIG) scripts/run-operator.sh
