@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds run
+.PHONY: setup binaries test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds run bench-startup
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries
@@ -56,3 +56,7 @@ crds: setup
 ## run: the operator in the foreground against $$KUBECONFIG (default: the test bed's); installs the CRD first
 run: setup
 	KUBECONFIG=$(KUBECONFIG) scripts/run-operator.sh
+
+## bench-startup: apply -> all bridges Ready for 10 and 100 bridges, and operator memory (make cluster-up first)
+bench-startup: setup
+	node e2e/bench/fleet-startup.ts

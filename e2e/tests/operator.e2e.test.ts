@@ -187,6 +187,20 @@ local("MeetingFleet operator", () => {
     expect(services).toEqual(replaced.map((p) => `service/${p.metadata.name}`).sort());
   });
 
+  test("a bridge whose process exits (shut down behind the operator's back) is replaced", async () => {
+    await readyFleet("exits", { replicas: 2 });
+    const victim = (await bridgePods("exits")).find((p) => p.metadata.name === "exits-0")!;
+    const res = await fetch(`http://${victim.status?.podIP}:8080/colibri/shutdown`, { method: "POST", body: JSON.stringify({ "graceful-shutdown": true }) });
+    expect(res.status).toBe(200);
+    await eventually("exits-0 replaced by a running bridge", async () => {
+      const pods = (await bridgePods("exits")).filter((p) => !p.metadata.deletionTimestamp);
+      return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== victim.metadata.uid);
+    }, 30_000);
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/exits", "-n", namespace, "--timeout=60s"]);
+    const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=BridgeExited", "-o", "name"]);
+    expect(events.trim()).not.toBe("");
+  });
+
   test("SIGKILL in the middle of a drain and of a scale-up: the next operator finishes both, no duplicate or orphan", async () => {
     await readyFleet("crash", { replicas: 3 });
     await placeConferences([6, 4, 2], 12);
