@@ -14,7 +14,9 @@ const bed = testbed();
 const local = bed.cluster === "local" ? describe : describe.skip;
 let namespace: string;
 let operator: RunningOperator;
-let portBlock = 0;
+// Node ports are allocated cluster-wide and held until a deleted namespace is gone: each run starts at a
+// random block of 20 in 31000-32699, so reruns on a reused test bed do not collide.
+let portBlock = Math.floor(Math.random() * 85);
 
 interface Fleet {
   metadata: { name: string; generation: number };
@@ -32,7 +34,7 @@ interface Fleet {
 }
 
 function fleet(name: string, spec: Record<string, unknown> = {}) {
-  const start = 30100 + 20 * portBlock++; // node ports are allocated cluster-wide
+  const start = 31000 + 20 * (portBlock++ % 85);
   return {
     apiVersion: "meet.meetingfleet.dev/v1alpha1",
     kind: "MeetingFleet",
@@ -107,6 +109,15 @@ local("MeetingFleet operator", () => {
     expect(services.map((s) => s.metadata.name).sort()).toEqual(["up-0", "up-1", "up-2"]);
     expect(services.every((s) => s.metadata.ownerReferences[0]?.kind === "Pod" && s.spec.ports[0]?.protocol === "UDP")).toBe(true);
     expect(new Set(services.map((s) => s.spec.ports[0]?.nodePort)).size).toBe(3);
+    const metrics = await eventually("fleet metrics exported", async () => {
+      const text = await (await fetch(operator.metricsUrl)).text();
+      return text.includes(`meetingfleet_fleet_bridges{namespace="${namespace}",fleet="up",state="ready"} 3`) ? text : undefined;
+    }, 15_000);
+    expect(metrics).toMatch(new RegExp(`^meetingfleet_fleet_bridges\\{namespace="${namespace}",fleet="up",state="desired"\\} 3$`, "m"));
+    expect(metrics).toMatch(/^meetingfleet_reconcile_operations_total\{result="success"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^meetingfleet_bridge_scrape_duration_seconds_count [1-9]\d*$/m);
+    expect(metrics).toMatch(/^meetingfleet_scale_decisions_total\{namespace="[^"]+",fleet="up",action="create",reason="ScaleUp"\} 3$/m);
+    expect(metrics).toMatch(/^meetingfleet_leader 1$/m);
     const table = await kubectl(bed, ["get", "meetingfleet", "up", "-n", namespace]);
     expect(table).toMatch(/^NAME\s+READY\s+DESIRED\s+BRIDGES\s+DRAINING\s+PARTICIPANTS\s+STRESS\s+AGE/m);
     expect(table).toMatch(/^up\s+True\s+3\s+3\s+0\s+0\s+0\.00/m);
@@ -200,6 +211,39 @@ local("MeetingFleet operator", () => {
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=BridgeExited", "-o", "name"]);
     expect(events.trim()).not.toBe("");
   });
+
+  test("a bridge lost with its node is replaced on another node", async () => {
+    // Two fake nodes only this fleet may use, each with its own loopback address like the others.
+    const [model] = (await kubectlJson<{ items: Array<{ status: { addresses: Array<{ type: string; address: string }> } }> }>(bed, ["get", "nodes"])).items;
+    const prefix = (model?.status.addresses.find((a) => a.type === "InternalIP")?.address ?? "").replace(/\.\d+$/, ".");
+    const pool = `pool-${namespace}`;
+    const nodes = ["a", "b"].map((suffix, i) => ({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: {
+        name: `${pool}-${suffix}`,
+        annotations: { "kwok.x-k8s.io/node": "fake", "testbed.meetingfleet.dev/node-ip": `${prefix}${100 + i}` },
+        labels: { "meetingfleet.dev/e2e-pool": pool, "kubernetes.io/hostname": `${pool}-${suffix}`, "topology.kubernetes.io/zone": `eu-south-${suffix}` },
+      },
+    }));
+    for (const node of nodes) await apply(bed, node);
+    try {
+      await readyFleet("nodeloss", { replicas: 1, template: { nodeSelector: { "meetingfleet.dev/e2e-pool": pool } } });
+      const [first] = await bridgePods("nodeloss");
+      const lostNode = first?.spec?.nodeName ?? "";
+      expect(lostNode.startsWith(pool)).toBe(true);
+      await kubectl(bed, ["delete", "node", lostNode]);
+      // The controller manager's pod garbage collector removes pods of a vanished node (after ~40 s).
+      const replacement = await eventually("a replacement bridge Running on the other node", async () => {
+        const pods = (await bridgePods("nodeloss")).filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === "Running");
+        return pods.length === 1 && pods[0]?.spec?.nodeName !== lostNode ? pods[0] : undefined;
+      }, 120_000, 1_000);
+      expect(replacement.metadata.uid).not.toBe(first?.metadata.uid);
+      await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/nodeloss", "-n", namespace, "--timeout=60s"]);
+    } finally {
+      await kubectl(bed, ["delete", "nodes", "-l", `meetingfleet.dev/e2e-pool=${pool}`, "--ignore-not-found"]);
+    }
+  }, 200_000);
 
   test("SIGKILL in the middle of a drain and of a scale-up: the next operator finishes both, no duplicate or orphan", async () => {
     await readyFleet("crash", { replicas: 3 });
