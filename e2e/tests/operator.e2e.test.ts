@@ -4,6 +4,7 @@
 // what its predecessor started; a template change rolls the bridges.
 
 import { jest } from "@jest/globals";
+import path from "node:path";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
@@ -154,6 +155,33 @@ local("MeetingFleet operator", () => {
     expect(cut).toEqual([expect.objectContaining({ bridgeId: `${namespace}/deadline-1`, participants: 3, reason: "bridge-shutting-down" })]);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=DrainDeadlinePassed", "-o", "name"]);
     expect(events.trim()).not.toBe("");
+  });
+
+  test("when load comes back during a drain, the draining bridge is undrained instead of a new one started", async () => {
+    await readyFleet("back", { replicas: 3 });
+    await placeConferences([6, 4, 2], 120);
+    await eventually("meetings on back-2", async () => (await participantsOn("back-2")) === 2, 15_000);
+    await operatorSees("back", 12);
+    const before = new Map((await bridgePods("back")).map((p) => [p.metadata.name, p.metadata.uid]));
+    await kubectl(bed, ["scale", "meetingfleet/back", "-n", namespace, "--replicas=2"]);
+    const isDraining = async () => !!(await bridgePods("back")).find((p) => p.metadata.name === "back-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"];
+    await eventually("back-2 draining", isDraining, 15_000);
+    await kubectl(bed, ["scale", "meetingfleet/back", "-n", namespace, "--replicas=3"]);
+    await eventually("back-2 undrained", async () => !(await isDraining()), 15_000);
+    await eventually("the bridge itself out of drain mode", async () => (await emulatedBridges(bed, namespace)).find((b) => b.pod === "back-2")?.drain === false, 15_000);
+    const after = new Map((await bridgePods("back")).map((p) => [p.metadata.name, p.metadata.uid]));
+    expect(after).toEqual(before);
+    expect((await participantsOn("back-2"))).toBe(2);
+    expect(await interruptions("back")).toEqual([]);
+  });
+
+  test("the samples in crds/samples apply as they are; the HostPort one becomes Ready on the test bed", async () => {
+    await kubectl(bed, ["apply", "-n", namespace, "-f", path.resolve(import.meta.dirname, "../../crds/samples/hostport-fleet.yaml")]);
+    await kubectl(bed, ["apply", "-n", namespace, "--dry-run=server", "-f", path.resolve(import.meta.dirname, "../../crds/samples/nodeport-fleet.yaml")]);
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/lectures", "-n", namespace, "--timeout=60s"]);
+    const pods = await bridgePods("lectures");
+    expect(pods).toHaveLength(3);
+    expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(3); // HostPort: one bridge per node
   });
 
   test("invalid fleets are refused at apply time with a message naming the field", async () => {
