@@ -119,6 +119,13 @@ local("MeetingFleet operator", () => {
     expect(metrics).toMatch(/^meetingfleet_bridge_scrape_duration_seconds_count [1-9]\d*$/m);
     expect(metrics).toMatch(/^meetingfleet_scale_decisions_total\{namespace="[^"]+",fleet="up",action="create",reason="ScaleUp"\} 3$/m);
     expect(metrics).toMatch(/^meetingfleet_leader 1$/m);
+
+    // Idle, the fleet is reconciled only by the periodic resync (5 s here): its own status writes do not
+    // wake it. A hot loop would show hundreds of passes.
+    const reconciles = async () => Number(/^meetingfleet_reconcile_operations_total\{result="success"\} (\d+)$/m.exec(await (await fetch(operator.metricsUrl)).text())?.[1]);
+    const before = await reconciles();
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect((await reconciles()) - before).toBeLessThanOrEqual(4);
     const table = await kubectl(bed, ["get", "meetingfleet", "up", "-n", namespace]);
     expect(table).toMatch(/^NAME\s+READY\s+DESIRED\s+BRIDGES\s+DRAINING\s+PARTICIPANTS\s+STRESS\s+AGE/m);
     expect(table).toMatch(/^up\s+True\s+3\s+3\s+0\s+0\s+0\.00/m);
