@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds run bench-startup
+.PHONY: setup binaries test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds run bench-startup bench
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries
@@ -60,3 +60,7 @@ run: setup
 ## bench-startup: apply -> all bridges Ready for 10 and 100 bridges, and operator memory (make cluster-up first)
 bench-startup: setup
 	node e2e/bench/fleet-startup.ts
+
+## bench: every scaling policy on the same traces (TRACE=path.csv for your own); table and .bench/results.json
+bench: setup
+	node e2e/bench/run.ts

@@ -30,6 +30,8 @@ export interface OracleResult {
   series: Array<{ t: number; bridges: number }>;
   bridgeHours: number;
   peakBridges: number;
+  /** Share of participant-time in conferences that alone load a bridge past the threshold: no policy avoids it. */
+  unavoidableOverloadShare: number;
 }
 
 /** The oracle over a trace, sampled every `stepMs` from `fromMs` to `toMs`. */
@@ -39,12 +41,24 @@ export function oracle(trace: readonly ConferenceArrival[], fromMs: number, toMs
   const series: OracleResult["series"] = [];
   let next = 0;
   let bridgeMs = 0;
+  let participantSteps = 0;
+  let oversizedSteps = 0;
   for (let t = fromMs; t < toMs; t += stepMs) {
     while (next < byStart.length && byStart[next]!.startMs <= t) active.push(byStart[next++]!);
     for (let i = active.length - 1; i >= 0; i--) if (active[i]!.startMs + active[i]!.durationMs <= t) active.splice(i, 1);
-    const bridges = packBridges(active.map((c) => conferencePacketRate(c.participants, model) / model.loadThresholdPps));
+    const stresses = active.map((c) => conferencePacketRate(c.participants, model) / model.loadThresholdPps);
+    const bridges = packBridges(stresses);
+    active.forEach((c, i) => {
+      participantSteps += c.participants;
+      if ((stresses[i] ?? 0) >= stressThreshold) oversizedSteps += c.participants;
+    });
     series.push({ t, bridges });
     bridgeMs += bridges * stepMs;
   }
-  return { series, bridgeHours: bridgeMs / 3_600_000, peakBridges: Math.max(0, ...series.map((s) => s.bridges)) };
+  return {
+    series,
+    bridgeHours: bridgeMs / 3_600_000,
+    peakBridges: Math.max(0, ...series.map((s) => s.bridges)),
+    unavoidableOverloadShare: participantSteps > 0 ? oversizedSteps / participantSteps : 0,
+  };
 }

@@ -35,5 +35,9 @@ describe("oracle", () => {
     expect(result.peakBridges).toBe(2); // 30 x 4 people = stress 0.9: just over one bridge
     expect(result.bridgeHours).toBeCloseTo(2, 5);
     expect(result.series.at(-1)?.bridges).toBe(0);
+    expect(result.unavoidableOverloadShare).toBe(0);
+    // A meeting of 100 alone is past 0.8 on any bridge: its people are overloaded whatever a policy does.
+    const big = oracle([{ startMs: 0, durationMs: hour, participants: 100 }, { startMs: 0, durationMs: hour, participants: 4 }], 0, hour);
+    expect(big.unavoidableOverloadShare).toBeCloseTo(100 / 104, 5);
   });
 });

@@ -1,0 +1,237 @@
+// A trace-driven simulation of one bridge fleet under one scaling policy, with the emulator's bridge
+// model: Jicofo's placement (selectBridge) reading presence from stats published every 5 s, the stress
+// model, a start delay before a new bridge is useful, and 80 participants per conference per bridge.
+// Policies that remove bridges gracefully (ours, jitsi-autoscaler) act through the operator's own
+// planFleet, unchanged: drain the emptiest, delete when proven empty, undrain before creating.
+// Others remove bridges as their peers do: the ReplicaSet's victim (newest first, meetings cut) or
+// only empty servers (Agones never deletes an Allocated one).
+
+import { defaultStressModel, stressLevel, type StressModel } from "../../emulator/stress.ts";
+import { correctedStress, jicofoDefaults, selectBridge, type BridgePresence } from "../../emulator/placement.ts";
+import type { ConferenceArrival } from "../../emulator/trace.ts";
+import { planFleet, type ObservedBridge } from "../../../operator/src/fleet/plan.ts";
+
+export interface SimOptions {
+  stepMs: number;
+  /** From creation until Jicofo can use the bridge: pod start, JVM, joining the brewery (assumption: 60 s). */
+  startDelayMs: number;
+  statsIntervalMs: number;
+  maxBridgeParticipants: number;
+  drainSettleMs: number;
+  drainDeadlineMs: number;
+  model: StressModel;
+}
+
+export const simDefaults: SimOptions = {
+  stepMs: 5_000,
+  startDelayMs: 60_000,
+  statsIntervalMs: 5_000,
+  maxBridgeParticipants: 80,
+  drainSettleMs: 15_000,
+  drainDeadlineMs: 2 * 3_600_000,
+  model: defaultStressModel,
+};
+
+export interface BridgeView {
+  id: number;
+  ready: boolean;
+  draining: boolean;
+  ageMs: number;
+  /** As last published by the bridge: stale by up to a stats interval. Undefined while starting. */
+  figures?: { participants: number; conferences: number; stress: number };
+}
+
+export interface FleetView {
+  now: number;
+  bridges: BridgeView[];
+}
+
+export type RemovalStyle = "drain" | "delete-newest" | "delete-empty";
+
+export interface ScalingPolicy {
+  name: string;
+  /** How often the policy decides (ms). */
+  intervalMs: number;
+  removal: RemovalStyle;
+  initialBridges: number;
+  /** The desired number of active (non-draining) bridges. */
+  decide(view: FleetView): number;
+}
+
+export interface SimResult {
+  policy: string;
+  bridgeHours: number;
+  /** Share of participant-time spent on a bridge above stress 0.8. */
+  overloadShare: number;
+  interrupted: number;
+  conferencesRefused: number;
+  placedOnOverloaded: number;
+  scaleActions: number;
+  series: Array<{ t: number; bridges: number; participants: number }>;
+}
+
+interface Bridge {
+  id: number;
+  createdAt: number;
+  readyAt: number;
+  drainingSince?: number;
+  conferences: Map<number, number>;
+  recent: Array<{ at: number; count: number }>;
+  published?: { participants: number; conferences: number; stress: number; drain: boolean; at: number };
+}
+
+interface Conference {
+  id: number;
+  participants: number;
+  endsAt: number;
+  bridgeId: number;
+}
+
+export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPolicy, fromMs: number, toMs: number, options: Partial<SimOptions> = {}): SimResult {
+  const o = { ...simDefaults, ...options };
+  const arrivals = [...trace].filter((c) => c.startMs >= fromMs && c.startMs < toMs).sort((a, b) => a.startMs - b.startMs);
+  const bridges = new Map<number, Bridge>();
+  const conferences = new Map<number, Conference>();
+  let nextBridge = 0;
+  let nextConference = 0;
+  let nextArrival = 0;
+  let lastDecision = -Infinity;
+  let desired = policy.initialBridges;
+  const counters = { bridgeMs: 0, participantMs: 0, overloadMs: 0, interrupted: 0, refused: 0, placedOnOverloaded: 0, scaleActions: 0 };
+  const series: SimResult["series"] = [];
+
+  const addBridge = (now: number, ready = false) => {
+    const id = nextBridge++;
+    bridges.set(id, { id, createdAt: now, readyAt: ready ? now : now + o.startDelayMs, conferences: new Map(), recent: [] });
+  };
+  for (let i = 0; i < policy.initialBridges; i++) addBridge(fromMs, true);
+
+  const isReady = (b: Bridge, now: number) => now >= b.readyAt;
+  const stressOf = (b: Bridge) => stressLevel(b.conferences.values(), o.model);
+  const participantsOf = (b: Bridge) => [...b.conferences.values()].reduce((a, n) => a + n, 0);
+
+  const place = (conference: { id: number; participants: number; endsAt: number }, now: number): boolean => {
+    const presence: BridgePresence[] = [];
+    for (const b of bridges.values()) {
+      if (!isReady(b, now)) continue;
+      b.recent = b.recent.filter((r) => now - r.at < 20_000);
+      presence.push({
+        id: String(b.id),
+        operational: true,
+        draining: b.published?.drain ?? false,
+        gracefulShutdown: false,
+        shuttingDown: false,
+        stress: b.published?.stress ?? 0,
+        recentEndpoints: b.recent.reduce((a, r) => a + r.count, 0),
+        version: "1",
+      });
+    }
+    const chosen = selectBridge(presence, {}, jicofoDefaults);
+    if (!chosen) return false;
+    if (correctedStress(chosen, jicofoDefaults) >= jicofoDefaults.stressThreshold) counters.placedOnOverloaded++;
+    const bridge = bridges.get(Number(chosen.id))!;
+    const admitted = Math.min(conference.participants, o.maxBridgeParticipants);
+    bridge.conferences.set(conference.id, admitted);
+    bridge.recent.push({ at: now, count: admitted });
+    conferences.set(conference.id, { ...conference, participants: admitted, bridgeId: bridge.id });
+    return true;
+  };
+
+  const removeBridge = (id: number, now: number) => {
+    const bridge = bridges.get(id);
+    if (!bridge) return;
+    bridges.delete(id);
+    for (const [confId, participants] of bridge.conferences) {
+      const conference = conferences.get(confId);
+      if (!conference) continue;
+      conferences.delete(confId);
+      if (participants > 0) counters.interrupted++;
+      // Jicofo re-invites everyone elsewhere: the meeting goes on after the cut.
+      if (!place({ id: confId, participants, endsAt: conference.endsAt }, now)) counters.refused++;
+    }
+  };
+
+  const view = (now: number): FleetView => ({
+    now,
+    bridges: [...bridges.values()].map((b) => {
+      const v: BridgeView = { id: b.id, ready: isReady(b, now), draining: b.drainingSince !== undefined, ageMs: now - b.createdAt };
+      if (b.published) v.figures = { participants: b.published.participants, conferences: b.published.conferences, stress: b.published.stress };
+      return v;
+    }),
+  });
+
+  const observed = (now: number): ObservedBridge[] =>
+    [...bridges.values()].map((b) => {
+      const ob: ObservedBridge = { name: String(b.id), ordinal: b.id, templateHash: "t", createdAt: b.createdAt, deleting: false, exited: false, running: true, ready: isReady(b, now) && !!b.published };
+      if (b.drainingSince !== undefined) ob.drainingSince = b.drainingSince;
+      if (b.published && isReady(b, now)) ob.figures = { ...b.published, shuttingDown: false, readAt: b.published.at };
+      return ob;
+    });
+
+  const act = (now: number) => {
+    const active = [...bridges.values()].filter((b) => b.drainingSince === undefined);
+    if (policy.removal === "drain") {
+      const plan = planFleet({ desiredReplicas: desired, templateHash: "t", drainDeadlineMs: o.drainDeadlineMs, now, bridges: observed(now), limits: { drainSettleMs: o.drainSettleMs, maxCreatesPerPass: 1_000, maxDrainsPerPass: 1_000 } });
+      for (const _ of plan.create) addBridge(now);
+      for (const d of plan.drain) bridges.get(Number(d.name))!.drainingSince = now;
+      for (const d of plan.undrain) delete bridges.get(Number(d.name))!.drainingSince;
+      for (const d of [...plan.delete, ...plan.shutdown]) removeBridge(Number(d.name), now);
+      return;
+    }
+    if (desired > active.length) for (let i = active.length; i < desired; i++) addBridge(now);
+    if (desired < active.length) {
+      const excess = active.length - desired;
+      const victims =
+        policy.removal === "delete-newest"
+          ? [...active].sort((a, b) => Number(isReady(a, now)) - Number(isReady(b, now)) || b.createdAt - a.createdAt).slice(0, excess)
+          : active.filter((b) => b.conferences.size === 0).slice(0, excess);
+      for (const v of victims) removeBridge(v.id, now);
+    }
+  };
+
+  for (let now = fromMs; now < toMs; now += o.stepMs) {
+    for (const c of [...conferences.values()]) {
+      if (c.endsAt > now) continue;
+      conferences.delete(c.id);
+      bridges.get(c.bridgeId)?.conferences.delete(c.id);
+    }
+    while (nextArrival < arrivals.length && arrivals[nextArrival]!.startMs < now + o.stepMs) {
+      const a = arrivals[nextArrival++]!;
+      if (!place({ id: nextConference++, participants: a.participants, endsAt: a.startMs + a.durationMs }, now)) counters.refused++;
+    }
+    if ((now - fromMs) % o.statsIntervalMs === 0) {
+      for (const b of bridges.values()) {
+        if (!isReady(b, now)) continue;
+        b.published = { participants: participantsOf(b), conferences: b.conferences.size, stress: stressOf(b), drain: b.drainingSince !== undefined, at: now };
+      }
+    }
+    if (now - lastDecision >= policy.intervalMs) {
+      lastDecision = now;
+      const before = desired;
+      desired = policy.decide(view(now));
+      if (desired !== before) counters.scaleActions++;
+    }
+    act(now);
+
+    let participants = 0;
+    for (const b of bridges.values()) {
+      const people = participantsOf(b);
+      participants += people;
+      if (stressOf(b) > jicofoDefaults.stressThreshold) counters.overloadMs += people * o.stepMs;
+    }
+    counters.participantMs += participants * o.stepMs;
+    counters.bridgeMs += bridges.size * o.stepMs;
+    if ((now - fromMs) % 60_000 === 0) series.push({ t: now, bridges: bridges.size, participants });
+  }
+
+  return {
+    policy: policy.name,
+    bridgeHours: counters.bridgeMs / 3_600_000,
+    overloadShare: counters.participantMs > 0 ? counters.overloadMs / counters.participantMs : 0,
+    interrupted: counters.interrupted,
+    conferencesRefused: counters.refused,
+    placedOnOverloaded: counters.placedOnOverloaded,
+    scaleActions: counters.scaleActions,
+    series,
+  };
+}

@@ -1,0 +1,66 @@
+import fc from "fast-check";
+import { simulate, type ScalingPolicy } from "./fleet-sim.ts";
+import { agonesBuffer, hpa, jitsiAutoscaler, staticFleet } from "./peers.ts";
+
+const minute = 60_000;
+const hour = 60 * minute;
+const fixed = (name: string, removal: ScalingPolicy["removal"], schedule: (now: number) => number, initialBridges: number): ScalingPolicy => ({
+  name,
+  intervalMs: 5_000,
+  removal,
+  initialBridges,
+  decide: (view) => schedule(view.now),
+});
+
+describe("fleet simulation", () => {
+  test("a static fleet: bridge-hours are bridges x time, meetings spread over bridges, nobody cut", () => {
+    const trace = Array.from({ length: 12 }, (_, i) => ({ startMs: i * 10_000, durationMs: 30 * minute, participants: 4 }));
+    const r = simulate(trace, staticFleet(3), 0, hour);
+    expect(r.bridgeHours).toBeCloseTo(3, 5);
+    expect(r).toMatchObject({ interrupted: 0, conferencesRefused: 0, scaleActions: 0 });
+    expect(r.overloadShare).toBe(0);
+    expect(r.series.find((s) => s.t === 10 * minute)?.participants).toBe(48);
+  });
+
+  test("with no bridge a conference is refused; a new bridge is useful only after the start delay", () => {
+    const trace = [{ startMs: 0, durationMs: 10 * minute, participants: 4 }, { startMs: 2 * minute, durationMs: 10 * minute, participants: 4 }];
+    const r = simulate(trace, fixed("late", "drain", () => 1, 0), 0, 20 * minute);
+    expect(r.conferencesRefused).toBe(1); // at 0 the first bridge is still starting; at 2 min it is ready
+  });
+
+  test("removing the newest bridge cuts its meetings (HPA's ReplicaSet); draining never does", () => {
+    const trace = Array.from({ length: 8 }, (_, i) => ({ startMs: 5 * minute + i * 10_000, durationMs: 40 * minute, participants: 4 }));
+    const shrinkAt = (now: number) => (now < 20 * minute ? 2 : 1);
+    const cut = simulate(trace, fixed("cut", "delete-newest", shrinkAt, 2), 0, hour);
+    expect(cut.interrupted).toBe(4);
+    const drained = simulate(trace, fixed("drain", "drain", shrinkAt, 2), 0, hour);
+    expect(drained.interrupted).toBe(0);
+    // The drained bridge stays until its meetings end (about 45 min), then goes.
+    expect(drained.series.find((s) => s.t === 30 * minute)?.bridges).toBe(2);
+    expect(drained.series.find((s) => s.t === 50 * minute)?.bridges).toBe(1);
+  });
+
+  test("property: graceful policies (drain) never cut a meeting before the drain deadline, whatever the trace", () => {
+    const arbTrace = fc.array(
+      fc.record({ startMs: fc.integer({ min: 0, max: 50 * minute }), durationMs: fc.integer({ min: minute, max: 40 * minute }), participants: fc.integer({ min: 2, max: 30 }) }),
+      { maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(arbTrace, fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 12, maxLength: 12 }), (trace, steps) => {
+        const policy = fixed("wobble", "drain", (now) => steps[Math.floor(now / (5 * minute))] ?? 1, 2);
+        expect(simulate(trace, policy, 0, hour).interrupted).toBe(0);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test("the peers run and answer the way they are documented", () => {
+    const burst = Array.from({ length: 40 }, (_, i) => ({ startMs: 10 * minute + i * 3_000, durationMs: 30 * minute, participants: 5 }));
+    const h = simulate(burst, hpa(), 0, hour);
+    expect(h.scaleActions).toBeGreaterThan(0);
+    const a = simulate(burst, agonesBuffer(2), 0, hour);
+    expect(a.interrupted).toBe(0); // Agones never removes an allocated server
+    const j = simulate(burst, jitsiAutoscaler(), 0, hour);
+    expect(j.interrupted).toBe(0); // graceful
+  });
+});

@@ -1,0 +1,53 @@
+import fc from "fast-check";
+import { FleetPolicy } from "./policy.ts";
+
+const bridge = (participants: number, stress: number, usable = true) => ({ usable, participants, stress });
+
+describe("FleetPolicy", () => {
+  test("keeps the mean stress of usable bridges at or below the target", () => {
+    const p = new FleetPolicy({ targetStress: 0.6, minReplicas: 1 });
+    // 2 bridges at 0.7: 1.4 of load needs 3 bridges at 0.6.
+    expect(p.decide(0, [bridge(90, 0.7), bridge(90, 0.7)], 2).desired).toBe(3);
+  });
+
+  test("asks for bridges before the threshold is crossed when participants grow fast", () => {
+    const steady = new FleetPolicy({ lookaheadMs: 90_000 });
+    const growing = new FleetPolicy({ lookaheadMs: 90_000 });
+    const at = (t: number, people: number) => [bridge(people / 2, people / 2 / 133), bridge(people / 2, people / 2 / 133)];
+    steady.decide(0, at(0, 120), 2);
+    growing.decide(0, at(0, 60), 2);
+    const steadyNow = steady.decide(60_000, at(60_000, 120), 2);
+    const growingNow = growing.decide(60_000, at(60_000, 120), 2);
+    expect(growingNow.desired).toBeGreaterThan(steadyNow.desired);
+    expect(growingNow.reason).toBe("Growth");
+  });
+
+  test("a bridge past the threshold is not capacity: there is always one bridge with room", () => {
+    const p = new FleetPolicy();
+    const d = p.decide(0, [bridge(100, 1.4), bridge(2, 0.02)], 2);
+    expect(d.desired).toBeGreaterThanOrEqual(2);
+    expect(new FleetPolicy().decide(0, [bridge(100, 1.4)], 1).desired).toBe(2);
+  });
+
+  test("scales down only after the stabilization window, and within bounds", () => {
+    const p = new FleetPolicy({ scaleDownWindowMs: 600_000, minReplicas: 2, maxReplicas: 5 });
+    expect(p.decide(0, [bridge(200, 0.8), bridge(200, 0.8), bridge(200, 0.8)], 3).desired).toBe(4);
+    expect(p.decide(300_000, [bridge(5, 0.03)], 4)).toMatchObject({ desired: 4, reason: "ScaleDownStabilized" });
+    expect(p.decide(700_000, [bridge(5, 0.03)], 4).desired).toBe(2);
+    expect(new FleetPolicy({ maxReplicas: 5 }).decide(0, Array(10).fill(bridge(100, 0.9)), 10)).toMatchObject({ desired: 5, reason: "Bounds" });
+  });
+
+  test("property: the answer is within bounds and never below what the current load needs at the target", () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ participants: fc.integer({ min: 0, max: 150 }), stress: fc.double({ min: 0, max: 2, noNaN: true }) }), { maxLength: 20 }), (samples) => {
+        const p = new FleetPolicy({ minReplicas: 1, maxReplicas: 50 });
+        const d = p.decide(0, samples.map((s) => bridge(s.participants, s.stress)), samples.length);
+        expect(d.desired).toBeGreaterThanOrEqual(1);
+        expect(d.desired).toBeLessThanOrEqual(50);
+        const cool = samples.filter((s) => s.stress < 0.8).reduce((a, s) => a + s.stress, 0);
+        const hot = samples.filter((s) => s.stress >= 0.8).length;
+        if (d.reason !== "Bounds") expect(d.desired).toBeGreaterThanOrEqual(Math.min(50, hot + Math.ceil(cool / 0.6 - 1e-9)) - 1);
+      }),
+    );
+  });
+});
