@@ -92,8 +92,11 @@ export function jitsiAutoscaler(min = 1, max = 100): ScalingPolicy {
   };
 }
 
-/** Ours: the operator's FleetPolicy, evaluated on every stats tick, removing bridges only by drain. */
-export function ours(spec: Partial<PolicySpec> = {}): ScalingPolicy {
+/**
+ * Ours: the operator's FleetPolicy, evaluated on every stats tick, removing bridges only by drain.
+ * `epochMs` maps the trace's time 0 to a wall-clock instant, for schedules and the time of day.
+ */
+export function ours(spec: Partial<PolicySpec> = {}, epochMs = 0): ScalingPolicy {
   const policy = new FleetPolicy(spec);
   const min = spec.minReplicas ?? policyDefaults.minReplicas;
   return {
@@ -105,7 +108,7 @@ export function ours(spec: Partial<PolicySpec> = {}): ScalingPolicy {
       const samples = view.bridges
         .filter((b) => b.ready && b.figures)
         .map((b) => ({ usable: !b.draining, participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
-      return policy.decide(view.now, samples, activeCount(view)).desired;
+      return policy.decide(epochMs + view.now, samples, activeCount(view)).desired;
     },
   };
 }

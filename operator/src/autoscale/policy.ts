@@ -8,6 +8,12 @@
 //   is crossed.
 // - Hysteresis: up at once; down only to the highest figure wanted during `scaleDownWindowMs`, and only
 //   through the operator's drain (never a cut).
+// - Warm before bursts: a burst at :00 arrives faster than any bridge starts, and meetings never move
+//   off the bridges they land on, so no reaction can help them. The fleet also keeps the scheduled
+//   minimum in force (lecture hours, in local time) and what the same time of day needed on an earlier
+//   day of the same kind (weekday or weekend), looking `prewarmLeadMs` ahead.
+
+import { localTime, scheduledMinimum, type ScheduleEntry } from "./schedule.ts";
 
 export interface PolicySpec {
   minReplicas: number;
@@ -18,6 +24,12 @@ export interface PolicySpec {
   /** How far back the growth rate is measured. */
   growthWindowMs: number;
   scaleDownWindowMs: number;
+  schedule: ScheduleEntry[];
+  timeZone: string;
+  /** Use what earlier days of the same kind needed at this time of day. */
+  prewarmFromHistory: boolean;
+  /** How far ahead the history is read: the look-ahead plus time for Jicofo to see new bridges. */
+  prewarmLeadMs: number;
 }
 
 export const policyDefaults: PolicySpec = {
@@ -28,6 +40,10 @@ export const policyDefaults: PolicySpec = {
   lookaheadMs: 90_000,
   growthWindowMs: 120_000,
   scaleDownWindowMs: 600_000,
+  schedule: [],
+  timeZone: "UTC",
+  prewarmFromHistory: true,
+  prewarmLeadMs: 12 * 60_000,
 };
 
 export interface BridgeSample {
@@ -39,7 +55,7 @@ export interface BridgeSample {
 
 export interface Decision {
   desired: number;
-  reason: "Capacity" | "Growth" | "HotBridges" | "ScaleDownStabilized" | "Bounds";
+  reason: "Capacity" | "Growth" | "HotBridges" | "ScaleDownStabilized" | "Schedule" | "History" | "Bounds";
   message: string;
 }
 
@@ -50,6 +66,8 @@ export class FleetPolicy {
   private readonly spec: PolicySpec;
   private readonly demand: Array<{ at: number; participants: number }> = [];
   private readonly wanted: Array<{ at: number; desired: number }> = [];
+  /** Per kind of day and minute of the day: the most bridges needed then, and when it was recorded. */
+  private readonly history = new Map<string, { needed: number; at: number }>();
 
   constructor(spec: Partial<PolicySpec> = {}) {
     this.spec = { ...policyDefaults, ...spec };
@@ -72,18 +90,54 @@ export class FleetPolicy {
     const hot = bridges.filter((b) => b.stress >= s.stressThreshold);
     const hotStress = hot.reduce((sum, b) => sum + b.stress, 0);
     const remainingStress = Math.max(0, projected * perParticipant - hotStress);
-    const forLoad = Math.ceil(remainingStress / s.targetStress - 1e-9) + hot.length;
+    const bridgesFor = (stressToHold: number) => Math.max(Math.ceil(stressToHold / s.targetStress - 1e-9) + hot.length, hot.length + 1);
     // Always one bridge with room, so a new conference never has to land on a hot one.
-    const needed = Math.max(forLoad, hot.length + 1);
+    const needed = bridgesFor(remainingStress);
+    // What the load itself needs, without the momentary growth: what a later day should have warm.
+    const neededForLoad = bridgesFor(Math.max(0, participants * perParticipant - hotStress));
 
     this.wanted.push({ at: now, desired: needed });
     while (this.wanted.length > 1 && now - this.wanted[0]!.at > s.scaleDownWindowMs) this.wanted.shift();
     const stabilized = needed >= current ? needed : Math.max(...this.wanted.map((w) => w.desired));
-    const bounded = Math.min(s.maxReplicas, Math.max(s.minReplicas, stabilized));
+    const scheduled = scheduledMinimum(s.schedule, now, s.timeZone);
+    const remembered = s.prewarmFromHistory ? this.remember(now, neededForLoad) : 0;
+    const warm = Math.max(stabilized, scheduled, remembered);
+    const bounded = Math.min(s.maxReplicas, Math.max(s.minReplicas, warm));
 
     const reason: Decision["reason"] =
-      bounded !== stabilized ? "Bounds" : stabilized > needed ? "ScaleDownStabilized" : growthPerMs > 0 && forLoad > Math.ceil((participants * perParticipant - hotStress) / s.targetStress) ? "Growth" : hot.length > 0 ? "HotBridges" : "Capacity";
+      bounded !== warm
+        ? "Bounds"
+        : warm > stabilized
+          ? scheduled >= remembered
+            ? "Schedule"
+            : "History"
+          : stabilized > needed
+            ? "ScaleDownStabilized"
+            : needed > neededForLoad
+              ? "Growth"
+              : hot.length > 0
+                ? "HotBridges"
+                : "Capacity";
     const message = `${participants} participants (projected ${Math.round(projected)} in ${Math.round(s.lookaheadMs / 1000)} s), stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}: ${bounded} bridges`;
     return { desired: bounded, reason, message };
+  }
+
+  /** Records what is needed now and answers what an earlier day of the same kind needed in the lead window. */
+  private remember(now: number, needed: number): number {
+    const key = (ms: number) => {
+      const { day, minute } = localTime(ms, this.spec.timeZone);
+      return `${day === 0 || day === 6 ? "weekend" : "weekday"}:${minute}`;
+    };
+    const here = key(now);
+    const before = this.history.get(here);
+    // The same minute today keeps its highest figure; an earlier day's record is replaced.
+    if (!before || now - before.at > 12 * 3_600_000 || needed > before.needed) this.history.set(here, { needed, at: now });
+    let remembered = 0;
+    for (let ahead = 0; ahead <= this.spec.prewarmLeadMs; ahead += 60_000) {
+      const record = this.history.get(key(now + ahead));
+      // Only what an earlier day needed: today's own figures are the reactive part's business.
+      if (record && now - record.at > 12 * 3_600_000) remembered = Math.max(remembered, record.needed);
+    }
+    return remembered;
   }
 }

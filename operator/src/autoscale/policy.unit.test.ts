@@ -50,4 +50,27 @@ describe("FleetPolicy", () => {
       }),
     );
   });
+
+  const mondayRome = Date.UTC(2026, 10, 22, 23, 0); // Monday 00:00 in Rome
+  const minute = 60_000;
+  const hour = 60 * minute;
+
+  test("keeps the scheduled minimum in force, in local time, before any load arrives", () => {
+    const p = new FleetPolicy({ timeZone: "Europe/Rome", schedule: [{ days: [1, 2, 3, 4, 5], start: "07:50", end: "10:00", minReplicas: 30 }] });
+    expect(p.decide(mondayRome + 7 * hour + 45 * minute, [], 1).desired).toBe(1);
+    expect(p.decide(mondayRome + 7 * hour + 50 * minute, [], 1)).toMatchObject({ desired: 30, reason: "Schedule" });
+  });
+
+  test("warms up ahead of the time of day at which an earlier day of the same kind needed more", () => {
+    const p = new FleetPolicy({ timeZone: "Europe/Rome", prewarmLeadMs: 12 * minute, scaleDownWindowMs: minute });
+    const busy = Array.from({ length: 6 }, () => bridge(100, 0.75)); // 4.5 of stress: 8 bridges at 0.6
+    // Monday: quiet until 9:00, then busy for an hour.
+    for (let t = 8 * hour; t < 10 * hour; t += 5_000) p.decide(mondayRome + t, t >= 9 * hour ? busy : [], t >= 9 * hour ? 8 : 1);
+    // Tuesday 08:50, still quiet: the fleet is asked to be ready for 9:00 already.
+    const tuesday = mondayRome + 24 * hour;
+    expect(p.decide(tuesday + 8 * hour + 40 * minute, [], 1).desired).toBe(1);
+    expect(p.decide(tuesday + 8 * hour + 50 * minute, [], 1)).toMatchObject({ desired: 8, reason: "History" });
+    // A Saturday does not inherit the weekdays' pattern.
+    expect(p.decide(mondayRome + 5 * 24 * hour + 8 * hour + 50 * minute, [], 1).desired).toBe(1);
+  });
 });
