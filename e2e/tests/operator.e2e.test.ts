@@ -4,6 +4,7 @@
 // what its predecessor started; a template change rolls the bridges.
 
 import { jest } from "@jest/globals";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
@@ -83,6 +84,7 @@ local("MeetingFleet operator", () => {
     namespace = await createNamespace(bed, "e2e-operator");
     await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
     operator = await startOperator(bed);
+    mkdirSync(path.join(bed.dir, "results"), { recursive: true });
   });
   afterAll(async () => {
     await operator?.stop();
@@ -321,6 +323,29 @@ local("MeetingFleet operator", () => {
     await eventually("the standby leading", () => operator.leading(), 15_000);
     await readyFleet("failover", { replicas: 2 });
   });
+
+  test("autoscaling: 0 -> 300 participants in a minute grows the fleet; when the load falls it shrinks by draining, nobody cut", async () => {
+    await readyFleet("auto", { replicas: 1, minReplicas: 1, maxReplicas: 10, autoscaling: { lookahead: "30s", scaleDownWindow: "20s" } });
+    const step = Date.now();
+    await postLoad(bed, { kind: "ramp", from: 0, to: 300, rampS: 60, conferenceSize: 5, durationS: 75, horizonS: 61 });
+    const firstPodS = await eventually("a second bridge pod", async () => ((await bridgePods("auto")).length > 1 ? (Date.now() - step) / 1000 : undefined), 60_000, 100);
+    const firstReadyS = await eventually("a second bridge Ready", async () => (((await getFleet("auto")).status?.readyReplicas ?? 0) >= 2 ? (Date.now() - step) / 1000 : undefined), 60_000, 100);
+    let most = 0;
+    await eventually("the fleet grown for 300 participants", async () => {
+      most = Math.max(most, (await bridgePods("auto")).length);
+      return (await getFleet("auto")).status?.participants === 300 && most >= 4;
+    }, 90_000, 500);
+    writeFileSync(path.join(bed.dir, "results", "autoscale-step.json"), JSON.stringify({ firstPodS, firstReadyS, mostBridges: most }));
+    console.log(`autoscaling step 0 -> 300: first new bridge pod after ${firstPodS.toFixed(1)} s, Ready after ${firstReadyS.toFixed(1)} s, ${most} bridges at most`);
+
+    await eventually("back to one bridge once the meetings ended", async () => {
+      const f = await getFleet("auto");
+      return f.spec.replicas === 1 && (await bridgePods("auto")).length === 1;
+    }, 150_000, 1_000);
+    expect(await interruptions("auto")).toEqual([]);
+    const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=Autoscaled", "-o", "name"]);
+    expect(events.trim().split("\n").length).toBeGreaterThanOrEqual(2);
+  }, 300_000);
 
   test("a template change rolls the bridges: new ones first, old ones drained one at a time, no meeting cut", async () => {
     await readyFleet("roll", { replicas: 2, template: { image: "jitsi/jvb:stable-1" } });

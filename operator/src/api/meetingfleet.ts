@@ -90,10 +90,40 @@ export const mediaSchema = describe(
   "How each bridge's UDP media port is exposed and advertised (JVB_ADVERTISE_IPS as ip#port).",
 );
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+
+export const autoscalingSchema = describe(
+  z.object({
+    targetStress: describe(z.number().min(0.1).max(0.8), "Mean stress the usable bridges are kept at or below, leaving room for new meetings (Jicofo refuses bridges past 0.8).").default(0.6),
+    lookahead: describe(z.string().regex(durationPattern), "How far ahead participant growth is projected: about the time a new bridge needs to become useful.").default("90s"),
+    scaleDownWindow: describe(z.string().regex(durationPattern), "Bridges are removed (by draining) only when fewer were needed for this whole window.").default("10m"),
+    timeZone: describe(z.string().min(1), "IANA time zone of the schedule and of the time-of-day memory, e.g. Europe/Rome.").default("UTC"),
+    schedule: describe(
+      z
+        .array(
+          z.object({
+            days: describe(z.array(z.number().int().min(0).max(6)).min(1).max(7), "Days of the week, 0 = Sunday ... 6 = Saturday."),
+            start: describe(hhmm, "Local start, HH:MM."),
+            end: describe(hhmm, "Local end, HH:MM (exclusive; before the start means past midnight)."),
+            minReplicas: describe(z.number().int().min(0).max(1000), "Bridges kept warm in this window, so capacity is there before meetings start on the hour."),
+          }),
+        )
+        .max(50),
+      "Scheduled minimums, e.g. lecture hours.",
+    ).optional(),
+  }),
+  "The built-in autoscaler: when present, the operator sets spec.replicas from the bridges' live figures (within minReplicas and maxReplicas).",
+);
+
 const crossFieldRules = [
   { rule: "self.minReplicas <= self.maxReplicas", message: "spec.minReplicas must be <= spec.maxReplicas", fieldPath: ".minReplicas" },
   { rule: "self.replicas >= self.minReplicas && self.replicas <= self.maxReplicas", message: "spec.replicas must be between spec.minReplicas and spec.maxReplicas", fieldPath: ".replicas" },
   { rule: "self.media.exposure != 'NodePort' || has(self.media.nodePortRange)", message: "spec.media.nodePortRange is required when spec.media.exposure is NodePort", fieldPath: ".media" },
+  {
+    rule: "!has(self.autoscaling) || !has(self.autoscaling.schedule) || self.autoscaling.schedule.all(e, e.minReplicas <= self.maxReplicas)",
+    message: "spec.autoscaling.schedule[].minReplicas must be <= spec.maxReplicas",
+    fieldPath: ".autoscaling.schedule",
+  },
   {
     rule: "!has(self.media.nodePortRange) || self.media.nodePortRange.end - self.media.nodePortRange.start + 1 >= self.maxReplicas",
     message: "spec.media.nodePortRange is too small: it must hold at least spec.maxReplicas ports",
@@ -114,6 +144,7 @@ export const fleetSpecSchema = describe(
     template: bridgeTemplateSchema.prefault({}),
     signaling: signalingSchema,
     media: mediaSchema.prefault({}),
+    autoscaling: autoscalingSchema.optional(),
   }),
   "What the fleet should be.",
 ).meta({ "x-kubernetes-validations": crossFieldRules });

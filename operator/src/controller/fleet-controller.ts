@@ -3,11 +3,12 @@
 // it when a bridge's figures change. One pass: gather (caches, scraped figures, the referenced Secret)
 // -> decide (planFleet, pure) -> act -> write status when it changed.
 
-import { apiVersion, fleetSpecSchema, group, kind, plural, version, type FleetStatus } from "../api/meetingfleet.ts";
+import { apiVersion, fleetSpecSchema, group, kind, plural, version, type FleetSpec, type FleetStatus } from "../api/meetingfleet.ts";
+import { FleetPolicy, type Decision } from "../autoscale/policy.ts";
 import type { StatsScraper } from "../bridges/scraper.ts";
 import type { JvbClient } from "../bridges/jvb-client.ts";
 import { fleetSelector, labels, managerName, templateHash, type FleetRef } from "../fleet/bridge-pod.ts";
-import { planFleet } from "../fleet/plan.ts";
+import { planFleet, type ObservedBridge } from "../fleet/plan.ts";
 import { computeStatus } from "../fleet/status.ts";
 import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
 import { Reflector } from "../kube/reflector.ts";
@@ -60,6 +61,8 @@ export class FleetController {
   private readonly services: Reflector<KubeObject>;
   private readonly fingerprints = new Map<string, string>();
   private readonly stalledBefore = new Map<string, string>();
+  /** One policy per autoscaled fleet: it remembers growth, its scale-down window and earlier days. */
+  private readonly policies = new Map<string, { fingerprint: string; policy: FleetPolicy }>();
 
   constructor(deps: ControllerDeps, options: ControllerOptions) {
     this.deps = deps;
@@ -83,6 +86,7 @@ export class FleetController {
         remove: (f) => {
           this.fingerprints.delete(objectKey(f));
           this.stalledBefore.delete(objectKey(f));
+          this.policies.delete(objectKey(f));
         },
       },
       { onError: onWatchError("meetingfleets") },
@@ -195,8 +199,26 @@ export class FleetController {
       };
     }
 
+    let desiredReplicas = spec.replicas;
+    if (spec.autoscaling) {
+      const decision = this.autoscale(key, spec, bridges, now);
+      if ("stalled" in decision) stalled ??= decision.stalled;
+      else {
+        this.deps.metrics.autoscalerDesired.set({ namespace, fleet: fleet.metadata.name }, decision.desired);
+        if (decision.desired !== spec.replicas) {
+          // Written to spec.replicas, as an HPA would through the scale subresource: kubectl shows it.
+          const path = resourcePath({ group, version, plural, namespace, name: fleet.metadata.name });
+          await kube.patch(path, { spec: { replicas: decision.desired } }, fieldManager);
+          events.record(regarding, "Normal", "Autoscaled", "Scale", `${spec.replicas} -> ${decision.desired} bridges (${decision.reason}): ${decision.message}`);
+          this.deps.metrics.decisions.inc({ namespace, fleet: fleet.metadata.name, action: "autoscale", reason: decision.reason });
+          log.info({ fleet: key, from: spec.replicas, to: decision.desired, reason: decision.reason }, "Autoscaled fleet");
+          desiredReplicas = decision.desired;
+        }
+      }
+    }
+
     const plan = planFleet({
-      desiredReplicas: spec.replicas,
+      desiredReplicas,
       templateHash: hash,
       drainDeadlineMs: parseDuration(spec.drainDeadline),
       now,
@@ -217,9 +239,9 @@ export class FleetController {
     }
     if (result.refused.length > 0) stalled ??= { reason: "CreateRefused", message: result.refused.join("; ") };
 
-    const status = computeStatus({ generation, desiredReplicas: spec.replicas, templateHash: hash, selector: fleetSelector(fleet.metadata.name), bridges, plan, ...(stalled ? { stalled } : {}), ...this.previous(fleet), now });
+    const status = computeStatus({ generation, desiredReplicas, templateHash: hash, selector: fleetSelector(fleet.metadata.name), bridges, plan, ...(stalled ? { stalled } : {}), ...this.previous(fleet), now });
     await this.writeStatus(fleet, status);
-    this.exportFleetMetrics(namespace, fleet.metadata.name, spec.replicas, status);
+    this.exportFleetMetrics(namespace, fleet.metadata.name, desiredReplicas, status);
     if (stalled) this.stalledEvent(key, regarding, stalled.reason, stalled.message);
     else this.stalledBefore.delete(key);
 
@@ -229,6 +251,35 @@ export class FleetController {
     const next = Math.min(acted ? 1_000 : this.options.resyncMs, plan.requeueAfterMs ?? Number.POSITIVE_INFINITY);
     this.queue.addAfter(key, next);
     if (acted) log.info({ fleet: key, create: plan.create.length, drain: plan.drain.map((d) => d.name), undrain: plan.undrain.map((d) => d.name), delete: plan.delete.map((d) => d.name), shutdown: plan.shutdown.map((d) => d.name) }, "Reconciled fleet");
+  }
+
+  private autoscale(key: string, spec: FleetSpec, bridges: ObservedBridge[], now: number): Decision | { stalled: { reason: string; message: string } } {
+    const a = spec.autoscaling!;
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: a.timeZone });
+    } catch {
+      return { stalled: { reason: "InvalidTimeZone", message: `spec.autoscaling.timeZone: unknown time zone "${a.timeZone}"` } };
+    }
+    const policySpec = {
+      minReplicas: spec.minReplicas,
+      maxReplicas: spec.maxReplicas,
+      targetStress: a.targetStress,
+      lookaheadMs: parseDuration(a.lookahead),
+      scaleDownWindowMs: parseDuration(a.scaleDownWindow),
+      timeZone: a.timeZone,
+      schedule: a.schedule ?? [],
+    };
+    const fingerprint = JSON.stringify(policySpec);
+    let entry = this.policies.get(key);
+    if (!entry || entry.fingerprint !== fingerprint) {
+      entry = { fingerprint, policy: new FleetPolicy(policySpec) };
+      this.policies.set(key, entry);
+    }
+    const alive = bridges.filter((b) => !b.deleting && !b.exited);
+    const samples = alive
+      .filter((b) => b.figures)
+      .map((b) => ({ usable: b.ready && b.drainingSince === undefined, participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
+    return entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length);
   }
 
   private previous(fleet: MeetingFleet): { previous?: FleetStatus } {

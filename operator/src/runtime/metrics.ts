@@ -30,6 +30,7 @@ export function createMetrics() {
     stressMax: new Gauge({ name: "meetingfleet_fleet_stress_max", help: "Highest bridge stress in a fleet.", labelNames: fleetLabels, registers: [registry] }),
     stressAverage: new Gauge({ name: "meetingfleet_fleet_stress_average", help: "Mean bridge stress in a fleet.", labelNames: fleetLabels, registers: [registry] }),
     decisions: new Counter({ name: "meetingfleet_scale_decisions_total", help: "Bridge decisions by action and reason.", labelNames: [...fleetLabels, "action", "reason"], registers: [registry] }),
+    autoscalerDesired: new Gauge({ name: "meetingfleet_autoscaler_desired_bridges", help: "Bridges the built-in autoscaler wants for a fleet.", labelNames: fleetLabels, registers: [registry] }),
     leader: new Gauge({ name: "meetingfleet_leader", help: "1 while this replica leads.", registers: [registry] }),
   };
 }
