@@ -190,14 +190,6 @@ export class FleetController {
     const hash = templateHash(spec);
 
     let stalled: { reason: string; message: string } | undefined;
-    const secretRef = spec.signaling.authPasswordSecretRef;
-    const secret = await kube.get<{ data?: Record<string, string> }>(resourcePath({ version: "v1", plural: "secrets", namespace, name: secretRef.name }));
-    if (!secret || secret.data?.[secretRef.key] === undefined) {
-      stalled = {
-        reason: "SecretNotFound",
-        message: `spec.signaling.authPasswordSecretRef: ${secret ? `key "${secretRef.key}" not in` : "no"} Secret ${namespace}/${secretRef.name}; no new bridges until it exists`,
-      };
-    }
 
     let desiredReplicas = spec.replicas;
     if (spec.autoscaling) {
@@ -225,8 +217,12 @@ export class FleetController {
       bridges,
       limits: { drainSettleMs: this.options.drainSettleMs },
     });
-    // Without the password new bridges cannot start; running ones are still drained and removed safely.
-    if (stalled) plan.create = [];
+    // The password matters only to new bridges, so it is looked up only when some are to be created.
+    // Without it they cannot start; running ones are still drained and removed safely.
+    if (plan.create.length > 0) {
+      stalled ??= await this.missingSecret(spec, namespace);
+      if (stalled) plan.create = [];
+    }
 
     const byName = new Map(pods.map((p) => [p.metadata.name, p]));
     const serviceNames = new Set(this.services.items().filter((s) => s.metadata.namespace === namespace).map((s) => s.metadata.name));
@@ -251,6 +247,16 @@ export class FleetController {
     const next = Math.min(acted ? 1_000 : this.options.resyncMs, plan.requeueAfterMs ?? Number.POSITIVE_INFINITY);
     this.queue.addAfter(key, next);
     if (acted) log.info({ fleet: key, create: plan.create.length, drain: plan.drain.map((d) => d.name), undrain: plan.undrain.map((d) => d.name), delete: plan.delete.map((d) => d.name), shutdown: plan.shutdown.map((d) => d.name) }, "Reconciled fleet");
+  }
+
+  private async missingSecret(spec: FleetSpec, namespace: string): Promise<{ reason: string; message: string } | undefined> {
+    const ref = spec.signaling.authPasswordSecretRef;
+    const secret = await this.deps.kube.get<{ data?: Record<string, string> }>(resourcePath({ version: "v1", plural: "secrets", namespace, name: ref.name }));
+    if (secret && secret.data?.[ref.key] !== undefined) return undefined;
+    return {
+      reason: "SecretNotFound",
+      message: `spec.signaling.authPasswordSecretRef: ${secret ? `key "${ref.key}" not in` : "no"} Secret ${namespace}/${ref.name}; no new bridges until it exists`,
+    };
   }
 
   private autoscale(key: string, spec: FleetSpec, bridges: ObservedBridge[], now: number): Decision | { stalled: { reason: string; message: string } } {

@@ -6,23 +6,14 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "meetingfleet_operator_" });
   const fleetLabels = ["namespace", "fleet"] as const;
+  const histogram = (name: string, help: string, buckets: number[]) => new Histogram({ name, help, buckets, registers: [registry] });
   return {
     registry,
     reconciles: new Counter({ name: "meetingfleet_reconcile_operations_total", help: "Fleet reconciles, by result.", labelNames: ["result"], registers: [registry] }),
     reconcileErrors: new Counter({ name: "meetingfleet_reconcile_errors_total", help: "Fleet reconciles that failed and will be retried.", registers: [registry] }),
-    reconcileDuration: new Histogram({
-      name: "meetingfleet_reconcile_duration_seconds",
-      help: "Time of one fleet reconcile.",
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [registry],
-    }),
+    reconcileDuration: histogram("meetingfleet_reconcile_duration_seconds", "Time of one fleet reconcile.", [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]),
     queueDepth: new Gauge({ name: "meetingfleet_workqueue_depth", help: "Fleets waiting for a reconcile.", registers: [registry] }),
-    scrapeDuration: new Histogram({
-      name: "meetingfleet_bridge_scrape_duration_seconds",
-      help: "Time of one /colibri/stats call.",
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
-      registers: [registry],
-    }),
+    scrapeDuration: histogram("meetingfleet_bridge_scrape_duration_seconds", "Time of one /colibri/stats call.", [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2]),
     scrapeErrors: new Counter({ name: "meetingfleet_bridge_scrape_errors_total", help: "Failed /colibri/stats calls.", registers: [registry] }),
     bridges: new Gauge({ name: "meetingfleet_fleet_bridges", help: "Bridges of a fleet by state (desired, current, ready, draining).", labelNames: [...fleetLabels, "state"], registers: [registry] }),
     participants: new Gauge({ name: "meetingfleet_fleet_participants", help: "Participants on a fleet's bridges with known figures.", labelNames: fleetLabels, registers: [registry] }),
