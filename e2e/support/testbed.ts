@@ -4,6 +4,8 @@
 
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
@@ -102,8 +104,6 @@ export function inCidr(ip: string, cidr: string): boolean {
 
 /** The same cluster seen with only a bearer token: no client certificate of the admin rides along. */
 export async function asToken(bed: Testbed, token: string): Promise<Testbed> {
-  const { mkdtemp, writeFile } = await import("node:fs/promises");
-  const { tmpdir } = await import("node:os");
   const config = JSON.parse(await kubectl(bed, ["config", "view", "--minify", "--raw", "-o", "json"])) as {
     clusters: Array<{ name: string; cluster: object }>;
   };
