@@ -3,26 +3,32 @@
 // that keep every bridge under stress 0.8 (Jicofo's threshold). Stress adds up over conferences
 // (the emulator's model), so this is bin packing: solved by first-fit decreasing (at most 11/9 of the
 // optimum plus one) and never below the fractional bound ceil(total / 0.8). A conference that alone
-// loads a bridge past 0.8 gets a bridge to itself (without Octo it cannot be split).
+// loads a bridge past 0.8 is split over as many bridges as it needs (Octo), and its relay traffic is
+// left out, so the bound stays a lower one.
 
 import type { ConferenceArrival } from "../emulator/trace.ts";
-import { conferencePacketRate, defaultStressModel, type StressModel } from "../emulator/stress.ts";
+import { conferenceStress, defaultStressModel, type StressModel } from "../emulator/stress.ts";
 
 export const stressThreshold = 0.8;
 
 /** Fewest bridges holding conferences of these stress contributions with every bridge under `capacity`. */
 export function packBridges(stresses: readonly number[], capacity = stressThreshold): number {
-  const sorted = [...stresses].filter((s) => s > 0).sort((a, b) => b - a);
+  // Octo splits an oversized conference: full bridges' worth, and the rest packed like any conference.
+  const full = capacity - 1e-9;
+  const pieces = stresses.filter((s) => s > 0).flatMap((s) => {
+    const fullParts = s < capacity ? 0 : Math.floor(s / full);
+    const rest = s - fullParts * full;
+    return [...Array<number>(fullParts).fill(full), ...(rest > 1e-12 ? [rest] : [])];
+  });
+  const sorted = pieces.sort((a, b) => b - a);
   const loads: number[] = [];
   for (const s of sorted) {
-    const fit = s >= capacity ? -1 : loads.findIndex((load) => load + s < capacity);
+    const fit = loads.findIndex((load) => load + s < capacity);
     if (fit >= 0) loads[fit]! += s;
     else loads.push(s);
   }
-  // Fractional bound over conferences that can share a bridge; each oversized one takes a bridge alone.
-  const oversized = sorted.filter((s) => s >= capacity).length;
-  const shareable = sorted.filter((s) => s < capacity).reduce((a, b) => a + b, 0);
-  return Math.max(loads.length, oversized + Math.ceil(shareable / capacity - 1e-9));
+  const total = sorted.reduce((a, b) => a + b, 0);
+  return Math.max(loads.length, Math.ceil(total / capacity - 1e-9));
 }
 
 export interface OracleResult {
@@ -30,8 +36,6 @@ export interface OracleResult {
   series: Array<{ t: number; bridges: number }>;
   bridgeHours: number;
   peakBridges: number;
-  /** Share of participant-time in conferences that alone load a bridge past the threshold: no policy avoids it. */
-  unavoidableOverloadShare: number;
 }
 
 /** The oracle over a trace, sampled every `stepMs` from `fromMs` to `toMs`. */
@@ -41,24 +45,12 @@ export function oracle(trace: readonly ConferenceArrival[], fromMs: number, toMs
   const series: OracleResult["series"] = [];
   let next = 0;
   let bridgeMs = 0;
-  let participantSteps = 0;
-  let oversizedSteps = 0;
   for (let t = fromMs; t < toMs; t += stepMs) {
     while (next < byStart.length && byStart[next]!.startMs <= t) active.push(byStart[next++]!);
     for (let i = active.length - 1; i >= 0; i--) if (active[i]!.startMs + active[i]!.durationMs <= t) active.splice(i, 1);
-    const stresses = active.map((c) => conferencePacketRate(c.participants, model) / model.loadThresholdPps);
-    const bridges = packBridges(stresses);
-    active.forEach((c, i) => {
-      participantSteps += c.participants;
-      if ((stresses[i] ?? 0) >= stressThreshold) oversizedSteps += c.participants;
-    });
+    const bridges = packBridges(active.map((c) => conferenceStress(c.participants, model)));
     series.push({ t, bridges });
     bridgeMs += bridges * stepMs;
   }
-  return {
-    series,
-    bridgeHours: bridgeMs / 3_600_000,
-    peakBridges: Math.max(0, ...series.map((s) => s.bridges)),
-    unavoidableOverloadShare: participantSteps > 0 ? oversizedSteps / participantSteps : 0,
-  };
+  return { series, bridgeHours: bridgeMs / 3_600_000, peakBridges: Math.max(0, ...series.map((s) => s.bridges)) };
 }

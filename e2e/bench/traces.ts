@@ -118,9 +118,8 @@ export function flashCrowdTrace(seed = 3): ConferenceArrival[] {
     durationMs: Math.max(2 * minute, logNormal(random, 40 * minute)),
     participants: meetingSize(random),
   }));
-  // 300 people are more than one bridge takes for one conference (80): Octo spreads such a meeting over
-  // bridges. It is modelled as six parts of 50 joining in waves over two minutes, placed independently.
-  const press = Array.from({ length: 6 }, (_, i) => ({ startMs: 11 * hour + i * 20_000, durationMs: 60 * minute - i * 20_000, participants: 50 }));
+  // One conference: Octo spreads it over bridges (80 per bridge at most). Everyone joins at its start.
+  const press = [{ startMs: 11 * hour + 30_000, durationMs: 60 * minute, participants: 300 }];
   return [...background, ...press].sort((a, b) => a.startMs - b.startMs);
 }
 

@@ -6,7 +6,7 @@
 // (5 s in JVB), so readers see figures up to one interval old, as they do from a real bridge.
 
 import type { Clock, Timer } from "./clock.ts";
-import { bridgePacketRate, defaultStressModel, stressLevel, type StressModel } from "./stress.ts";
+import { defaultStressModel, partPacketRate, wholeConference, type ConferencePart, type StressModel } from "./stress.ts";
 
 export type ShutdownState = "RUNNING" | "GRACEFUL_SHUTDOWN" | "SHUTTING_DOWN";
 
@@ -67,7 +67,7 @@ const bitsPerPacket = 8 * 1_100;
 export class EmulatedBridge {
   readonly config: BridgeConfig;
   private readonly clock: Clock;
-  private readonly conferences = new Map<string, number>();
+  private readonly conferences = new Map<string, ConferencePart>();
   private drainMode = false;
   private shutdownState: ShutdownState = "RUNNING";
   private exited = false;
@@ -98,12 +98,12 @@ export class EmulatedBridge {
 
   get localEndpoints(): number {
     let total = 0;
-    for (const n of this.conferences.values()) total += n;
+    for (const part of this.conferences.values()) total += part.local;
     return total;
   }
 
-  /** Live conference sizes (what Jicofo knows from its own signalling, not from stats). */
-  conferenceSizes(): ReadonlyMap<string, number> {
+  /** Live conferences and their parts here (what Jicofo knows from its own signalling, not from stats). */
+  conferenceParts(): ReadonlyMap<string, ConferencePart> {
     return this.conferences;
   }
 
@@ -121,26 +121,31 @@ export class EmulatedBridge {
     if (this.exited) return "exited";
     if (this.shutdownState !== "RUNNING") return "refused-shutdown";
     if (!this.conferences.has(conferenceId)) {
-      this.conferences.set(conferenceId, 0);
+      this.conferences.set(conferenceId, wholeConference(0, this.config.stressModel));
       this.conferencesCreated++;
     }
     return "allocated";
   }
 
-  /** Participants join a conference that already lives here. Drain does not stop joiners; shutting down does. */
+  /** The conference's part here changed (joiners, leavers, or its other bridges). Drain does not stop joiners; shutting down does. */
+  setPart(conferenceId: string, part: ConferencePart): boolean {
+    const current = this.conferences.get(conferenceId);
+    if (current === undefined || this.exited) return false;
+    if (part.local > current.local && this.shutdownState === "SHUTTING_DOWN") return false;
+    this.conferences.set(conferenceId, part);
+    this.maybeShutdown();
+    return true;
+  }
+
+  /** Participants join a conference that lives only here. */
   join(conferenceId: string, count = 1): boolean {
     const current = this.conferences.get(conferenceId);
-    if (current === undefined || this.exited || this.shutdownState === "SHUTTING_DOWN") return false;
-    this.conferences.set(conferenceId, current + count);
-    return true;
+    return current !== undefined && this.setPart(conferenceId, wholeConference(current.local + count, this.config.stressModel));
   }
 
   leave(conferenceId: string, count = 1): void {
     const current = this.conferences.get(conferenceId);
-    if (current === undefined) return;
-    const remaining = Math.max(0, current - count);
-    this.conferences.set(conferenceId, remaining);
-    this.maybeShutdown();
+    if (current !== undefined) this.setPart(conferenceId, wholeConference(Math.max(0, current.local - count), this.config.stressModel));
   }
 
   /** The conference ended (or Jicofo moved it away): its channels expire. */
@@ -210,23 +215,27 @@ export class EmulatedBridge {
   }
 
   private computeStats(): ColibriStats {
-    const sizes = [...this.conferences.values()];
-    const endpoints = this.localEndpoints;
+    const parts = [...this.conferences.values()];
+    const sum = (of: (p: ConferencePart) => number) => parts.reduce((total, p) => total + of(p), 0);
     const model = this.config.stressModel;
-    const forwarded = bridgePacketRate(sizes, model) - endpoints * model.uplinkPps;
-    const received = endpoints * model.uplinkPps;
+    const local = sum((p) => p.local);
+    const octo = sum((p) => (p.relays > 0 ? p.remote : 0));
+    const packets = sum((p) => partPacketRate(p, model));
+    // What arrives: local senders' streams and, over relays, the remote senders'; the rest goes out.
+    const received = sum((p) => (p.localSenders + (p.relays > 0 ? p.senders - p.localSenders : 0)) * model.uplinkPps);
+    const forwarded = packets - received;
     const stats: ColibriStats = {
-      stress_level: stressLevel(sizes, model),
-      participants: endpoints,
-      endpoints,
-      local_endpoints: endpoints,
-      local_active_endpoints: endpoints,
-      endpoints_sending_audio: endpoints,
-      endpoints_sending_video: endpoints,
+      stress_level: packets / model.loadThresholdPps,
+      participants: local + octo,
+      endpoints: local + octo,
+      local_endpoints: local,
+      local_active_endpoints: sum((p) => p.localSenders),
+      endpoints_sending_audio: sum((p) => p.localSenders),
+      endpoints_sending_video: sum((p) => p.localSenders),
       conferences: this.conferences.size,
-      largest_conference: Math.max(0, ...sizes),
-      octo_endpoints: 0,
-      octo_conferences: 0,
+      largest_conference: Math.max(0, ...parts.map((p) => p.local + p.remote)),
+      octo_endpoints: octo,
+      octo_conferences: parts.filter((p) => p.relays > 0).length,
       relay_id: this.config.relayId ?? this.config.id,
       drain: this.drainMode,
       graceful_shutdown: this.shutdownState !== "RUNNING",

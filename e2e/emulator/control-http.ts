@@ -33,7 +33,7 @@ function bridgeRows(bridges: PodBridges) {
       drain: bridge.draining,
       version: bridge.config.version,
       participants: bridge.localEndpoints,
-      conferences: bridge.conferenceSizes().size,
+      conferences: bridge.conferenceParts().size,
       stress: stats.stress_level,
     };
   });

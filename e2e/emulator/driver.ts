@@ -1,13 +1,14 @@
 // The conference driver: a simulated Jicofo plus its users. Conferences arrive from a load script or a
-// trace; Jicofo places each on a bridge by its selection rules, reading presence (stress, drain,
-// shutdown state) from the bridge's periodic stats as it does from XMPP presence; participants join and
-// leave. A conference is never moved while its bridge lives. When its bridge disappears or starts
-// SHUTTING_DOWN with people still in it, Jicofo re-invites them elsewhere: their call is cut. That is
-// the harm the operator must avoid, so every such conference is recorded as interrupted.
+// trace; Jicofo places its participants by its selection rules with Octo (a conference may span
+// bridges), reading presence (stress, drain, shutdown state) from the bridge's periodic stats as it does
+// from XMPP presence. Participants never move while their bridge lives. When a bridge disappears or
+// starts SHUTTING_DOWN with people still in it, Jicofo re-invites them elsewhere: their call is cut.
+// That is the harm the operator must avoid, so every such conference is recorded as interrupted.
 
 import type { EmulatedBridge } from "./bridge.ts";
 import type { Clock, Timer } from "./clock.ts";
-import { correctedStress, jicofoDefaults, selectBridge, type BridgePresence, type PlacementRules } from "./placement.ts";
+import { addJoiners, jicofoDefaults, placeParticipants, type BridgePresence, type PlacementRules } from "./placement.ts";
+import { conferenceParts, sendersOf } from "./stress.ts";
 import type { ConferenceArrival } from "./trace.ts";
 
 export interface BridgeDirectory {
@@ -16,7 +17,7 @@ export interface BridgeDirectory {
 
 export interface DriverOptions {
   placement: PlacementRules;
-  /** Participants per conference per bridge (Jicofo's max-bridge-participants); joiners past it are refused. */
+  /** Participants per conference per bridge (Jicofo's max-bridge-participants); Octo spills the rest. */
   maxBridgeParticipants: number;
   /** How long Jicofo counts an endpoint it placed as "recent" when correcting stress. */
   rampUpMs: number;
@@ -57,11 +58,13 @@ export interface DriverStats {
 
 interface Conference {
   id: string;
-  participants: number;
   region?: string;
-  bridgeId: string;
-  endTimer: Timer;
+  /** Bridge id -> the conference's participants and senders there. */
+  spread: Map<string, { participants: number; senders: number }>;
+  endTimer?: Timer;
 }
+
+const participantsOf = (c: Conference) => [...c.spread.values()].reduce((sum, p) => sum + p.participants, 0);
 
 const keptInterruptions = 200;
 
@@ -117,19 +120,19 @@ export class ConferenceDriver {
   shutdown(): void {
     this.stopLoad();
     this.healthTimer?.cancel();
-    for (const c of this.conferences.values()) c.endTimer.cancel();
+    for (const c of this.conferences.values()) c.endTimer?.cancel();
   }
 
   /** The bridge process is gone (pod deleted, node lost, process exited). */
   bridgeGone(bridgeId: string): void {
     for (const conference of [...this.conferences.values()]) {
-      if (conference.bridgeId === bridgeId) this.interrupt(conference, "bridge-gone");
+      if (conference.spread.has(bridgeId)) this.interrupt(conference, bridgeId, "bridge-gone");
     }
   }
 
   stats(): DriverStats {
     let participants = 0;
-    for (const c of this.conferences.values()) participants += c.participants;
+    for (const c of this.conferences.values()) participants += participantsOf(c);
     return {
       ...this.counters,
       activeConferences: this.conferences.size,
@@ -169,87 +172,65 @@ export class ConferenceDriver {
   }
 
   private start(arrival: ConferenceArrival): void {
-    const id = `conf-${this.nextId++}`;
-    const durationMs = arrival.durationMs / this.options.timeScale;
-    const placed = this.place(id, arrival.participants, arrival.region);
-    if (!placed) {
+    const conference: Conference = { id: `conf-${this.nextId++}`, spread: new Map() };
+    if (arrival.region !== undefined) conference.region = arrival.region;
+    this.join(conference, arrival.participants, sendersOf(arrival.participants));
+    if (conference.spread.size === 0) {
       this.counters.conferencesRefused++;
       return;
     }
     this.counters.conferencesStarted++;
-    const conference: Conference = {
-      id,
-      participants: placed.participants,
-      bridgeId: placed.bridgeId,
-      endTimer: this.clock.setTimeout(() => this.end(conference), durationMs),
-    };
-    if (arrival.region !== undefined) conference.region = arrival.region;
-    this.conferences.set(id, conference);
+    conference.endTimer = this.clock.setTimeout(() => this.end(conference), arrival.durationMs / this.options.timeScale);
+    this.conferences.set(conference.id, conference);
   }
 
-  /** Places a conference and lets its participants join; undefined when no bridge takes it. */
-  private place(id: string, participants: number, region?: string): { bridgeId: string; participants: number } | undefined {
-    const candidates = this.presence();
-    for (;;) {
-      const request = region === undefined ? {} : { region };
-      const chosen = selectBridge(candidates, request, this.options.placement);
-      if (!chosen) return undefined;
-      const bridge = this.findBridge(chosen.id);
-      if (bridge && bridge.allocate(id) === "allocated") {
-        if (correctedStress(chosen, this.options.placement) >= this.options.placement.stressThreshold) {
-          this.counters.placedOnOverloadedBridge++;
-        }
-        const admitted = Math.min(participants, this.options.maxBridgeParticipants);
-        this.counters.participantsRefused += participants - admitted;
-        bridge.join(id, admitted);
-        const recent = this.recentPlacements.get(chosen.id) ?? [];
-        recent.push({ at: this.clock.now(), count: admitted });
-        this.recentPlacements.set(chosen.id, recent);
-        return { bridgeId: chosen.id, participants: admitted };
-      }
-      // The bridge refused (it entered graceful shutdown since its last presence): try the others.
-      candidates.splice(candidates.indexOf(chosen), 1);
+  /** Jicofo places `count` joiners of a conference (the first `senders` of them unmuted). */
+  private join(conference: Conference, count: number, senders: number): void {
+    const request = { count, senders, current: new Map([...conference.spread].map(([id, p]) => [id, p.participants])), ...(conference.region !== undefined ? { region: conference.region } : {}) };
+    const placed = placeParticipants(this.presence(), request, this.options, this.options.placement, (bridgeId) => this.findBridge(bridgeId)?.allocate(conference.id) === "allocated");
+    this.counters.participantsRefused += placed.refused;
+    if (placed.onOverloaded) this.counters.placedOnOverloadedBridge++;
+    addJoiners(conference.spread, placed);
+    const now = this.clock.now();
+    for (const [bridgeId, part] of placed.parts) {
+      const recent = this.recentPlacements.get(bridgeId) ?? [];
+      recent.push({ at: now, count: part.participants });
+      this.recentPlacements.set(bridgeId, recent);
     }
+    this.spreadOut(conference);
+  }
+
+  /** Tells every bridge of the conference its part (relays and senders change with every move). */
+  private spreadOut(conference: Conference): void {
+    for (const [bridgeId, part] of conferenceParts(conference.spread)) this.findBridge(bridgeId)?.setPart(conference.id, part);
   }
 
   private end(conference: Conference): void {
-    conference.endTimer.cancel();
+    conference.endTimer?.cancel();
     this.conferences.delete(conference.id);
-    const bridge = this.findBridge(conference.bridgeId);
-    bridge?.leave(conference.id, conference.participants);
-    bridge?.expire(conference.id);
+    for (const bridgeId of conference.spread.keys()) this.findBridge(bridgeId)?.expire(conference.id);
     this.counters.conferencesEnded++;
   }
 
-  private interrupt(conference: Conference, reason: Interruption["reason"]): void {
+  private interrupt(conference: Conference, bridgeId: string, reason: Interruption["reason"]): void {
+    const lost = conference.spread.get(bridgeId);
+    if (!lost) return;
     this.counters.interrupted++;
-    this.interruptions.push({
-      conferenceId: conference.id,
-      bridgeId: conference.bridgeId,
-      participants: conference.participants,
-      reason,
-      at: new Date(this.clock.now()).toISOString(),
-    });
+    this.interruptions.push({ conferenceId: conference.id, bridgeId, participants: lost.participants, reason, at: new Date(this.clock.now()).toISOString() });
     if (this.interruptions.length > keptInterruptions) this.interruptions.shift();
-    this.findBridge(conference.bridgeId)?.expire(conference.id);
+    conference.spread.delete(bridgeId);
+    this.findBridge(bridgeId)?.expire(conference.id);
 
-    // Jicofo re-invites everyone to a new bridge; the meeting goes on there, after the cut.
-    const placed = this.place(conference.id, conference.participants, conference.region);
-    if (placed) {
-      conference.bridgeId = placed.bridgeId;
-      conference.participants = placed.participants;
-    } else {
-      conference.endTimer.cancel();
-      this.conferences.delete(conference.id);
-      this.counters.conferencesEnded++;
-    }
+    // Jicofo re-invites them to other bridges; the meeting goes on there, after the cut.
+    this.join(conference, lost.participants, lost.senders);
+    if (conference.spread.size === 0) this.end(conference);
   }
 
   private scheduleHealthCheck(): void {
     this.healthTimer = this.clock.setTimeout(() => {
       const shuttingDown = new Set(this.presence().filter((p) => p.shuttingDown).map((p) => p.id));
       for (const conference of [...this.conferences.values()]) {
-        if (shuttingDown.has(conference.bridgeId)) this.interrupt(conference, "bridge-shutting-down");
+        for (const bridgeId of [...conference.spread.keys()]) if (shuttingDown.has(bridgeId)) this.interrupt(conference, bridgeId, "bridge-shutting-down");
       }
       this.scheduleHealthCheck();
     }, this.options.healthCheckMs);

@@ -52,14 +52,14 @@ describe("conference driver", () => {
     driver.replay(arrivals(4, 3, 1_000, 600_000));
     clock.advance(5_000);
     const victim = bridges.get("jvb-0")!;
-    const lostConferences = victim.conferenceSizes().size;
+    const lostConferences = victim.conferenceParts().size;
     expect(lostConferences).toBeGreaterThan(0);
     remove("jvb-0");
     const stats = driver.stats();
     expect(stats.interrupted).toBe(lostConferences);
     expect(stats.interruptions.every((i) => i.bridgeId === "jvb-0" && i.reason === "bridge-gone")).toBe(true);
     expect(stats.activeConferences).toBe(4);
-    expect(bridges.get("jvb-1")!.conferenceSizes().size).toBe(4);
+    expect(bridges.get("jvb-1")!.conferenceParts().size).toBe(4);
   });
 
   test("graceful shutdown of an emptied bridge interrupts nothing", () => {
@@ -96,6 +96,24 @@ describe("conference driver", () => {
     second.driver.replay(arrivals(1, 100, 0, 10_000));
     second.clock.advance(1);
     expect(second.driver.stats()).toMatchObject({ participants: 80, participantsRefused: 20 });
+  });
+
+  test("Octo: a meeting of 200 spreads over bridges, each under the threshold; losing one bridge cuts only its part", () => {
+    const { clock, bridges, driver, remove } = fleet(4);
+    driver.replay(arrivals(1, 200, 0, 600_000));
+    clock.advance(1_000);
+    const used = [...bridges.values()].filter((b) => b.localEndpoints > 0);
+    expect(used.length).toBeGreaterThanOrEqual(3);
+    expect(used.reduce((sum, b) => sum + b.localEndpoints, 0)).toBe(200);
+    for (const b of used) {
+      expect(b.stats()).toMatchObject({ octo_conferences: 1, largest_conference: 200 });
+      expect(b.stats().octo_endpoints).toBe(200 - b.localEndpoints);
+      expect(b.stats().stress_level).toBeLessThan(0.8);
+    }
+    const senders = used.find((b) => b.stats().endpoints_sending_video === 10)!;
+    remove(senders.config.id);
+    expect(driver.stats()).toMatchObject({ interrupted: 1, participants: 200, activeConferences: 1 });
+    expect(driver.stats().interruptions[0]?.participants).toBe(senders.stats().local_endpoints);
   });
 
   test("time scale replays a trace faster", () => {

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { selectBridge, type BridgePresence } from "./placement.ts";
+import { placeParticipants, selectBridge, type BridgePresence } from "./placement.ts";
 
 const bridge = (id: string, over: Partial<BridgePresence> = {}): BridgePresence => ({
   id,
@@ -75,5 +75,49 @@ describe("Jicofo placement", () => {
         expect(corrected(chosen!)).toBeCloseTo(Math.min(...under.map(corrected)), 9);
       }),
     );
+  });
+
+  describe("participants with Octo", () => {
+    const limits = { maxBridgeParticipants: 80 };
+
+    test("a small meeting stays whole on the least stressed bridge", () => {
+      const r = placeParticipants([bridge("a", { stress: 0.5 }), bridge("b", { stress: 0.2 })], { count: 6, senders: 6 }, limits);
+      expect([...r.parts]).toEqual([["b", { participants: 6, senders: 6 }]]);
+      expect(r).toMatchObject({ refused: 0, onOverloaded: false });
+    });
+
+    test("joiners spill to a new bridge once the conference's bridge reaches the threshold (0.01 per placed endpoint)", () => {
+      const r = placeParticipants([bridge("a", { stress: 0.5 }), bridge("b", { stress: 0.6 })], { count: 50, senders: 10 }, limits);
+      // a: 0.5 + 30 x 0.01 = 0.8; then b takes the rest (0.6 + 20 x 0.01 = 0.8).
+      expect([...r.parts]).toEqual([["a", { participants: 30, senders: 10 }], ["b", { participants: 20, senders: 0 }]]);
+      expect(r.onOverloaded).toBe(false);
+    });
+
+    test("at most max-bridge-participants of one conference per bridge; the rest is refused when no bridge is left", () => {
+      // Past 0.8 after 50 joiners, a still takes them (no other bridge) up to the cap.
+      const r = placeParticipants([bridge("a", { stress: 0.3 })], { count: 100, senders: 10 }, limits);
+      expect(r.parts.get("a")?.participants).toBe(80);
+      expect(r).toMatchObject({ refused: 20, onOverloaded: true });
+    });
+
+    test("joiners of a running conference go to its bridges first; a bridge refusing allocation is skipped", () => {
+      const bridges = [bridge("a", { stress: 0.3 }), bridge("b", { stress: 0.1 }), bridge("c", { stress: 0 })];
+      const kept = placeParticipants(bridges, { count: 5, senders: 0, current: new Map([["a", 20]]) }, limits);
+      expect([...kept.parts.keys()]).toEqual(["a"]);
+      const refusing = placeParticipants(bridges, { count: 5, senders: 5 }, limits, undefined, (id) => id !== "c");
+      expect([...refusing.parts.keys()]).toEqual(["b"]);
+    });
+
+    test("property: every joiner is placed or refused, no bridge gets more than the cap", () => {
+      fc.assert(
+        fc.property(fc.array(fc.double({ min: 0, max: 1.2, noNaN: true }), { maxLength: 6 }), fc.integer({ min: 1, max: 400 }), (stresses, count) => {
+          const r = placeParticipants(stresses.map((stress, i) => bridge(`b${i}`, { stress })), { count, senders: Math.min(count, 10) }, limits);
+          const placed = [...r.parts.values()].reduce((sum, p) => sum + p.participants, 0);
+          expect(placed + r.refused).toBe(count);
+          expect([...r.parts.values()].reduce((sum, p) => sum + p.senders, 0)).toBe(placed > 0 ? Math.min(count, 10) : 0);
+          for (const p of r.parts.values()) expect(p.participants).toBeLessThanOrEqual(80);
+        }),
+      );
+    });
   });
 });

@@ -1,13 +1,14 @@
 // A trace-driven simulation of one bridge fleet under one scaling policy, with the emulator's bridge
-// model: Jicofo's placement (selectBridge) reading presence from stats published every 5 s, the stress
-// model, a start delay before a new bridge is useful, and 80 participants per conference per bridge.
+// model: Jicofo's placement with Octo (placeParticipants) reading presence from stats published every
+// 5 s, the stress model, a start delay before a new bridge is useful, and 80 participants per conference
+// per bridge.
 // Policies that remove bridges gracefully (ours, jitsi-autoscaler) act through the operator's own
 // planFleet, unchanged: drain the emptiest, delete when proven empty, undrain before creating.
 // Others remove bridges as their peers do: the ReplicaSet's victim (newest first, meetings cut) or
 // only empty servers (Agones never deletes an Allocated one).
 
-import { defaultStressModel, stressLevel, type StressModel } from "../../emulator/stress.ts";
-import { correctedStress, jicofoDefaults, selectBridge, type BridgePresence } from "../../emulator/placement.ts";
+import { conferenceParts, defaultStressModel, sendersOf, stressLevel, type ConferencePart, type StressModel } from "../../emulator/stress.ts";
+import { addJoiners, jicofoDefaults, placeParticipants, type BridgePresence } from "../../emulator/placement.ts";
 import type { ConferenceArrival } from "../../emulator/trace.ts";
 import { planFleet, type ObservedBridge } from "../../../operator/src/fleet/plan.ts";
 
@@ -28,7 +29,7 @@ export const simDefaults: SimOptions = {
   statsIntervalMs: 5_000,
   maxBridgeParticipants: 80,
   drainSettleMs: 15_000,
-  drainDeadlineMs: 2 * 3_600_000,
+  drainDeadlineMs: 4 * 3_600_000,
   model: defaultStressModel,
 };
 
@@ -75,16 +76,20 @@ interface Bridge {
   createdAt: number;
   readyAt: number;
   drainingSince?: number;
-  conferences: Map<number, number>;
+  /** Conference id -> its part here. */
+  parts: Map<number, ConferencePart>;
+  /** Live figures, refreshed whenever a part changes. */
+  stress: number;
+  participants: number;
   recent: Array<{ at: number; count: number }>;
   published?: { participants: number; conferences: number; stress: number; drain: boolean; at: number };
 }
 
 interface Conference {
   id: number;
-  participants: number;
   endsAt: number;
-  bridgeId: number;
+  /** Bridge id -> participants and senders there. */
+  spread: Map<string, { participants: number; senders: number }>;
 }
 
 export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPolicy, fromMs: number, toMs: number, options: Partial<SimOptions> = {}): SimResult {
@@ -102,15 +107,30 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
 
   const addBridge = (now: number, ready = false) => {
     const id = nextBridge++;
-    bridges.set(id, { id, createdAt: now, readyAt: ready ? now : now + o.startDelayMs, conferences: new Map(), recent: [] });
+    bridges.set(id, { id, createdAt: now, readyAt: ready ? now : now + o.startDelayMs, parts: new Map(), stress: 0, participants: 0, recent: [] });
   };
   for (let i = 0; i < policy.initialBridges; i++) addBridge(fromMs, true);
 
   const isReady = (b: Bridge, now: number) => now >= b.readyAt;
-  const stressOf = (b: Bridge) => stressLevel(b.conferences.values(), o.model);
-  const participantsOf = (b: Bridge) => [...b.conferences.values()].reduce((a, n) => a + n, 0);
+  const refresh = (b: Bridge) => {
+    b.stress = stressLevel(b.parts.values(), o.model);
+    b.participants = [...b.parts.values()].reduce((a, p) => a + p.local, 0);
+  };
+  /** Writes a conference's spread into the bridges it touches (relays and senders change every part). */
+  const spreadOut = (conference: Conference, touched: Iterable<number>) => {
+    const parts = conferenceParts(conference.spread);
+    for (const id of new Set([...touched, ...[...conference.spread.keys()].map(Number)])) {
+      const b = bridges.get(id);
+      if (!b) continue;
+      const part = parts.get(String(id));
+      if (part) b.parts.set(conference.id, part);
+      else b.parts.delete(conference.id);
+      refresh(b);
+    }
+  };
 
-  const place = (conference: { id: number; participants: number; endsAt: number }, now: number): boolean => {
+  /** Jicofo places joiners of a conference; false when some of them found no bridge. */
+  const join = (conference: Conference, count: number, senders: number, now: number): boolean => {
     const presence: BridgePresence[] = [];
     for (const b of bridges.values()) {
       if (!isReady(b, now)) continue;
@@ -126,28 +146,28 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
         version: "1",
       });
     }
-    const chosen = selectBridge(presence, {}, jicofoDefaults);
-    if (!chosen) return false;
-    if (correctedStress(chosen, jicofoDefaults) >= jicofoDefaults.stressThreshold) counters.placedOnOverloaded++;
-    const bridge = bridges.get(Number(chosen.id))!;
-    const admitted = Math.min(conference.participants, o.maxBridgeParticipants);
-    bridge.conferences.set(conference.id, admitted);
-    bridge.recent.push({ at: now, count: admitted });
-    conferences.set(conference.id, { ...conference, participants: admitted, bridgeId: bridge.id });
-    return true;
+    const current = new Map([...conference.spread].map(([id, p]) => [id, p.participants]));
+    const placed = placeParticipants(presence, { count, senders, current }, { maxBridgeParticipants: o.maxBridgeParticipants }, jicofoDefaults);
+    if (placed.onOverloaded) counters.placedOnOverloaded++;
+    addJoiners(conference.spread, placed);
+    for (const [id, p] of placed.parts) bridges.get(Number(id))!.recent.push({ at: now, count: p.participants });
+    spreadOut(conference, []);
+    return placed.refused === 0;
   };
 
   const removeBridge = (id: number, now: number) => {
     const bridge = bridges.get(id);
     if (!bridge) return;
     bridges.delete(id);
-    for (const [confId, participants] of bridge.conferences) {
+    for (const confId of bridge.parts.keys()) {
       const conference = conferences.get(confId);
-      if (!conference) continue;
-      conferences.delete(confId);
-      if (participants > 0) counters.interrupted++;
-      // Jicofo re-invites everyone elsewhere: the meeting goes on after the cut.
-      if (!place({ id: confId, participants, endsAt: conference.endsAt }, now)) counters.refused++;
+      const lost = conference?.spread.get(String(id));
+      if (!conference || !lost) continue;
+      conference.spread.delete(String(id));
+      if (lost.participants > 0) counters.interrupted++;
+      // Jicofo re-invites them elsewhere: the meeting goes on after the cut.
+      if (!join(conference, lost.participants, lost.senders, now)) counters.refused++;
+      if (conference.spread.size === 0) conferences.delete(confId);
     }
   };
 
@@ -184,7 +204,7 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
       const victims =
         policy.removal === "delete-newest"
           ? [...active].sort((a, b) => Number(isReady(a, now)) - Number(isReady(b, now)) || b.createdAt - a.createdAt).slice(0, excess)
-          : active.filter((b) => b.conferences.size === 0).slice(0, excess);
+          : active.filter((b) => b.parts.size === 0).slice(0, excess);
       for (const v of victims) removeBridge(v.id, now);
     }
   };
@@ -193,16 +213,20 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
     for (const c of [...conferences.values()]) {
       if (c.endsAt > now) continue;
       conferences.delete(c.id);
-      bridges.get(c.bridgeId)?.conferences.delete(c.id);
+      const touched = [...c.spread.keys()].map(Number);
+      c.spread.clear();
+      spreadOut(c, touched);
     }
     while (nextArrival < arrivals.length && arrivals[nextArrival]!.startMs < now + o.stepMs) {
       const a = arrivals[nextArrival++]!;
-      if (!place({ id: nextConference++, participants: a.participants, endsAt: a.startMs + a.durationMs }, now)) counters.refused++;
+      const conference: Conference = { id: nextConference++, endsAt: a.startMs + a.durationMs, spread: new Map() };
+      if (!join(conference, a.participants, sendersOf(a.participants, o.model), now)) counters.refused++;
+      if (conference.spread.size > 0) conferences.set(conference.id, conference);
     }
     if ((now - fromMs) % o.statsIntervalMs === 0) {
       for (const b of bridges.values()) {
         if (!isReady(b, now)) continue;
-        b.published = { participants: participantsOf(b), conferences: b.conferences.size, stress: stressOf(b), drain: b.drainingSince !== undefined, at: now };
+        b.published = { participants: b.participants, conferences: b.parts.size, stress: b.stress, drain: b.drainingSince !== undefined, at: now };
       }
     }
     if (now - lastDecision >= policy.intervalMs) {
@@ -214,12 +238,13 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
     act(now);
 
     let participants = 0;
+    let overloaded = 0;
     for (const b of bridges.values()) {
-      const people = participantsOf(b);
-      participants += people;
-      if (stressOf(b) > jicofoDefaults.stressThreshold) counters.overloadMs += people * o.stepMs;
+      participants += b.participants;
+      if (b.stress > jicofoDefaults.stressThreshold) overloaded += b.participants;
     }
     counters.participantMs += participants * o.stepMs;
+    counters.overloadMs += overloaded * o.stepMs;
     counters.bridgeMs += bridges.size * o.stepMs;
     if ((now - fromMs) % 60_000 === 0) series.push({ t: now, bridges: bridges.size, participants });
   }

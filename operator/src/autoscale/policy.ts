@@ -6,8 +6,10 @@
 // - Look-ahead: a new bridge is useful only after `lookaheadMs` (start, JVM, Jicofo noticing). Demand is
 //   projected that far with the participants' growth rate, so bridges are asked for before the threshold
 //   is crossed.
-// - Hysteresis: up at once; down only to the highest figure wanted during `scaleDownWindowMs`, and only
-//   through the operator's drain (never a cut).
+// - Headroom: `headroom` bridges' worth of room (at the target stress) on top, for a burst of new
+//   meetings that lands before any new bridge is useful.
+// - Hysteresis: up to the lowest figure wanted during `scaleUpWindowMs` (0: at once); down only to the
+//   highest figure wanted during `scaleDownWindowMs`, and only through the operator's drain (never a cut).
 // - Warm before bursts: a burst at :00 arrives faster than any bridge starts, and meetings never move
 //   off the bridges they land on, so no reaction can help them. The fleet also keeps the scheduled
 //   minimum in force (lecture hours, in local time) and what the same time of day needed on an earlier
@@ -23,6 +25,9 @@ export interface PolicySpec {
   lookaheadMs: number;
   /** How far back the growth rate is measured. */
   growthWindowMs: number;
+  /** Bridges' worth of spare room kept on top of the target. */
+  headroom: number;
+  scaleUpWindowMs: number;
   scaleDownWindowMs: number;
   schedule: ScheduleEntry[];
   timeZone: string;
@@ -39,6 +44,8 @@ export const policyDefaults: PolicySpec = {
   stressThreshold: 0.8,
   lookaheadMs: 90_000,
   growthWindowMs: 120_000,
+  headroom: 0,
+  scaleUpWindowMs: 0,
   scaleDownWindowMs: 600_000,
   schedule: [],
   timeZone: "UTC",
@@ -55,7 +62,7 @@ export interface BridgeSample {
 
 export interface Decision {
   desired: number;
-  reason: "Capacity" | "Growth" | "HotBridges" | "ScaleDownStabilized" | "Schedule" | "History" | "Bounds";
+  reason: "Capacity" | "Growth" | "HotBridges" | "Stabilized" | "Schedule" | "History" | "Bounds";
   message: string;
 }
 
@@ -90,15 +97,16 @@ export class FleetPolicy {
     const hot = bridges.filter((b) => b.stress >= s.stressThreshold);
     const hotStress = hot.reduce((sum, b) => sum + b.stress, 0);
     const remainingStress = Math.max(0, projected * perParticipant - hotStress);
-    const bridgesFor = (stressToHold: number) => Math.max(Math.ceil(stressToHold / s.targetStress - 1e-9) + hot.length, hot.length + 1);
+    const bridgesFor = (stressToHold: number) => Math.max(Math.ceil(stressToHold / s.targetStress - 1e-9) + s.headroom + hot.length, hot.length + 1);
     // Always one bridge with room, so a new conference never has to land on a hot one.
     const needed = bridgesFor(remainingStress);
     // What the load itself needs, without the momentary growth: what a later day should have warm.
     const neededForLoad = bridgesFor(Math.max(0, participants * perParticipant - hotStress));
 
     this.wanted.push({ at: now, desired: needed });
-    while (this.wanted.length > 1 && now - this.wanted[0]!.at > s.scaleDownWindowMs) this.wanted.shift();
-    const stabilized = needed >= current ? needed : Math.max(...this.wanted.map((w) => w.desired));
+    while (this.wanted.length > 1 && now - this.wanted[0]!.at > Math.max(s.scaleDownWindowMs, s.scaleUpWindowMs)) this.wanted.shift();
+    const within = (windowMs: number) => this.wanted.filter((w) => now - w.at <= windowMs).map((w) => w.desired);
+    const stabilized = needed >= current ? Math.max(current, Math.min(...within(s.scaleUpWindowMs))) : Math.max(...within(s.scaleDownWindowMs));
     const scheduled = scheduledMinimum(s.schedule, now, s.timeZone);
     const remembered = s.prewarmFromHistory ? this.remember(now, neededForLoad) : 0;
     const warm = Math.max(stabilized, scheduled, remembered);
@@ -111,8 +119,8 @@ export class FleetPolicy {
           ? scheduled >= remembered
             ? "Schedule"
             : "History"
-          : stabilized > needed
-            ? "ScaleDownStabilized"
+          : stabilized !== needed
+            ? "Stabilized"
             : needed > neededForLoad
               ? "Growth"
               : hot.length > 0

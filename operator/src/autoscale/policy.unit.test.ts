@@ -32,9 +32,19 @@ describe("FleetPolicy", () => {
   test("scales down only after the stabilization window, and within bounds", () => {
     const p = new FleetPolicy({ scaleDownWindowMs: 600_000, minReplicas: 2, maxReplicas: 5 });
     expect(p.decide(0, [bridge(200, 0.8), bridge(200, 0.8), bridge(200, 0.8)], 3).desired).toBe(4);
-    expect(p.decide(300_000, [bridge(5, 0.03)], 4)).toMatchObject({ desired: 4, reason: "ScaleDownStabilized" });
+    expect(p.decide(300_000, [bridge(5, 0.03)], 4)).toMatchObject({ desired: 4, reason: "Stabilized" });
     expect(p.decide(700_000, [bridge(5, 0.03)], 4).desired).toBe(2);
     expect(new FleetPolicy({ maxReplicas: 5 }).decide(0, Array(10).fill(bridge(100, 0.9)), 10)).toMatchObject({ desired: 5, reason: "Bounds" });
+  });
+
+  test("headroom adds bridges' worth of room; a scale-up window waits until the need has lasted that long", () => {
+    const load = [bridge(90, 0.7), bridge(90, 0.7)];
+    expect(new FleetPolicy({ targetStress: 0.6, headroom: 2 }).decide(0, load, 2).desired).toBe(5);
+    const patient = new FleetPolicy({ targetStress: 0.6, scaleUpWindowMs: 60_000, minReplicas: 2 });
+    expect(patient.decide(0, [bridge(90, 0.2), bridge(90, 0.2)], 2).desired).toBe(2);
+    expect(patient.decide(30_000, load, 2)).toMatchObject({ desired: 2, reason: "Stabilized" });
+    expect(patient.decide(59_000, load, 2).desired).toBe(2); // the quiet figure at 0 s is still in the window
+    expect(patient.decide(61_000, load, 2).desired).toBe(3);
   });
 
   test("property: the answer is within bounds and never below what the current load needs at the target", () => {

@@ -271,6 +271,8 @@ export class FleetController {
       maxReplicas: spec.maxReplicas,
       targetStress: a.targetStress,
       lookaheadMs: parseDuration(a.lookahead),
+      headroom: a.headroom,
+      scaleUpWindowMs: parseDuration(a.scaleUpWindow),
       scaleDownWindowMs: parseDuration(a.scaleDownWindow),
       timeZone: a.timeZone,
       schedule: a.schedule ?? [],
