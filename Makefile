@@ -6,10 +6,10 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds run bench-startup bench
+.PHONY: setup binaries prometheus test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
-setup: node_modules/.package-lock.json binaries
+setup: node_modules/.package-lock.json binaries prometheus
 
 # `npm install` against the committed lockfile, not `npm ci`: the registry mirror these machines use does not
 # serve other platforms' optional builds (e.g. @swc/core-darwin-*), so the lock cannot list them and
@@ -20,6 +20,10 @@ node_modules/.package-lock.json: package-lock.json
 
 binaries:
 	@e2e/testbed/tools/build.sh >/dev/null
+
+# Debian's prometheus and promtool, for the alert and dashboard tests.
+prometheus:
+	@scripts/ensure-prometheus.sh
 
 ## test: type check, unit tests, e2e suite on a test bed of its own; ends with "N passed, N failed"
 test: setup
@@ -52,6 +56,11 @@ demo: setup
 ## crds: regenerate crds/ from the zod schemas in operator/src/api (a unit test fails when crds/ is stale)
 crds: setup
 	node operator/scripts/gen-crds.ts
+	node e2e/support/render-manifests.ts
+
+## manifests: charts/manifests/ (plain manifests for kubectl apply) rendered from the chart
+manifests: setup
+	node e2e/support/render-manifests.ts
 
 ## run: the operator in the foreground against $$KUBECONFIG (default: the test bed's); installs the CRD first
 run: setup

@@ -8,10 +8,11 @@ import path from "node:path";
 import type { ConferenceArrival } from "../emulator/trace.ts";
 import { parseTrace } from "../emulator/trace.ts";
 import { oracle } from "./oracle.ts";
-import { simulate } from "./sim/fleet-sim.ts";
+import { simulate, type ScalingPolicy } from "./sim/fleet-sim.ts";
 import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "./sim/peers.ts";
 import { flashCrowdTrace, schoolMorningTrace, weekTrace } from "./traces.ts";
 import { plotBenchmark, type PlotPanel } from "./plot/chart.ts";
+import { matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
 import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
 
 const hour = 3_600_000;
@@ -61,17 +62,32 @@ function cases(): TraceCase[] {
   ];
 }
 
-export function runBenchmark(traceCases: TraceCase[]): { records: ResultRecord[]; panels: PlotPanel[] } {
+/** Targets the tunable policies also run at, besides their defaults (HPA 0.5, ours 0.6), for the equal-overload check. */
+const hpaTargets = [0.4, 0.5, 0.6, 0.7];
+const ourTargets = [0.5, 0.6, 0.7, 0.75];
+
+export function runBenchmark(traceCases: TraceCase[]): { records: ResultRecord[]; panels: PlotPanel[]; matches: Array<{ trace: string } & Match> } {
   const records: ResultRecord[] = [];
   const panels: PlotPanel[] = [];
+  const matches: Array<{ trace: string } & Match> = [];
   for (const c of traceCases) {
     const bound = oracle(c.trace, c.fromMs, c.toMs);
     const panel: PlotPanel = { trace: c.name, fromMs: c.fromMs, toMs: c.toMs, lines: [{ policy: "oracle", points: bound.series }] };
     panels.push(panel);
     records.push({ trace: c.name, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, scaleActions: 0, conferencesRefused: 0, placedOnOverloaded: 0 });
-    const ourPolicy = ours({ timeZone, ...(c.schedule ? { schedule: c.schedule } : {}) }, epochMs);
-    for (const policy of [staticFleet(Math.max(1, bound.peakBridges)), hpa(), agonesBuffer(), jitsiAutoscaler(), ourPolicy]) {
+    const oursAt = (targetStress: number) => ours({ timeZone, targetStress, ...(c.schedule ? { schedule: c.schedule } : {}) }, epochMs);
+    const run = (policy: ScalingPolicy, setting: string) => {
       const r = simulate(c.trace, policy, c.fromMs, c.toMs);
+      return { r, point: { policy: r.policy, setting, bridgeHours: r.bridgeHours, overloadShare: r.overloadShare, interrupted: r.interrupted } satisfies FrontierPoint };
+    };
+    const defaults = [
+      run(staticFleet(Math.max(1, bound.peakBridges)), "peak"),
+      run(hpa(0.5), "target 0.5"),
+      run(agonesBuffer(), "buffer 2"),
+      run(jitsiAutoscaler(), "0.3/0.1"),
+      run(oursAt(0.6), "target 0.6"),
+    ];
+    for (const { r } of defaults) {
       panel.lines.push({ policy: r.policy, points: r.series });
       records.push({
         trace: c.name,
@@ -85,8 +101,22 @@ export function runBenchmark(traceCases: TraceCase[]): { records: ResultRecord[]
         placedOnOverloaded: r.placedOnOverloaded,
       });
     }
+    const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;
+    const hpaPoints = hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point));
+    const ourPoints = ourTargets.map((t) => (t === 0.6 ? pointOf("ours") : run(oursAt(t), `target ${t}`).point));
+    for (const m of matchPeers(ourPoints, [...hpaPoints, pointOf("jitsi-autoscaler")])) matches.push({ trace: c.name, ...m });
   }
-  return { records, panels };
+  return { records, panels, matches };
+}
+
+function matchLines(matches: ReadonlyArray<{ trace: string } & Match>): string {
+  const describe = (p: FrontierPoint) => `${p.policy} ${p.setting}: ${p.bridgeHours.toFixed(1)} bridge-h, ${(100 * p.overloadShare).toFixed(2)} % overload, ${p.interrupted} cut`;
+  return matches
+    .map((m) => {
+      const verdict = !m.ours ? "ours has no point at that overload" : `${describe(m.ours)}: ${m.cheaper ? `${(100 * (1 - m.ours.bridgeHours / m.peer.bridgeHours)).toFixed(0)} % fewer` : "not fewer"}`;
+      return `${m.trace.padEnd(15)} ${describe(m.peer)}  ->  ${verdict}`;
+    })
+    .join("\n");
 }
 
 function table(records: ResultRecord[]): string {
@@ -108,8 +138,10 @@ function table(records: ResultRecord[]): string {
 
 function main(): void {
   const started = performance.now();
-  const { records, panels } = runBenchmark(cases());
+  const { records, panels, matches } = runBenchmark(cases());
   console.log(table(records));
+  console.log(`\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}) with no more overload and no more cuts`);
+  console.log(matchLines(matches));
   console.log(
     `\nbridge model: Jicofo placement with Octo, emulator stress model (at most 10 senders per conference), start delay 60 s, stats every 5 s, 80 per conference per bridge;` +
       ` HPA target stress 0.5 (15 s, tolerance 0.1, 300 s down window, newest pod removed); Agones buffer 2 (30 s);` +
@@ -120,6 +152,7 @@ function main(): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, "results.json"), JSON.stringify(records, null, 2));
   writeFileSync(path.join(out, "plot.png"), plotBenchmark(panels));
+  writeFileSync(path.join(out, "equal-overload.json"), JSON.stringify(matches, null, 2));
   console.log(`wrote ${path.join(out, "results.json")} and ${path.join(out, "plot.png")}`);
 }
 

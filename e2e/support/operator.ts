@@ -3,9 +3,8 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
-import { eventually, kubectl, type Testbed } from "./testbed.ts";
+import { eventually, freePort, kubectl, type Testbed } from "./testbed.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const crdFile = path.join(root, "crds/meet.meetingfleet.dev_meetingfleets.yaml");
@@ -15,16 +14,6 @@ export async function installCrd(bed: Testbed): Promise<void> {
   await kubectl(bed, ["wait", "--for=condition=Established", "crd/meetingfleets.meet.meetingfleet.dev", "--timeout=60s"]);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 export interface RunningOperator {
   pid: number;

@@ -4,6 +4,7 @@
 
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import net from "node:net";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -133,4 +134,16 @@ export function deployment(name: string, namespace: string, replicas: number, la
     metadata: { name, namespace },
     spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec } },
   };
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a process the test starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
 }

@@ -23,6 +23,8 @@ up() {
   "$kind" get kubeconfig --name "$name" >"$dir/kubeconfig"
   docker image inspect "$image" >/dev/null 2>&1 || docker pull "$image"
   "$kind" load docker-image "$image" --name "$name"
+  # The operator image built by the workflow (operator/Dockerfile), for the chart's install test.
+  if [ -n "${OPERATOR_IMAGE:-}" ]; then "$kind" load docker-image "$OPERATOR_IMAGE" --name "$name"; fi
   kubectl --kubeconfig "$dir/kubeconfig" wait --for=condition=Ready nodes --all --timeout=180s
   printf 'CLUSTER=kind\nTESTBED_DIR=%s\nKIND_CLUSTER_NAME=%s\nKUBECTL=%s\n' "$dir" "$name" "$(command -v kubectl)" >"$dir/env"
   echo "testbed: kind cluster $name ready: KUBECONFIG=$dir/kubeconfig" >&2

@@ -18,7 +18,11 @@ const duration = durationFlag;
 
 const flagsSchema = z.object({
   kubeconfig: z.string().optional(),
-  namespace: z.string().min(1).optional(),
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, "must be a namespace or a comma-separated list of them")
+    .transform((v) => v.split(","))
+    .optional(),
   "listen-address": z.string().regex(/^[\d.]+:\d{1,5}$/, "must be host:port, e.g. 0.0.0.0:8080").default("0.0.0.0:8080"),
   "bridge-port": z.coerce.number().int().min(1).max(65535).default(8080),
   "scrape-interval": duration.prefault("5s"),
@@ -38,7 +42,7 @@ const flagsSchema = z.object({
 
 const usage = `usage: node operator/src/main.ts [flags]
   --kubeconfig PATH          cluster (default: $KUBECONFIG, then in-cluster)
-  --namespace NS             watch only NS (default: all namespaces)
+  --namespace NS[,NS...]     watch only these namespaces (default: all namespaces)
   --listen-address H:P       /healthz, /readyz, /metrics (default 0.0.0.0:8080)
   --bridge-port 8080         JVB REST port on each bridge pod
   --scrape-interval 5s       how often each bridge's /colibri/stats is read
@@ -77,13 +81,13 @@ async function main(): Promise<void> {
   );
   const controller = new FleetController(
     { kube, jvb, scraper, events, metrics, log },
-    { resyncMs: flags.resync, workers: flags.workers, drainSettleMs: flags["drain-settle"], ...(flags.namespace ? { namespace: flags.namespace } : {}) },
+    { resyncMs: flags.resync, workers: flags.workers, drainSettleMs: flags["drain-settle"], namespaces: flags.namespace ?? [] },
   );
 
   let ready = false;
   const [host = "0.0.0.0", port = "8080"] = flags["listen-address"].split(":");
   const server = await serveHealth({ host, port: Number(port) }, metrics.registry, () => ready);
-  log.info({ server: kube.server, listen: flags["listen-address"], namespace: flags.namespace ?? "(all)" }, "Operator starting");
+  log.info({ server: kube.server, listen: flags["listen-address"], namespaces: flags.namespace ?? "(all)" }, "Operator starting");
 
   const lead = () => {
     metrics.leader.set(1);

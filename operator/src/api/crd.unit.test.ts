@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { crdFile, renderCrd } from "./crd-file.ts";
+import { crdFiles, renderCrd } from "./crd-file.ts";
 import { meetingFleetCrd, toStructural } from "./crd.ts";
 import { fleetSpecSchema } from "./meetingfleet.ts";
 
 describe("MeetingFleet CRD", () => {
-  test("crds/ is generated from the zod schema and up to date (run `make crds` after changing the API)", () => {
-    expect(readFileSync(crdFile, "utf8")).toBe(renderCrd());
+  test("crds/ and the chart's copy are generated from the zod schema and up to date (run `make crds` after changing the API)", () => {
+    for (const file of crdFiles) expect(readFileSync(file, "utf8")).toBe(renderCrd());
   });
 
   test("is structural: every object has properties or additionalProperties, no additionalProperties: false", () => {

@@ -3,7 +3,7 @@
 // it when a bridge's figures change. One pass: gather (caches, scraped figures, the referenced Secret)
 // -> decide (planFleet, pure) -> act -> write status when it changed.
 
-import { apiVersion, fleetSpecSchema, group, kind, plural, version, type FleetSpec, type FleetStatus } from "../api/meetingfleet.ts";
+import { apiVersion, fleetSpecSchema, group, kind, plural, version, type BridgeStatus, type FleetSpec, type FleetStatus } from "../api/meetingfleet.ts";
 import { FleetPolicy, type Decision } from "../autoscale/policy.ts";
 import type { StatsScraper } from "../bridges/scraper.ts";
 import type { JvbClient } from "../bridges/jvb-client.ts";
@@ -11,7 +11,7 @@ import { fleetSelector, labels, managerName, templateHash, type FleetRef } from 
 import { planFleet, type ObservedBridge } from "../fleet/plan.ts";
 import { computeStatus } from "../fleet/status.ts";
 import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
-import { Reflector } from "../kube/reflector.ts";
+import { Reflector, ReflectorGroup } from "../kube/reflector.ts";
 import type { KubeObject, Pod } from "../kube/types.ts";
 import { objectKey } from "../kube/types.ts";
 import type { Metrics } from "../runtime/metrics.ts";
@@ -28,8 +28,8 @@ export interface MeetingFleet extends KubeObject {
 }
 
 export interface ControllerOptions {
-  /** Watch one namespace; all when undefined. */
-  namespace?: string;
+  /** Watch these namespaces; all when empty. */
+  namespaces: string[];
   resyncMs: number;
   workers: number;
   drainSettleMs: number;
@@ -56,13 +56,15 @@ export class FleetController {
   private readonly deps: ControllerDeps;
   private readonly options: ControllerOptions;
   private readonly queue: WorkQueue;
-  private readonly fleets: Reflector<MeetingFleet>;
-  private readonly pods: Reflector<Pod>;
-  private readonly services: Reflector<KubeObject>;
+  private readonly fleets: ReflectorGroup<MeetingFleet>;
+  private readonly pods: ReflectorGroup<Pod>;
+  private readonly services: ReflectorGroup<KubeObject>;
   private readonly fingerprints = new Map<string, string>();
   private readonly stalledBefore = new Map<string, string>();
   /** One policy per autoscaled fleet: it remembers growth, its scale-down window and earlier days. */
   private readonly policies = new Map<string, { fingerprint: string; policy: FleetPolicy }>();
+  /** Per fleet: the bridges whose series are exported, with the phase label in use. */
+  private readonly exportedBridges = new Map<string, Map<string, string>>();
 
   constructor(deps: ControllerDeps, options: ControllerOptions) {
     this.deps = deps;
@@ -70,39 +72,46 @@ export class FleetController {
     this.queue = new WorkQueue({
       onError: (key, error, retryInMs) => deps.log.warn({ fleet: key, err: String(error), retryInMs }, "Reconcile failed; retrying"),
     });
-    const ns = options.namespace ? { namespace: options.namespace } : {};
+    const scopes = options.namespaces.length > 0 ? options.namespaces.map((namespace) => ({ namespace })) : [{}];
     const onWatchError = (what: string) => (error: unknown) => deps.log.warn({ watch: what, err: String(error) }, "Watch failed; retrying");
 
-    this.fleets = new Reflector<MeetingFleet>(
-      deps.kube.source(resourcePath({ group, version, plural, ...ns })),
-      {
-        upsert: (f) => {
-          const key = objectKey(f);
-          const fingerprint = fleetFingerprint(f);
-          if (this.fingerprints.get(key) === fingerprint) return; // our own status write, or nothing that matters
-          this.fingerprints.set(key, fingerprint);
-          this.queue.add(key);
-        },
-        remove: (f) => {
-          this.fingerprints.delete(objectKey(f));
-          this.stalledBefore.delete(objectKey(f));
-          this.policies.delete(objectKey(f));
-        },
+    const fleetHandlers = {
+      upsert: (f: MeetingFleet) => {
+        const key = objectKey(f);
+        const fingerprint = fleetFingerprint(f);
+        if (this.fingerprints.get(key) === fingerprint) return; // our own status write, or nothing that matters
+        this.fingerprints.set(key, fingerprint);
+        this.queue.add(key);
       },
-      { onError: onWatchError("meetingfleets") },
-    );
-    this.pods = new Reflector<Pod>(
-      deps.kube.source(resourcePath({ version: "v1", plural: "pods", ...ns }), managedSelector),
-      {
-        upsert: (pod) => this.podChanged(pod, false),
-        remove: (pod) => this.podChanged(pod, true),
+      remove: (f: MeetingFleet) => {
+        this.fingerprints.delete(objectKey(f));
+        this.stalledBefore.delete(objectKey(f));
+        this.policies.delete(objectKey(f));
+        this.forgetFleetMetrics(f.metadata.namespace ?? "default", f.metadata.name);
       },
-      { onError: onWatchError("pods") },
+    };
+    this.fleets = new ReflectorGroup(
+      scopes.map((ns) => new Reflector<MeetingFleet>(deps.kube.source(resourcePath({ group, version, plural, ...ns })), fleetHandlers, { onError: onWatchError("meetingfleets") })),
     );
-    this.services = new Reflector<KubeObject>(
-      deps.kube.source(resourcePath({ version: "v1", plural: "services", ...ns }), managedSelector),
-      { upsert: (s) => this.enqueueOwner(s), remove: (s) => this.enqueueOwner(s) },
-      { onError: onWatchError("services") },
+    this.pods = new ReflectorGroup(
+      scopes.map(
+        (ns) =>
+          new Reflector<Pod>(
+            deps.kube.source(resourcePath({ version: "v1", plural: "pods", ...ns }), managedSelector),
+            { upsert: (pod) => this.podChanged(pod, false), remove: (pod) => this.podChanged(pod, true) },
+            { onError: onWatchError("pods") },
+          ),
+      ),
+    );
+    this.services = new ReflectorGroup(
+      scopes.map(
+        (ns) =>
+          new Reflector<KubeObject>(
+            deps.kube.source(resourcePath({ version: "v1", plural: "services", ...ns }), managedSelector),
+            { upsert: (s) => this.enqueueOwner(s), remove: (s) => this.enqueueOwner(s) },
+            { onError: onWatchError("services") },
+          ),
+      ),
     );
   }
 
@@ -230,6 +239,10 @@ export class FleetController {
       spec.media.exposure === "NodePort" ? pods.filter((p) => !p.metadata.deletionTimestamp && !serviceNames.has(p.metadata.name)) : [];
 
     const result = await act({ ...this.deps, fieldManager, now: () => now }, ref, regarding, plan, byName, missingServices);
+    for (const d of plan.delete) {
+      const since = bridges.find((b) => b.name === d.name)?.drainingSince;
+      if (since !== undefined) this.deps.metrics.drainDuration.observe({ namespace, fleet: fleet.metadata.name }, (now - since) / 1000);
+    }
     for (const [action, decisions] of Object.entries({ create: plan.create, drain: plan.drain, undrain: plan.undrain, shutdown: plan.shutdown, delete: plan.delete })) {
       for (const d of decisions) this.deps.metrics.decisions.inc({ namespace, fleet: fleet.metadata.name, action, reason: d.reason });
     }
@@ -237,7 +250,7 @@ export class FleetController {
 
     const status = computeStatus({ generation, desiredReplicas, templateHash: hash, selector: fleetSelector(fleet.metadata.name), bridges, plan, ...(stalled ? { stalled } : {}), ...this.previous(fleet), now });
     await this.writeStatus(fleet, status);
-    this.exportFleetMetrics(namespace, fleet.metadata.name, desiredReplicas, status);
+    this.exportFleetMetrics(namespace, fleet.metadata.name, desiredReplicas, spec, status);
     if (stalled) this.stalledEvent(key, regarding, stalled.reason, stalled.message);
     else this.stalledBefore.delete(key);
 
@@ -314,9 +327,11 @@ export class FleetController {
     this.deps.log.warn({ fleet: key, reason, message }, "Fleet stalled");
   }
 
-  private exportFleetMetrics(namespace: string, fleet: string, desired: number, status: FleetStatus): void {
+  private exportFleetMetrics(namespace: string, fleet: string, desired: number, spec: FleetSpec, status: FleetStatus): void {
     const { metrics } = this.deps;
     const labelsOf = { namespace, fleet };
+    metrics.maxBridges.set(labelsOf, spec.maxReplicas);
+    metrics.drainDeadline.set(labelsOf, parseDuration(spec.drainDeadline) / 1000);
     metrics.bridges.set({ ...labelsOf, state: "desired" }, desired);
     metrics.bridges.set({ ...labelsOf, state: "current" }, status.replicas ?? 0);
     metrics.bridges.set({ ...labelsOf, state: "ready" }, status.readyReplicas ?? 0);
@@ -325,5 +340,44 @@ export class FleetController {
     metrics.conferences.set(labelsOf, status.conferences ?? 0);
     if (status.maxStress !== undefined) metrics.stressMax.set(labelsOf, Number(status.maxStress));
     if (status.averageStress !== undefined) metrics.stressAverage.set(labelsOf, Number(status.averageStress));
+    this.exportBridgeMetrics(labelsOf, status.bridges ?? []);
+  }
+
+  /** Per-bridge series; those of bridges that are gone (or whose figures went stale) are removed. */
+  private exportBridgeMetrics(labelsOf: { namespace: string; fleet: string }, bridges: readonly BridgeStatus[]): void {
+    const { metrics } = this.deps;
+    const key = `${labelsOf.namespace}/${labelsOf.fleet}`;
+    const exported = this.exportedBridges.get(key) ?? new Map<string, string>();
+    const seen = new Map<string, string>();
+    for (const b of bridges) {
+      const labels = { ...labelsOf, bridge: b.name };
+      const before = exported.get(b.name);
+      if (before !== undefined && before !== b.phase) metrics.bridgePhase.remove({ ...labels, phase: before });
+      metrics.bridgePhase.set({ ...labels, phase: b.phase }, 1);
+      if (b.stress !== undefined) metrics.bridgeStress.set(labels, Number(b.stress));
+      else metrics.bridgeStress.remove(labels);
+      if (b.participants !== undefined) metrics.bridgeParticipants.set(labels, b.participants);
+      else metrics.bridgeParticipants.remove(labels);
+      if (b.drainingSince !== undefined) metrics.bridgeDrainingSince.set(labels, Date.parse(b.drainingSince) / 1000);
+      else metrics.bridgeDrainingSince.remove(labels);
+      seen.set(b.name, b.phase);
+    }
+    for (const [name, phase] of exported) if (!seen.has(name)) this.forgetBridge({ ...labelsOf, bridge: name }, phase);
+    this.exportedBridges.set(key, seen);
+  }
+
+  private forgetBridge(labels: { namespace: string; fleet: string; bridge: string }, phase: string): void {
+    const { metrics } = this.deps;
+    metrics.bridgePhase.remove({ ...labels, phase });
+    for (const gauge of [metrics.bridgeStress, metrics.bridgeParticipants, metrics.bridgeDrainingSince]) gauge.remove(labels);
+  }
+
+  private forgetFleetMetrics(namespace: string, fleet: string): void {
+    const { metrics } = this.deps;
+    const labelsOf = { namespace, fleet };
+    for (const state of ["desired", "current", "ready", "draining"]) metrics.bridges.remove({ ...labelsOf, state });
+    for (const gauge of [metrics.participants, metrics.conferences, metrics.stressMax, metrics.stressAverage, metrics.autoscalerDesired, metrics.maxBridges, metrics.drainDeadline]) gauge.remove(labelsOf);
+    for (const [name, phase] of this.exportedBridges.get(`${namespace}/${fleet}`) ?? []) this.forgetBridge({ ...labelsOf, bridge: name }, phase);
+    this.exportedBridges.delete(`${namespace}/${fleet}`);
   }
 }

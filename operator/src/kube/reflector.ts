@@ -208,3 +208,34 @@ export class Reflector<T extends KubeObject> {
     });
   }
 }
+
+/** Several reflectors of one kind (one per watched namespace) read as one cache. */
+export class ReflectorGroup<T extends KubeObject> {
+  private readonly members: Reflector<T>[];
+  readonly synced: Promise<void>;
+
+  constructor(members: Reflector<T>[]) {
+    this.members = members;
+    this.synced = Promise.all(members.map((m) => m.synced)).then(() => undefined);
+  }
+
+  start(): void {
+    for (const m of this.members) m.start();
+  }
+
+  stop(): void {
+    for (const m of this.members) m.stop();
+  }
+
+  items(): T[] {
+    return this.members.flatMap((m) => m.items());
+  }
+
+  get(key: string): T | undefined {
+    for (const m of this.members) {
+      const found = m.get(key);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { Reflector, type ListWatchSource, type WatchEventType } from "./reflector.ts";
+import { Reflector, ReflectorGroup, type ListWatchSource, type WatchEventType } from "./reflector.ts";
 import type { KubeObject } from "./types.ts";
 
 const obj = (name: string, rv: string): KubeObject => ({ metadata: { name, namespace: "ns", uid: name, resourceVersion: rv } });
@@ -172,5 +172,24 @@ describe("reflector", () => {
     expect(errors).toEqual([]);
     expect(source.lists).toBe(1);
     r.stop();
+  });
+
+  test("a group of reflectors (one per namespace) syncs when all have listed and reads as one cache", async () => {
+    const a = new ScriptedSource();
+    const b = new ScriptedSource();
+    a.objects.set("x", obj("x", "1"));
+    b.objects.set("y", { metadata: { name: "y", namespace: "other", uid: "y", resourceVersion: "2" } });
+    b.failNextLists = 1;
+    const handlers = { upsert: () => {}, remove: () => {} };
+    const group = new ReflectorGroup([new Reflector(a, handlers, { minBackoffMs: 1, maxBackoffMs: 4 }), new Reflector(b, handlers, { minBackoffMs: 1, maxBackoffMs: 4 })]);
+    let synced = false;
+    void group.synced.then(() => (synced = true));
+    group.start();
+    await until(() => synced);
+    expect(b.lists).toBe(2); // the group waited for the one that had to retry
+    expect(group.items().map((o) => o.metadata.name).sort()).toEqual(["x", "y"]);
+    expect(group.get("other/y")?.metadata.resourceVersion).toBe("2");
+    expect(group.get("ns/z")).toBeUndefined();
+    group.stop();
   });
 });

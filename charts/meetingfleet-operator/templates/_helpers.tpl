@@ -1,0 +1,48 @@
+{{- define "mfo.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}{{ .Release.Name | trunc 63 | trimSuffix "-" }}{{- else -}}{{ printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}{{- end -}}
+{{- end -}}
+
+{{- define "mfo.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "mfo.labels" -}}
+{{ include "mfo.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/* The namespaces whose fleets the operator manages; empty means all of them. */}}
+{{- define "mfo.watchedNamespaces" -}}
+{{- if eq .Values.watch.mode "namespace" -}}{{ .Release.Namespace }}{{- else if eq .Values.watch.mode "namespaces" -}}{{ join "," .Values.watch.namespaces }}{{- end -}}
+{{- end -}}
+
+{{/* What the operator does with the API: every verb here is used by operator/src (see the chart README). */}}
+{{- define "mfo.rules" -}}
+- apiGroups: [meet.meetingfleet.dev]
+  resources: [meetingfleets]
+  verbs: [get, list, watch, patch]
+- apiGroups: [meet.meetingfleet.dev]
+  resources: [meetingfleets/status]
+  verbs: [get, patch, update]
+- apiGroups: [meet.meetingfleet.dev]
+  resources: [meetingfleets/finalizers]
+  verbs: [update]
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [pods/finalizers]
+  verbs: [update]
+- apiGroups: [""]
+  resources: [services]
+  verbs: [get, list, watch, create]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
+- apiGroups: [events.k8s.io]
+  resources: [events]
+  verbs: [create, patch]
+{{- end -}}

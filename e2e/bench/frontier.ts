@@ -1,0 +1,30 @@
+// "Fewer bridge-hours at equal or lower overload" needs more than one point per policy: a peer tuned
+// tighter uses fewer bridges and overloads more. So the tunable policies also run at several targets,
+// and each peer point is matched with the cheapest point of ours whose overload is no higher.
+
+export interface FrontierPoint {
+  policy: string;
+  /** The setting this point ran with, e.g. "target 0.5". */
+  setting: string;
+  bridgeHours: number;
+  overloadShare: number;
+  interrupted: number;
+}
+
+export interface Match {
+  peer: FrontierPoint;
+  /** The cheapest of ours at no more overload and no more interruptions; undefined when there is none. */
+  ours?: FrontierPoint;
+  /** True when that point also costs fewer bridge-hours than the peer. */
+  cheaper: boolean;
+}
+
+export function matchPeers(ours: readonly FrontierPoint[], peers: readonly FrontierPoint[]): Match[] {
+  return peers.map((peer) => {
+    const candidates = ours
+      .filter((o) => o.overloadShare <= peer.overloadShare + 1e-12 && o.interrupted <= peer.interrupted)
+      .sort((a, b) => a.bridgeHours - b.bridgeHours);
+    const best = candidates[0];
+    return best ? { peer, ours: best, cheaper: best.bridgeHours < peer.bridgeHours } : { peer, cheaper: false };
+  });
+}

@@ -1,0 +1,34 @@
+import fc from "fast-check";
+import { matchPeers, type FrontierPoint } from "./frontier.ts";
+
+const point = (policy: string, bridgeHours: number, overloadShare: number, interrupted = 0): FrontierPoint => ({ policy, setting: "", bridgeHours, overloadShare, interrupted });
+
+describe("equal-overload matching", () => {
+  test("picks the cheapest of ours at no more overload, and says whether it beats the peer", () => {
+    const ours = [point("ours", 900, 0.01), point("ours", 800, 0.03), point("ours", 700, 0.05)];
+    const [tight, loose, strict] = matchPeers(ours, [point("hpa", 812, 0.04, 1829), point("hpa", 1000, 0.01), point("hpa", 600, 0.001)]);
+    expect(tight).toMatchObject({ ours: { bridgeHours: 800 }, cheaper: true });
+    expect(loose).toMatchObject({ ours: { bridgeHours: 900 }, cheaper: true });
+    expect(strict).toMatchObject({ cheaper: false });
+    expect(strict?.ours).toBeUndefined();
+  });
+
+  test("a point of ours that interrupts more meetings than the peer never counts", () => {
+    const [m] = matchPeers([point("ours", 100, 0, 3)], [point("jitsi", 200, 0.5, 1)]);
+    expect(m?.ours).toBeUndefined();
+  });
+
+  test("property: a match never has more overload or interruptions than its peer", () => {
+    const arb = fc.record({ bridgeHours: fc.double({ min: 1, max: 1e4, noNaN: true }), overloadShare: fc.double({ min: 0, max: 1, noNaN: true }), interrupted: fc.integer({ min: 0, max: 5 }) });
+    fc.assert(
+      fc.property(fc.array(arb, { maxLength: 8 }), fc.array(arb, { maxLength: 8 }), (ours, peers) => {
+        for (const m of matchPeers(ours.map((o) => ({ policy: "ours", setting: "", ...o })), peers.map((p) => ({ policy: "peer", setting: "", ...p })))) {
+          if (!m.ours) continue;
+          expect(m.ours.overloadShare).toBeLessThanOrEqual(m.peer.overloadShare + 1e-12);
+          expect(m.ours.interrupted).toBeLessThanOrEqual(m.peer.interrupted);
+          expect(m.cheaper).toBe(m.ours.bridgeHours < m.peer.bridgeHours);
+        }
+      }),
+    );
+  });
+});

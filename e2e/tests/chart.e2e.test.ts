@@ -1,0 +1,147 @@
+// The Helm chart and the plain manifests: lint, schema errors, server-side dry runs of the main value
+// combinations against the real API server (prometheus-operator's own CRDs for the monitoring objects),
+// an install that creates every object, least-privilege RBAC checked with `kubectl auth can-i`, and
+// the CRD kept on uninstall.
+
+import { jest } from "@jest/globals";
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { parseAllDocuments } from "yaml";
+import { chartDir, helm, HelmError, manifestsDir, renderManifests, root } from "../support/helm.ts";
+import { installCrd } from "../support/operator.ts";
+import { createNamespace, deleteNamespace, kubectl, testbed } from "../support/testbed.ts";
+
+jest.setTimeout(180_000);
+const bed = testbed();
+const crdName = "meetingfleets.meet.meetingfleet.dev";
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}
+
+const objectsOf = (yamlText: string): Manifest[] => parseAllDocuments(yamlText).map((d) => d.toJSON() as Manifest).filter((m) => m?.kind);
+
+async function valuesFile(text: string): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), "values-")), "values.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("Helm chart", () => {
+  let namespace: string;
+  const others: string[] = [];
+
+  beforeAll(async () => {
+    namespace = await createNamespace(bed, "chart");
+    others.push(await createNamespace(bed, "chart-a"), await createNamespace(bed, "chart-b"));
+    const monitoringCrds = (await promisify(execFile)(path.join(root, "e2e/testbed/tools/monitoring-crds.sh"))).stdout.trim();
+    for (const kind of ["servicemonitors", "podmonitors", "prometheusrules"]) {
+      await kubectl(bed, ["apply", "--server-side", "--force-conflicts", "-f", path.join(monitoringCrds, `monitoring.coreos.com_${kind}.yaml`)]);
+      await kubectl(bed, ["wait", "--for=condition=Established", `crd/${kind}.monitoring.coreos.com`, "--timeout=60s"]);
+    }
+  });
+
+  afterAll(async () => {
+    await helm(["uninstall", "chart-test", "-n", namespace, "--ignore-not-found", "--wait"], bed.kubeconfig).catch(() => undefined);
+    for (const ns of [namespace, ...others]) await deleteNamespace(bed, ns);
+  });
+
+  test("helm lint passes", async () => {
+    expect(await helm(["lint", chartDir, "--strict"])).toContain("0 chart(s) failed");
+  });
+
+  test("the plain manifests are the chart rendered with default values (run `make manifests` after a chart change)", async () => {
+    expect(readFileSync(path.join(manifestsDir, "meetingfleet-operator.yaml"), "utf8")).toBe(await renderManifests());
+    expect(readFileSync(path.join(manifestsDir, "kustomization.yaml"), "utf8")).toContain("meetingfleet-operator.yaml");
+  });
+
+  test("a wrong type or an unknown key in a values file fails with a message naming it", async () => {
+    const wrongType = await valuesFile("replicaCount: two\n");
+    const unknownKey = await valuesFile("watch:\n  mode: namespace\n  namespacess: [a]\n");
+    const badMode = await valuesFile("watch:\n  mode: everywhere\n");
+    const install = (file: string) => helm(["install", "bad", chartDir, "-n", namespace, "-f", file], bed.kubeconfig).then(() => "installed", (e: HelmError) => e.stderr);
+    expect(await install(wrongType)).toMatch(/replicaCount.*(integer|type)/is);
+    expect(await install(unknownKey)).toMatch(/namespacess/);
+    expect(await install(badMode)).toMatch(/watch.*mode.*(namespace|cluster|enum|must be one of)/is);
+    expect(await helm(["list", "-n", namespace, "-q"], bed.kubeconfig)).not.toContain("bad");
+  });
+
+  const combinations: Array<[string, () => string[]]> = [
+    ["default values", () => []],
+    ["several namespaces, monitoring objects on", () => ["--set", "watch.mode=namespaces", "--set", `watch.namespaces={${others.join(",")}}`, "--set", "serviceMonitor.enabled=true", "--set", "podMonitor.enabled=true", "--set", "prometheusRule.enabled=true"]],
+    ["cluster-wide, no CRD, no leader election, no network policy", () => ["--set", "watch.mode=cluster", "--set", "crds.install=false", "--set", "leaderElection.enabled=false", "--set", "replicaCount=1", "--set", "networkPolicy.enabled=false"]],
+  ];
+  test.each(combinations)("helm template | kubectl apply --dry-run=server: %s", async (_name, args) => {
+    const rendered = await helm(["template", "dry", chartDir, "-n", namespace, ...args()]);
+    const out = await kubectl(bed, ["apply", "--dry-run=server", "--server-side", "--force-conflicts", "-f", "-"], rendered);
+    expect(out.trim().split("\n")).toHaveLength(objectsOf(rendered).length);
+  });
+
+  test("helm install creates every object; the operator's account may do what it needs and nothing more", async () => {
+    // Adopt a CRD another suite applied, as a user would (Helm refuses objects it does not own).
+    await installCrd(bed);
+    await kubectl(bed, ["annotate", "--overwrite", "crd", crdName, "meta.helm.sh/release-name=chart-test", `meta.helm.sh/release-namespace=${namespace}`]);
+    await kubectl(bed, ["label", "--overwrite", "crd", crdName, "app.kubernetes.io/managed-by=Helm"]);
+    // The restricted Pod Security profile, enforced by the API server's admission: the operator's pods must pass it.
+    await kubectl(bed, ["label", "--overwrite", "namespace", namespace, "pod-security.kubernetes.io/enforce=restricted"]);
+    await helm(["install", "chart-test", chartDir, "-n", namespace, "--wait", "--timeout", "120s"], bed.kubeconfig);
+
+    const manifest = await helm(["get", "manifest", "chart-test", "-n", namespace], bed.kubeconfig);
+    const objects = objectsOf(manifest);
+    expect(objects.map((o) => o.kind).sort()).toEqual(
+      ["ConfigMap", "ConfigMap", "CustomResourceDefinition", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "Role", "Role", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"].sort(),
+    );
+    for (const o of objects) {
+      const found = await kubectl(bed, ["get", o.kind, o.metadata.name, ...(o.metadata.namespace ? ["-n", o.metadata.namespace] : []), "-o", "name"]);
+      expect(found.trim()).not.toBe("");
+    }
+    const ready = await kubectl(bed, ["get", "deployment", "chart-test-meetingfleet-operator", "-n", namespace, "-o", "jsonpath={.status.readyReplicas}"]);
+    expect(ready).toBe("2");
+
+    const as = `system:serviceaccount:${namespace}:chart-test-meetingfleet-operator`;
+    const can = async (...args: string[]) => (await kubectl(bed, ["auth", "can-i", ...args, "--as", as]).catch((e: { stderr?: string }) => e.stderr ?? "")).trim().startsWith("yes");
+    const allowed: string[][] = [
+      ["list", "meetingfleets.meet.meetingfleet.dev", "-n", namespace],
+      ["patch", "meetingfleets.meet.meetingfleet.dev/status", "-n", namespace],
+      ["create", "pods", "-n", namespace],
+      ["delete", "pods", "-n", namespace],
+      ["create", "services", "-n", namespace],
+      ["get", "secrets", "-n", namespace],
+      ["create", "events.events.k8s.io", "-n", namespace],
+      ["create", "leases.coordination.k8s.io", "-n", namespace],
+      ["update", "leases.coordination.k8s.io/chart-test-meetingfleet-operator", "-n", namespace],
+    ];
+    const denied: string[][] = [
+      ["list", "secrets", "-n", namespace],
+      ["watch", "secrets", "-n", namespace],
+      ["get", "secrets", "-n", "default"],
+      ["list", "secrets", "--all-namespaces"],
+      ["create", "pods", "-n", others[0]!],
+      ["list", "pods", "--all-namespaces"],
+      ["update", "leases.coordination.k8s.io/someone-else", "-n", namespace],
+      ["delete", "meetingfleets.meet.meetingfleet.dev", "-n", namespace],
+      ["create", "clusterrolebindings.rbac.authorization.k8s.io"],
+    ];
+    for (const a of allowed) expect([a.join(" "), await can(...a)]).toEqual([a.join(" "), true]);
+    for (const d of denied) expect([d.join(" "), await can(...d)]).toEqual([d.join(" "), false]);
+
+    const pod = JSON.parse(await kubectl(bed, ["get", "pods", "-n", namespace, "-l", "app.kubernetes.io/instance=chart-test", "-o", "json"])) as {
+      items: Array<{ spec: { securityContext: Record<string, unknown>; containers: Array<{ securityContext: Record<string, unknown>; args: string[] }> } }>;
+    };
+    const first = pod.items[0]!;
+    expect(first.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    expect(first.spec.containers[0]!.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(first.spec.containers[0]!.args).toContain(`--namespace=${namespace}`);
+
+    await helm(["uninstall", "chart-test", "-n", namespace, "--wait"], bed.kubeconfig);
+    // helm.sh/resource-policy: keep: every fleet (and its bridges) survives an uninstall.
+    expect((await kubectl(bed, ["get", "crd", crdName, "-o", "name"])).trim()).toBe(`customresourcedefinition.apiextensions.k8s.io/${crdName}`);
+    expect((await kubectl(bed, ["get", "deployment", "-n", namespace, "-o", "name"])).trim()).toBe("");
+  });
+});
