@@ -1,0 +1,126 @@
+import * as pulumi from "@pulumi/pulumi";
+import { mockPulumi, ofType, reveal, settle, valueOf, type Registered } from "../testing/mocks.ts";
+import type { ClusterArgs } from "./args.ts";
+import { mediaTaint } from "./cloud-init.ts";
+import { HetznerCluster } from "./hetzner.ts";
+import { OpenStackCluster } from "./openstack.ts";
+
+const registered: Registered[] = mockPulumi();
+
+const base: ClusterArgs = {
+  adminCidr: "192.0.2.0/24",
+  sshPublicKey: "ssh-ed25519 AAAA admin@example.org",
+  k3sVersion: "v1.35.4+k3s1",
+  image: "ubuntu-24.04",
+  controlPlane: { flavor: "cp-flavor" },
+  workers: { count: 2, flavor: "worker-flavor" },
+  media: { count: 3, flavor: "media-flavor" },
+  mediaPorts: { start: 10000, end: 10000 },
+};
+
+const since = (mark: number) => registered.slice(mark);
+/** cloud-init of a VM: it must travel as a secret (k3s token, CA keys). */
+const userData = (r: Registered) => {
+  const { secret, value } = reveal(r.inputs.userData);
+  expect(secret).toBe(true);
+  return String(value);
+};
+
+describe("OpenStack cluster", () => {
+  let created: Registered[];
+  let cluster: OpenStackCluster;
+  beforeAll(async () => {
+    const mark = registered.length;
+    cluster = new OpenStackCluster("garr", { ...base, externalNetworkName: "floating-ip", externalNetworkId: "ext-net" });
+    await valueOf(cluster.kubeconfig);
+    await settle();
+    created = since(mark);
+  });
+
+  test("creates network, router, security groups, a spread server group, and one VM per configured node", () => {
+    const count = (type: string) => ofType(created, type).length;
+    expect(count("openstack:networking/network:Network")).toBe(1);
+    expect(count("openstack:networking/router:Router")).toBe(1);
+    expect(count("openstack:networking/routerInterface:RouterInterface")).toBe(1);
+    expect(count("openstack:networking/secGroup:SecGroup")).toBe(2);
+    expect(ofType(created, "openstack:compute/serverGroup:ServerGroup")[0]?.inputs.policies).toEqual(["soft-anti-affinity"]);
+    const vms = ofType(created, "openstack:compute/instance:Instance");
+    expect(vms.map((v) => v.inputs.flavorName).sort()).toEqual(["cp-flavor", "media-flavor", "media-flavor", "media-flavor", "worker-flavor", "worker-flavor"]);
+  });
+
+  test("no security group rule opens SSH or the Kubernetes API to 0.0.0.0/0; media UDP and 443 are open to the world", () => {
+    const rules = ofType(created, "openstack:networking/secGroupRule:SecGroupRule").map((r) => r.inputs);
+    const opensToWorld = (port: number) => rules.some((r) => r.remoteIpPrefix === "0.0.0.0/0" && (r.portRangeMin as number) <= port && port <= (r.portRangeMax as number));
+    expect(opensToWorld(22)).toBe(false);
+    expect(opensToWorld(6443)).toBe(false);
+    expect(rules.filter((r) => (r.portRangeMin === 22 || r.portRangeMin === 6443) && r.remoteIpPrefix === "192.0.2.0/24")).toHaveLength(2);
+    expect(rules.some((r) => r.protocol === "udp" && r.portRangeMin === 10000 && r.remoteIpPrefix === "0.0.0.0/0")).toBe(true);
+    expect(opensToWorld(443)).toBe(true);
+  });
+
+  test("media nodes get floating IPs, the bridge label and taint, and the anti-affinity group; workers neither", async () => {
+    const vms = ofType(created, "openstack:compute/instance:Instance");
+    const media = vms.filter((v) => v.inputs.flavorName === "media-flavor");
+    for (const vm of media) {
+      expect(userData(vm)).toContain(mediaTaint);
+      expect(userData(vm)).toMatch(/node-external-ip: 203\.0\.113\.\d+/);
+      expect(vm.inputs.schedulerHints).toEqual([{ group: "garr-media-spread-id" }]);
+    }
+    for (const vm of vms.filter((v) => v.inputs.flavorName === "worker-flavor")) expect(userData(vm)).not.toContain(mediaTaint);
+    // One floating IP per media node plus the API's, each associated with its VM.
+    expect(ofType(created, "openstack:networking/floatingIp:FloatingIp")).toHaveLength(4);
+    expect(ofType(created, "openstack:compute/floatingIpAssociate:FloatingIpAssociate")).toHaveLength(4);
+    expect(await valueOf(cluster.mediaAddresses)).toHaveLength(3);
+  });
+
+  test("the kubeconfig and the VMs' cloud-init (token, CA keys) are secrets", async () => {
+    expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
+    const config = JSON.parse(await valueOf(cluster.kubeconfig)) as { clusters: Array<{ cluster: { server: string } }> };
+    expect(config.clusters[0]?.cluster.server).toBe(`https://${await valueOf(cluster.apiAddress)}:6443`);
+    const controlPlane = ofType(created, "openstack:compute/instance:Instance").find((v) => v.inputs.flavorName === "cp-flavor")!;
+    expect(userData(controlPlane)).toContain("client-ca.key");
+  });
+});
+
+describe("Hetzner cluster", () => {
+  let created: Registered[];
+  let cluster: HetznerCluster;
+  beforeAll(async () => {
+    const mark = registered.length;
+    cluster = new HetznerCluster("hz", { ...base, location: "fsn1", networkZone: "eu-central", workers: { count: 1, flavor: "cx33" }, media: { count: 2, flavor: "cx43" }, controlPlane: { flavor: "cx33" } });
+    await valueOf(cluster.kubeconfig);
+    await settle();
+    created = since(mark);
+  });
+
+  test("servers follow the configured counts and types; media nodes share a spread placement group", () => {
+    const servers = ofType(created, "hcloud:index/server:Server");
+    expect(servers.map((s) => s.inputs.serverType).sort()).toEqual(["cx33", "cx33", "cx43", "cx43"]);
+    expect(ofType(created, "hcloud:index/placementGroup:PlacementGroup")[0]?.inputs.type).toBe("spread");
+    const media = servers.filter((s) => s.inputs.serverType === "cx43");
+    expect(new Set(media.map((s) => s.inputs.placementGroupId)).size).toBe(1);
+    expect(media.every((s) => s.inputs.placementGroupId !== undefined)).toBe(true);
+  });
+
+  test("firewalls never open SSH or the API to the world; media nodes have their own public IPs and the taint", () => {
+    const rules = ofType(created, "hcloud:index/firewall:Firewall").flatMap((f) => f.inputs.rules as Array<{ port: string; sourceIps: string[]; protocol: string }>);
+    const portsOpenToWorld = rules.filter((r) => r.sourceIps.some((s) => s.endsWith("/0"))).map((r) => `${r.protocol}/${r.port}`);
+    expect(portsOpenToWorld.sort()).toEqual(["tcp/443", "tcp/80", "udp/10000"]);
+    const media = ofType(created, "hcloud:index/server:Server").filter((s) => s.inputs.serverType === "cx43");
+    for (const s of media) {
+      const [net] = s.inputs.publicNets as Array<{ ipv4Enabled: boolean; ipv4: number }>;
+      expect(net).toMatchObject({ ipv4Enabled: true });
+      expect(typeof net?.ipv4).toBe("number");
+      expect(userData(s)).toContain(mediaTaint);
+    }
+  });
+
+  test("the kubeconfig is a secret pointing at the control plane's primary IP", async () => {
+    expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
+    expect(await valueOf(cluster.kubeconfig)).toContain(`https://${await valueOf(cluster.apiAddress)}:6443`);
+  });
+
+  test("an admin CIDR of the whole Internet is refused before anything is created", () => {
+    expect(() => new HetznerCluster("open", { ...base, adminCidr: "0.0.0.0/0", location: "fsn1", networkZone: "eu-central" })).toThrow(/whole Internet/);
+  });
+});

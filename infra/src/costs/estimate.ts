@@ -1,0 +1,44 @@
+// A stack's monthly cost from its config: node count x flavor price. Pure, so the README's table and
+// the tests come from the same function.
+
+import { hoursPerMonth, type FlavorPrice } from "./prices.ts";
+
+export interface NodePool {
+  role: string;
+  count: number;
+  flavor: string;
+}
+
+export interface CostLine extends NodePool {
+  eurPerMonth: number;
+}
+
+export interface CostEstimate {
+  lines: CostLine[];
+  eurPerMonth: number;
+  /** Flavors the price table does not know: the total leaves them out. */
+  unpriced: string[];
+}
+
+export function estimateCost(pools: readonly NodePool[], prices: Readonly<Record<string, FlavorPrice>>): CostEstimate {
+  const lines: CostLine[] = [];
+  const unpriced: string[] = [];
+  for (const pool of pools) {
+    const price = prices[pool.flavor];
+    if (!price) {
+      unpriced.push(pool.flavor);
+      continue;
+    }
+    lines.push({ ...pool, eurPerMonth: Math.round(pool.count * price.eurPerHour * hoursPerMonth * 100) / 100 });
+  }
+  return { lines, eurPerMonth: Math.round(lines.reduce((sum, l) => sum + l.eurPerMonth, 0) * 100) / 100, unpriced };
+}
+
+/** A cluster config's node pools: one control plane, the workers, the media nodes. */
+export function clusterPools(cluster: { controlPlane: { flavor: string }; workers: { count: number; flavor: string }; media: { count: number; flavor: string } }): NodePool[] {
+  return [
+    { role: "control plane", count: 1, flavor: cluster.controlPlane.flavor },
+    { role: "workers", ...cluster.workers },
+    { role: "media", ...cluster.media },
+  ];
+}
