@@ -11,7 +11,7 @@ import { fleetSelector, labels, managerName, templateHash, type FleetRef } from 
 import { planFleet, type ObservedBridge } from "../fleet/plan.ts";
 import { computeStatus } from "../fleet/status.ts";
 import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
-import { Reflector, ReflectorGroup } from "../kube/reflector.ts";
+import { Reflector, ReflectorGroup, type ReflectorHandlers } from "../kube/reflector.ts";
 import type { KubeObject, Pod } from "../kube/types.ts";
 import { objectKey } from "../kube/types.ts";
 import type { Metrics } from "../runtime/metrics.ts";
@@ -90,29 +90,12 @@ export class FleetController {
         this.forgetFleetMetrics(f.metadata.namespace ?? "default", f.metadata.name);
       },
     };
-    this.fleets = new ReflectorGroup(
-      scopes.map((ns) => new Reflector<MeetingFleet>(deps.kube.source(resourcePath({ group, version, plural, ...ns })), fleetHandlers, { onError: onWatchError("meetingfleets") })),
-    );
-    this.pods = new ReflectorGroup(
-      scopes.map(
-        (ns) =>
-          new Reflector<Pod>(
-            deps.kube.source(resourcePath({ version: "v1", plural: "pods", ...ns }), managedSelector),
-            { upsert: (pod) => this.podChanged(pod, false), remove: (pod) => this.podChanged(pod, true) },
-            { onError: onWatchError("pods") },
-          ),
-      ),
-    );
-    this.services = new ReflectorGroup(
-      scopes.map(
-        (ns) =>
-          new Reflector<KubeObject>(
-            deps.kube.source(resourcePath({ version: "v1", plural: "services", ...ns }), managedSelector),
-            { upsert: (s) => this.enqueueOwner(s), remove: (s) => this.enqueueOwner(s) },
-            { onError: onWatchError("services") },
-          ),
-      ),
-    );
+    // One reflector per watched namespace (one for all when none is named), read as one cache.
+    const watch = <T extends KubeObject>(what: string, path: (scope: { namespace?: string }) => string, handlers: ReflectorHandlers<T>, selector?: string) =>
+      new ReflectorGroup(scopes.map((scope) => new Reflector<T>(deps.kube.source(path(scope), selector), handlers, { onError: onWatchError(what) })));
+    this.fleets = watch<MeetingFleet>("meetingfleets", (scope) => resourcePath({ group, version, plural, ...scope }), fleetHandlers);
+    this.pods = watch<Pod>("pods", (scope) => resourcePath({ version: "v1", plural: "pods", ...scope }), { upsert: (pod) => this.podChanged(pod, false), remove: (pod) => this.podChanged(pod, true) }, managedSelector);
+    this.services = watch<KubeObject>("services", (scope) => resourcePath({ version: "v1", plural: "services", ...scope }), { upsert: (s) => this.enqueueOwner(s), remove: (s) => this.enqueueOwner(s) }, managedSelector);
   }
 
   /** Starts the caches, waits for their first lists, then runs the workers until stop(). */
