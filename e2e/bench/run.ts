@@ -14,6 +14,7 @@ import { flashCrowdTrace, schoolMorningTrace, weekTrace } from "./traces.ts";
 import { plotBenchmark, type PlotPanel } from "./plot/chart.ts";
 import { matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
 import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
+import type { PolicySpec } from "../../operator/src/autoscale/policy.ts";
 
 const hour = 3_600_000;
 /** Trace time 0 is Monday 2026-11-23 00:00 in Rome (23:00 UTC the day before). */
@@ -66,16 +67,36 @@ function cases(): TraceCase[] {
 const hpaTargets = [0.4, 0.5, 0.6, 0.7];
 const ourTargets = [0.5, 0.6, 0.7, 0.75];
 
-export function runBenchmark(traceCases: TraceCase[]): { records: ResultRecord[]; panels: PlotPanel[]; matches: Array<{ trace: string } & Match> } {
+/** Each mechanism of ours that goes beyond a reactive policy, switched off one at a time: it must earn its place. */
+const mechanisms: Array<{ name: string; without: Partial<PolicySpec>; onlyWithSchedule?: boolean }> = [
+  { name: "growth look-ahead", without: { lookaheadMs: 0 } },
+  { name: "time-of-day memory", without: { prewarmFromHistory: false } },
+  { name: "scale-down window", without: { scaleDownWindowMs: 0 } },
+  { name: "schedule", without: { schedule: [] }, onlyWithSchedule: true },
+];
+
+export interface Ablation {
+  trace: string;
+  mechanism: string;
+  bridgeHours: number;
+  overloadShare: number;
+  interrupted: number;
+  /** Ours with every mechanism, for comparison. */
+  withIt: FrontierPoint;
+}
+
+export function runBenchmark(traceCases: TraceCase[]): { records: ResultRecord[]; panels: PlotPanel[]; matches: Array<{ trace: string } & Match>; ablations: Ablation[] } {
   const records: ResultRecord[] = [];
   const panels: PlotPanel[] = [];
   const matches: Array<{ trace: string } & Match> = [];
+  const ablations: Ablation[] = [];
   for (const c of traceCases) {
     const bound = oracle(c.trace, c.fromMs, c.toMs);
     const panel: PlotPanel = { trace: c.name, fromMs: c.fromMs, toMs: c.toMs, lines: [{ policy: "oracle", points: bound.series }] };
     panels.push(panel);
     records.push({ trace: c.name, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, scaleActions: 0, conferencesRefused: 0, placedOnOverloaded: 0 });
-    const oursAt = (targetStress: number) => ours({ timeZone, targetStress, ...(c.schedule ? { schedule: c.schedule } : {}) }, epochMs);
+    const oursWith = (spec: Partial<PolicySpec>) => ours({ timeZone, ...(c.schedule ? { schedule: c.schedule } : {}), ...spec }, epochMs);
+    const oursAt = (targetStress: number) => oursWith({ targetStress });
     const run = (policy: ScalingPolicy, setting: string) => {
       const r = simulate(c.trace, policy, c.fromMs, c.toMs);
       return { r, point: { policy: r.policy, setting, bridgeHours: r.bridgeHours, overloadShare: r.overloadShare, interrupted: r.interrupted } satisfies FrontierPoint };
@@ -105,8 +126,22 @@ export function runBenchmark(traceCases: TraceCase[]): { records: ResultRecord[]
     const hpaPoints = hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point));
     const ourPoints = ourTargets.map((t) => (t === 0.6 ? pointOf("ours") : run(oursAt(t), `target ${t}`).point));
     for (const m of matchPeers(ourPoints, [...hpaPoints, pointOf("jitsi-autoscaler")])) matches.push({ trace: c.name, ...m });
+    for (const m of mechanisms.filter((m) => !m.onlyWithSchedule || c.schedule)) {
+      const { point } = run(oursWith(m.without), `without ${m.name}`);
+      ablations.push({ trace: c.name, mechanism: m.name, bridgeHours: point.bridgeHours, overloadShare: point.overloadShare, interrupted: point.interrupted, withIt: pointOf("ours") });
+    }
   }
-  return { records, panels, matches };
+  return { records, panels, matches, ablations };
+}
+
+function ablationLines(ablations: readonly Ablation[]): string {
+  return ablations
+    .map((a) => {
+      const hours = (100 * (a.bridgeHours / a.withIt.bridgeHours - 1)).toFixed(1);
+      const overload = (100 * (a.overloadShare - a.withIt.overloadShare)).toFixed(2);
+      return `${a.trace.padEnd(15)} without ${a.mechanism.padEnd(19)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut`;
+    })
+    .join("\n");
 }
 
 function matchLines(matches: ReadonlyArray<{ trace: string } & Match>): string {
@@ -138,10 +173,12 @@ function table(records: ResultRecord[]): string {
 
 function main(): void {
   const started = performance.now();
-  const { records, panels, matches } = runBenchmark(cases());
+  const { records, panels, matches, ablations } = runBenchmark(cases());
   console.log(table(records));
   console.log(`\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}) with no more overload and no more cuts`);
   console.log(matchLines(matches));
+  console.log("\nablation: ours with one mechanism switched off, against ours with all of them");
+  console.log(ablationLines(ablations));
   console.log(
     `\nbridge model: Jicofo placement with Octo, emulator stress model (at most 10 senders per conference), start delay 60 s, stats every 5 s, 80 per conference per bridge;` +
       ` HPA target stress 0.5 (15 s, tolerance 0.1, 300 s down window, newest pod removed); Agones buffer 2 (30 s);` +
@@ -153,6 +190,7 @@ function main(): void {
   writeFileSync(path.join(out, "results.json"), JSON.stringify(records, null, 2));
   writeFileSync(path.join(out, "plot.png"), plotBenchmark(panels));
   writeFileSync(path.join(out, "equal-overload.json"), JSON.stringify(matches, null, 2));
+  writeFileSync(path.join(out, "ablation.json"), JSON.stringify(ablations, null, 2));
   console.log(`wrote ${path.join(out, "results.json")} and ${path.join(out, "plot.png")}`);
 }
 

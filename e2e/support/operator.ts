@@ -27,7 +27,8 @@ export interface RunningOperator {
   leading(): Promise<boolean>;
 }
 
-export async function startOperator(bed: Testbed, name = "operator"): Promise<RunningOperator> {
+/** The operator as its own process; `namespaces` limits it to those (its own suite's), so suites never see each other's fleets. */
+export async function startOperator(bed: Testbed, name = "operator", namespaces: string[] = []): Promise<RunningOperator> {
   const port = await freePort();
   const logFile = path.join(bed.dir, "logs", `${name}-${Date.now()}.log`);
   const out = openSync(logFile, "a");
@@ -35,7 +36,8 @@ export async function startOperator(bed: Testbed, name = "operator"): Promise<Ru
     process.execPath,
     [path.join(root, "operator/src/main.ts"), "--kubeconfig", bed.kubeconfig, "--listen-address", `127.0.0.1:${port}`, "--scrape-interval", "1s", "--stale-after", "4s", "--resync", "5s", "--drain-settle", "3s",
       // Short lease timings, so a failover takes seconds in the tests.
-      "--leader-election-id", "meetingfleet-e2e", "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms"],
+      "--leader-election-id", "meetingfleet-e2e", "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms",
+      ...(namespaces.length > 0 ? ["--namespace", namespaces.join(",")] : [])],
     { stdio: ["ignore", out, out] },
   );
   const pid = child.pid;

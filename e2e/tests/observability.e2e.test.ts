@@ -75,7 +75,7 @@ local("dashboards and alerts on a real Prometheus", () => {
     await installCrd(bed);
     namespace = await createNamespace(bed, "e2e-observe");
     await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
-    operator = await startOperator(bed, "observe");
+    operator = await startOperator(bed, "observe", [namespace]);
     prometheus = await startPrometheus(bed.dir, new URL(operator.metricsUrl).host);
   });
 

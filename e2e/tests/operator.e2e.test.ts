@@ -83,7 +83,7 @@ local("MeetingFleet operator", () => {
     await installCrd(bed);
     namespace = await createNamespace(bed, "e2e-operator");
     await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
-    operator = await startOperator(bed);
+    operator = await startOperator(bed, "operator", [namespace]);
     mkdirSync(path.join(bed.dir, "results"), { recursive: true });
   });
   afterAll(async () => {
@@ -292,14 +292,14 @@ local("MeetingFleet operator", () => {
     await operator.kill();
     await new Promise((r) => setTimeout(r, 14_000)); // the meetings end while no operator runs
     expect((await bridgePods("crash")).map((p) => p.metadata.name)).toContain("crash-2");
-    operator = await startOperator(bed);
+    operator = await startOperator(bed, "operator", [namespace]);
     await eventually("crash-2 removed by the new operator", async () => (await bridgePods("crash")).map((p) => p.metadata.name).sort().join() === "crash-0,crash-1", 30_000);
     expect(await interruptions("crash")).toEqual([]);
 
     await kubectl(bed, ["scale", "meetingfleet/crash", "-n", namespace, "--replicas=6"]);
     await eventually("a scale-up under way", async () => (await bridgePods("crash")).length > 2, 15_000);
     await operator.kill();
-    operator = await startOperator(bed);
+    operator = await startOperator(bed, "operator", [namespace]);
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/crash", "-n", namespace, "--timeout=60s"]);
     const names = (await bridgePods("crash")).map((p) => p.metadata.name).sort();
     expect(names).toEqual(["crash-0", "crash-1", "crash-2", "crash-3", "crash-4", "crash-5"]);
@@ -309,7 +309,7 @@ local("MeetingFleet operator", () => {
 
   test("two replicas: one leads, the other stands by and takes over when the leader dies", async () => {
     await eventually("the first replica leading", () => operator.leading(), 15_000);
-    const standby = await startOperator(bed, "standby");
+    const standby = await startOperator(bed, "standby", [namespace]);
     try {
       await new Promise((r) => setTimeout(r, 2_000));
       expect(await standby.leading()).toBe(false);

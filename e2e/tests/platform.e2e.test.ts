@@ -83,7 +83,7 @@ local("Pulumi platform program on the test bed", () => {
     expect((await kubectl(bed, ["get", "deployment", "-n", jitsiNamespace, "-o", "name"])).trim().split("\n").sort()).toEqual(["deployment.apps/jicofo", "deployment.apps/prosody", "deployment.apps/web"]);
 
     // kwok only pretends to run the chart's operator pods: the operator under test runs beside them.
-    operator = await startOperator(bed, "platform");
+    operator = await startOperator(bed, "platform", [jitsiNamespace]);
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/bridges", "-n", jitsiNamespace, "--timeout=90s"]);
     const bridges = await kubectl(bed, ["get", "pods", "-n", jitsiNamespace, "-l", "meet.meetingfleet.dev/fleet=bridges", "-o", "jsonpath={.items[*].spec.containers[0].env[?(@.name==\"XMPP_SERVER\")].value}"]);
     expect(bridges.trim()).toBe(`prosody.${jitsiNamespace}.svc.cluster.local`);
