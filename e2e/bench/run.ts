@@ -8,8 +8,9 @@ import path from "node:path";
 import type { ConferenceArrival } from "../emulator/trace.ts";
 import { parseTrace } from "../emulator/trace.ts";
 import { oracle } from "./oracle.ts";
-import { simulate, type ScalingPolicy } from "./sim/fleet-sim.ts";
+import { simulate, type ScalingPolicy, type SimResult } from "./sim/fleet-sim.ts";
 import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "./sim/peers.ts";
+import { foresight } from "./sim/foresight.ts";
 import { flashCrowdTrace, schoolMorningTrace, weekTrace } from "./traces.ts";
 import { plotBenchmark, type PlotPanel } from "./plot/chart.ts";
 import { matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
@@ -85,8 +86,15 @@ export interface Ablation {
   withIt: FrontierPoint;
 }
 
-export function runBenchmark(traceCases: TraceCase[]): { records: ResultRecord[]; panels: PlotPanel[]; matches: Array<{ trace: string } & Match>; ablations: Ablation[] } {
+export function runBenchmark(traceCases: TraceCase[]): {
+  records: ResultRecord[];
+  panels: PlotPanel[];
+  matches: Array<{ trace: string } & Match>;
+  ablations: Ablation[];
+  references: ResultRecord[];
+} {
   const records: ResultRecord[] = [];
+  const references: ResultRecord[] = [];
   const panels: PlotPanel[] = [];
   const matches: Array<{ trace: string } & Match> = [];
   const ablations: Ablation[] = [];
@@ -108,20 +116,22 @@ export function runBenchmark(traceCases: TraceCase[]): { records: ResultRecord[]
       run(jitsiAutoscaler(), "0.3/0.1"),
       run(oursAt(0.6), "target 0.6"),
     ];
+    const recordOf = (r: SimResult): ResultRecord => ({
+      trace: c.name,
+      policy: r.policy,
+      bridgeHours: r.bridgeHours,
+      oracleRatio: bound.bridgeHours > 0 ? r.bridgeHours / bound.bridgeHours : Number.NaN,
+      overloadShare: r.overloadShare,
+      interrupted: r.interrupted,
+      scaleActions: r.scaleActions,
+      conferencesRefused: r.conferencesRefused,
+      placedOnOverloaded: r.placedOnOverloaded,
+    });
     for (const { r } of defaults) {
       panel.lines.push({ policy: r.policy, points: r.series });
-      records.push({
-        trace: c.name,
-        policy: r.policy,
-        bridgeHours: r.bridgeHours,
-        oracleRatio: bound.bridgeHours > 0 ? r.bridgeHours / bound.bridgeHours : Number.NaN,
-        overloadShare: r.overloadShare,
-        interrupted: r.interrupted,
-        scaleActions: r.scaleActions,
-        conferencesRefused: r.conferencesRefused,
-        placedOnOverloaded: r.placedOnOverloaded,
-      });
+      records.push(recordOf(r));
     }
+    references.push(recordOf(run(foresight(bound), "lead 3 min, +1").r));
     const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;
     const hpaPoints = hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point));
     const ourPoints = ourTargets.map((t) => (t === 0.6 ? pointOf("ours") : run(oursAt(t), `target ${t}`).point));
@@ -131,7 +141,7 @@ export function runBenchmark(traceCases: TraceCase[]): { records: ResultRecord[]
       ablations.push({ trace: c.name, mechanism: m.name, bridgeHours: point.bridgeHours, overloadShare: point.overloadShare, interrupted: point.interrupted, withIt: pointOf("ours") });
     }
   }
-  return { records, panels, matches, ablations };
+  return { records, panels, matches, ablations, references };
 }
 
 function ablationLines(ablations: readonly Ablation[]): string {
@@ -173,8 +183,10 @@ function table(records: ResultRecord[]): string {
 
 function main(): void {
   const started = performance.now();
-  const { records, panels, matches, ablations } = runBenchmark(cases());
+  const { records, panels, matches, ablations, references } = runBenchmark(cases());
   console.log(table(records));
+  console.log("\nreference, not a policy: the oracle's count known 3 min ahead plus one spare bridge, meetings staying where Jicofo put them");
+  console.log(table(references).split("\n").slice(1).join("\n"));
   console.log(`\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}) with no more overload and no more cuts`);
   console.log(matchLines(matches));
   console.log("\nablation: ours with one mechanism switched off, against ours with all of them");
@@ -191,6 +203,7 @@ function main(): void {
   writeFileSync(path.join(out, "plot.png"), plotBenchmark(panels));
   writeFileSync(path.join(out, "equal-overload.json"), JSON.stringify(matches, null, 2));
   writeFileSync(path.join(out, "ablation.json"), JSON.stringify(ablations, null, 2));
+  writeFileSync(path.join(out, "foresight.json"), JSON.stringify(references, null, 2));
   console.log(`wrote ${path.join(out, "results.json")} and ${path.join(out, "plot.png")}`);
 }
 

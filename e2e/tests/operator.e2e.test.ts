@@ -6,6 +6,7 @@
 import { jest } from "@jest/globals";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { localTime } from "../../operator/src/autoscale/schedule.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
@@ -346,6 +347,33 @@ local("MeetingFleet operator", () => {
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=Autoscaled", "-o", "name"]);
     expect(events.trim().split("\n").length).toBeGreaterThanOrEqual(2);
   }, 300_000);
+
+  test("autoscaling: an operator that never saw the fleet warms up from the time-of-day memory stored with it, and keeps it", async () => {
+    // What a previous operator stored a week ago: the next 15 minutes of this kind of day needed 3 bridges.
+    const now = Date.now();
+    const weekAgoMinutes = Math.floor((now - 7 * 24 * 3_600_000) / 60_000);
+    const slots: Record<string, [number, number]> = {};
+    for (let ahead = 0; ahead <= 15; ahead++) {
+      const { day, minute } = localTime(now + ahead * 60_000, "UTC");
+      slots[`${day === 0 || day === 6 ? "weekend" : "weekday"}:${minute}`] = [3, weekAgoMinutes];
+    }
+    const memoryJson = JSON.stringify({ version: 1, timeZone: "UTC", slots });
+    await apply(bed, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "memo-autoscaler-memory", namespace }, data: { "memory.json": memoryJson } });
+
+    await apply(bed, fleet("memo", { replicas: 1, minReplicas: 1, maxReplicas: 5, autoscaling: { timeZone: "UTC" } }));
+    await eventually("3 bridges asked for, from the memory", async () => (await getFleet("memo")).spec.replicas === 3, 30_000);
+    const events = await kubectlJson<{ items: Array<{ regarding: { name: string }; reason: string; note: string }> }>(bed, ["get", "events.events.k8s.io", "-n", namespace]);
+    expect(events.items.filter((e) => e.regarding.name === "memo" && e.reason === "Autoscaled").map((e) => e.note)).toEqual([expect.stringContaining("1 -> 3 bridges (History)")]);
+
+    // Today's figures are written back, and the ConfigMap now belongs to the fleet (it goes with it).
+    const fleetUid = (await kubectlJson<{ metadata: { uid: string } }>(bed, ["get", "meetingfleet", "memo", "-n", namespace])).metadata.uid;
+    const stored = await eventually("today's minute stored", async () => {
+      const cm = await kubectlJson<{ metadata: { ownerReferences?: Array<{ uid: string }> }; data: Record<string, string> }>(bed, ["get", "configmap", "memo-autoscaler-memory", "-n", namespace]);
+      const snapshot = JSON.parse(cm.data["memory.json"] ?? "{}") as { slots: Record<string, [number, number]> };
+      return Object.values(snapshot.slots).some(([, at]) => at * 60_000 >= now - 60_000) ? cm : undefined;
+    }, 30_000);
+    expect(stored.metadata.ownerReferences?.map((o) => o.uid)).toEqual([fleetUid]);
+  });
 
   test("a template change rolls the bridges: new ones first, old ones drained one at a time, no meeting cut", async () => {
     await readyFleet("roll", { replicas: 2, template: { image: "jitsi/jvb:stable-1" } });

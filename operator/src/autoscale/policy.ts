@@ -13,9 +13,11 @@
 // - Warm before bursts: a burst at :00 arrives faster than any bridge starts, and meetings never move
 //   off the bridges they land on, so no reaction can help them. The fleet also keeps the scheduled
 //   minimum in force (lecture hours, in local time) and what the same time of day needed on an earlier
-//   day of the same kind (weekday or weekend), looking `prewarmLeadMs` ahead.
+//   day of the same kind (weekday or weekend), looking `prewarmLeadMs` ahead (memory.ts; the operator
+//   stores it with the fleet so that a restart does not forget it).
 
-import { localTime, scheduledMinimum, type ScheduleEntry } from "./schedule.ts";
+import { TimeOfDayMemory } from "./memory.ts";
+import { scheduledMinimum, type ScheduleEntry } from "./schedule.ts";
 
 export interface PolicySpec {
   minReplicas: number;
@@ -73,11 +75,12 @@ export class FleetPolicy {
   private readonly spec: PolicySpec;
   private readonly demand: Array<{ at: number; participants: number }> = [];
   private readonly wanted: Array<{ at: number; desired: number }> = [];
-  /** Per kind of day and minute of the day: the most bridges needed then, and when it was recorded. */
-  private readonly history = new Map<string, { needed: number; at: number }>();
+  readonly memory: TimeOfDayMemory;
 
-  constructor(spec: Partial<PolicySpec> = {}) {
+  /** `memory`: what earlier days needed, e.g. restored from storage (for the spec's time zone). */
+  constructor(spec: Partial<PolicySpec> = {}, memory?: TimeOfDayMemory) {
     this.spec = { ...policyDefaults, ...spec };
+    this.memory = memory?.timeZone === this.spec.timeZone ? memory : new TimeOfDayMemory(this.spec.timeZone);
   }
 
   /** Fresh figures of every bridge that has them (draining ones included: their people count as load). */
@@ -108,7 +111,8 @@ export class FleetPolicy {
     const within = (windowMs: number) => this.wanted.filter((w) => now - w.at <= windowMs).map((w) => w.desired);
     const stabilized = needed >= current ? Math.max(current, Math.min(...within(s.scaleUpWindowMs))) : Math.max(...within(s.scaleDownWindowMs));
     const scheduled = scheduledMinimum(s.schedule, now, s.timeZone);
-    const remembered = s.prewarmFromHistory ? this.remember(now, neededForLoad) : 0;
+    if (s.prewarmFromHistory) this.memory.record(now, neededForLoad);
+    const remembered = s.prewarmFromHistory ? this.memory.recall(now, s.prewarmLeadMs) : 0;
     const warm = Math.max(stabilized, scheduled, remembered);
     const bounded = Math.min(s.maxReplicas, Math.max(s.minReplicas, warm));
 
@@ -128,24 +132,5 @@ export class FleetPolicy {
                 : "Capacity";
     const message = `${participants} participants (projected ${Math.round(projected)} in ${Math.round(s.lookaheadMs / 1000)} s), stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}: ${bounded} bridges`;
     return { desired: bounded, reason, message };
-  }
-
-  /** Records what is needed now and answers what an earlier day of the same kind needed in the lead window. */
-  private remember(now: number, needed: number): number {
-    const key = (ms: number) => {
-      const { day, minute } = localTime(ms, this.spec.timeZone);
-      return `${day === 0 || day === 6 ? "weekend" : "weekday"}:${minute}`;
-    };
-    const here = key(now);
-    const before = this.history.get(here);
-    // The same minute today keeps its highest figure; an earlier day's record is replaced.
-    if (!before || now - before.at > 12 * 3_600_000 || needed > before.needed) this.history.set(here, { needed, at: now });
-    let remembered = 0;
-    for (let ahead = 0; ahead <= this.spec.prewarmLeadMs; ahead += 60_000) {
-      const record = this.history.get(key(now + ahead));
-      // Only what an earlier day needed: today's own figures are the reactive part's business.
-      if (record && now - record.at > 12 * 3_600_000) remembered = Math.max(remembered, record.needed);
-    }
-    return remembered;
   }
 }

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { TimeOfDayMemory } from "./memory.ts";
 import { FleetPolicy } from "./policy.ts";
 
 const bridge = (participants: number, stress: number, usable = true) => ({ usable, participants, stress });
@@ -82,5 +83,17 @@ describe("FleetPolicy", () => {
     expect(p.decide(tuesday + 8 * hour + 50 * minute, [], 1)).toMatchObject({ desired: 8, reason: "History" });
     // A Saturday does not inherit the weekdays' pattern.
     expect(p.decide(mondayRome + 5 * 24 * hour + 8 * hour + 50 * minute, [], 1).desired).toBe(1);
+  });
+
+  test("a policy started with a restored memory warms up as the one that recorded it would have", () => {
+    const first = new FleetPolicy({ timeZone: "Europe/Rome", scaleDownWindowMs: minute });
+    const busy = Array.from({ length: 6 }, () => bridge(100, 0.75));
+    for (let t = 9 * hour; t < 10 * hour; t += 5_000) first.decide(mondayRome + t, busy, 8);
+    const stored = JSON.parse(JSON.stringify(first.memory.snapshot()));
+    const restarted = new FleetPolicy({ timeZone: "Europe/Rome", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
+    expect(restarted.decide(mondayRome + 24 * hour + 8 * hour + 50 * minute, [], 1)).toMatchObject({ desired: 8, reason: "History" });
+    // A memory kept for another time zone is not used.
+    const moved = new FleetPolicy({ timeZone: "UTC", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
+    expect(moved.memory.snapshot()).toMatchObject({ timeZone: "UTC", slots: {} });
   });
 });

@@ -4,7 +4,6 @@
 // -> decide (planFleet, pure) -> act -> write status when it changed.
 
 import { apiVersion, fleetSpecSchema, group, kind, plural, version, type BridgeStatus, type FleetSpec, type FleetStatus } from "../api/meetingfleet.ts";
-import { FleetPolicy, type Decision } from "../autoscale/policy.ts";
 import type { StatsScraper } from "../bridges/scraper.ts";
 import type { JvbClient } from "../bridges/jvb-client.ts";
 import { fleetSelector, labels, managerName, templateHash, type FleetRef } from "../fleet/bridge-pod.ts";
@@ -19,6 +18,7 @@ import { WorkQueue } from "../runtime/workqueue.ts";
 import { parseDuration } from "../util/duration.ts";
 import { describeZodError } from "../util/zod-error.ts";
 import { act } from "./act.ts";
+import { FleetAutoscalers } from "./autoscalers.ts";
 import type { EventRecorder, Regarding } from "./events.ts";
 import { observeBridge } from "./observe.ts";
 
@@ -62,13 +62,14 @@ export class FleetController {
   private readonly fingerprints = new Map<string, string>();
   private readonly stalledBefore = new Map<string, string>();
   /** One policy per autoscaled fleet: it remembers growth, its scale-down window and earlier days. */
-  private readonly policies = new Map<string, { fingerprint: string; policy: FleetPolicy }>();
+  private readonly autoscalers: FleetAutoscalers;
   /** Per fleet: the bridges whose series are exported, with the phase label in use. */
   private readonly exportedBridges = new Map<string, Map<string, string>>();
 
   constructor(deps: ControllerDeps, options: ControllerOptions) {
     this.deps = deps;
     this.options = options;
+    this.autoscalers = new FleetAutoscalers(deps.kube, deps.log, fieldManager);
     this.queue = new WorkQueue({
       onError: (key, error, retryInMs) => deps.log.warn({ fleet: key, err: String(error), retryInMs }, "Reconcile failed; retrying"),
     });
@@ -86,7 +87,7 @@ export class FleetController {
       remove: (f: MeetingFleet) => {
         this.fingerprints.delete(objectKey(f));
         this.stalledBefore.delete(objectKey(f));
-        this.policies.delete(objectKey(f));
+        this.autoscalers.forget(objectKey(f));
         this.forgetFleetMetrics(f.metadata.namespace ?? "default", f.metadata.name);
       },
     };
@@ -185,7 +186,7 @@ export class FleetController {
 
     let desiredReplicas = spec.replicas;
     if (spec.autoscaling) {
-      const decision = this.autoscale(key, spec, bridges, now);
+      const decision = await this.autoscalers.decide({ namespace, name: fleet.metadata.name, uid: fleet.metadata.uid }, spec, bridges, now);
       if ("stalled" in decision) stalled ??= decision.stalled;
       else {
         this.deps.metrics.autoscalerDesired.set({ namespace, fleet: fleet.metadata.name }, decision.desired);
@@ -253,37 +254,6 @@ export class FleetController {
       reason: "SecretNotFound",
       message: `spec.signaling.authPasswordSecretRef: ${secret ? `key "${ref.key}" not in` : "no"} Secret ${namespace}/${ref.name}; no new bridges until it exists`,
     };
-  }
-
-  private autoscale(key: string, spec: FleetSpec, bridges: ObservedBridge[], now: number): Decision | { stalled: { reason: string; message: string } } {
-    const a = spec.autoscaling!;
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: a.timeZone });
-    } catch {
-      return { stalled: { reason: "InvalidTimeZone", message: `spec.autoscaling.timeZone: unknown time zone "${a.timeZone}"` } };
-    }
-    const policySpec = {
-      minReplicas: spec.minReplicas,
-      maxReplicas: spec.maxReplicas,
-      targetStress: a.targetStress,
-      lookaheadMs: parseDuration(a.lookahead),
-      headroom: a.headroom,
-      scaleUpWindowMs: parseDuration(a.scaleUpWindow),
-      scaleDownWindowMs: parseDuration(a.scaleDownWindow),
-      timeZone: a.timeZone,
-      schedule: a.schedule ?? [],
-    };
-    const fingerprint = JSON.stringify(policySpec);
-    let entry = this.policies.get(key);
-    if (!entry || entry.fingerprint !== fingerprint) {
-      entry = { fingerprint, policy: new FleetPolicy(policySpec) };
-      this.policies.set(key, entry);
-    }
-    const alive = bridges.filter((b) => !b.deleting && !b.exited);
-    const samples = alive
-      .filter((b) => b.figures)
-      .map((b) => ({ usable: b.ready && b.drainingSince === undefined, participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
-    return entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length);
   }
 
   private previous(fleet: MeetingFleet): { previous?: FleetStatus } {

@@ -64,7 +64,8 @@ export function nodePortFor(spec: FleetSpec, ordinal: number): number | undefine
   return port <= range.end ? port : undefined;
 }
 
-function ownerReference(fleet: FleetRef) {
+/** Owned by the fleet: garbage-collected with it. */
+export function ownerReference(fleet: Pick<FleetRef, "name" | "uid">) {
   return { apiVersion, kind, name: fleet.name, uid: fleet.uid, controller: true, blockOwnerDeletion: true };
 }
 

@@ -1,0 +1,28 @@
+// A second reference besides the oracle, to tell how much of ours' gap to the oracle any policy could
+// close: a policy that knows the oracle's bridge count `leadMs` ahead (so new bridges are useful in
+// time) and keeps one spare, but whose meetings stay where Jicofo put them, as real ones do. It removes
+// bridges through the operator's planFleet, like ours. It is not a policy anyone can run.
+
+import type { OracleResult } from "../oracle.ts";
+import type { ScalingPolicy } from "./fleet-sim.ts";
+
+export function foresight(bound: OracleResult, leadMs = 3 * 60_000, spare = 1): ScalingPolicy {
+  const series = bound.series;
+  const countAt = (t: number) => {
+    // The oracle samples every minute: the last sample at or before t.
+    let lo = 0;
+    let hi = series.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (series[mid]!.t <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return series[lo]?.bridges ?? 0;
+  };
+  const wanted = (now: number) => {
+    let most = 0;
+    for (let t = now; t <= now + leadMs; t += 60_000) most = Math.max(most, countAt(t));
+    return most + spare;
+  };
+  return { name: "foresight", intervalMs: 5_000, removal: "drain", initialBridges: wanted(series[0]?.t ?? 0), decide: (view) => wanted(view.now) };
+}

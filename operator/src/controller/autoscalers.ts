@@ -1,0 +1,147 @@
+// One FleetPolicy per autoscaled fleet, and its time-of-day memory stored in a ConfigMap owned by the
+// fleet (`<fleet>-autoscaler-memory`): a restarted operator, or a new leader, reads it before its first
+// decision, so earlier days' peaks are still warmed up for. Storage is best effort: when it fails the
+// policy works on from what it holds, and the failure is logged.
+
+import type { FleetSpec } from "../api/meetingfleet.ts";
+import { TimeOfDayMemory } from "../autoscale/memory.ts";
+import { FleetPolicy, type Decision } from "../autoscale/policy.ts";
+import { labels, managerName, ownerReference } from "../fleet/bridge-pod.ts";
+import type { ObservedBridge } from "../fleet/plan.ts";
+import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
+import { parseDuration } from "../util/duration.ts";
+
+export interface FleetIdentity {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+export type AutoscaleResult = Decision | { stalled: { reason: string; message: string } };
+
+const memoryKey = "memory.json";
+export const memoryConfigMapName = (fleet: string) => `${fleet}-autoscaler-memory`;
+
+interface Entry {
+  fingerprint: string;
+  policy: FleetPolicy;
+  /** Whether the ConfigMap exists (as far as this process knows). */
+  stored: boolean;
+  savedAt: number;
+  /** The memory's revision last stored. */
+  savedRevision: number;
+}
+
+export class FleetAutoscalers {
+  private readonly entries = new Map<string, Entry>();
+
+  private readonly kube: KubeClient;
+  private readonly log: { warn(obj: object, msg: string): void };
+  private readonly fieldManager: string;
+  /** At most one memory write per fleet this often: records change every minute under load. */
+  private readonly saveEveryMs: number;
+
+  constructor(kube: KubeClient, log: { warn(obj: object, msg: string): void }, fieldManager: string, saveEveryMs = 60_000) {
+    this.kube = kube;
+    this.log = log;
+    this.fieldManager = fieldManager;
+    this.saveEveryMs = saveEveryMs;
+  }
+
+  async decide(fleet: FleetIdentity, spec: FleetSpec, bridges: readonly ObservedBridge[], now: number): Promise<AutoscaleResult> {
+    const a = spec.autoscaling!;
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: a.timeZone });
+    } catch {
+      return { stalled: { reason: "InvalidTimeZone", message: `spec.autoscaling.timeZone: unknown time zone "${a.timeZone}"` } };
+    }
+    const policySpec = {
+      minReplicas: spec.minReplicas,
+      maxReplicas: spec.maxReplicas,
+      targetStress: a.targetStress,
+      lookaheadMs: parseDuration(a.lookahead),
+      headroom: a.headroom,
+      scaleUpWindowMs: parseDuration(a.scaleUpWindow),
+      scaleDownWindowMs: parseDuration(a.scaleDownWindow),
+      timeZone: a.timeZone,
+      schedule: a.schedule ?? [],
+    };
+    const key = `${fleet.namespace}/${fleet.name}`;
+    const entry = await this.entry(key, fleet, JSON.stringify(policySpec), policySpec);
+
+    const alive = bridges.filter((b) => !b.deleting && !b.exited);
+    const samples = alive
+      .filter((b) => b.figures)
+      .map((b) => ({ usable: b.ready && b.drainingSince === undefined, participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
+    const decision = entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length);
+    if (now - entry.savedAt >= this.saveEveryMs && entry.policy.memory.revision !== entry.savedRevision) await this.save(entry, fleet, now);
+    return decision;
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** The fleet's policy; a changed spec gets a new one that keeps the memory (same time zone). */
+  private async entry(key: string, fleet: FleetIdentity, fingerprint: string, policySpec: ConstructorParameters<typeof FleetPolicy>[0] & { timeZone: string }): Promise<Entry> {
+    let entry = this.entries.get(key);
+    if (entry && entry.fingerprint === fingerprint) return entry;
+    if (entry) {
+      const policy = new FleetPolicy(policySpec, entry.policy.memory);
+      // Another time zone starts a memory of its own, which the next save stores in place of the old one.
+      entry = { ...entry, fingerprint, policy, savedRevision: policy.memory === entry.policy.memory ? entry.savedRevision : -1 };
+    }
+    else {
+      const { snapshot, stored } = await this.load(fleet);
+      entry = { fingerprint, policy: new FleetPolicy(policySpec, TimeOfDayMemory.restore(snapshot, policySpec.timeZone)), stored, savedAt: Number.NEGATIVE_INFINITY, savedRevision: 0 };
+    }
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private async load(fleet: FleetIdentity): Promise<{ snapshot: unknown; stored: boolean }> {
+    try {
+      const cm = await this.kube.get<{ data?: Record<string, string> }>(this.path(fleet));
+      const text = cm?.data?.[memoryKey];
+      return { snapshot: text === undefined ? undefined : JSON.parse(text), stored: cm !== undefined };
+    } catch (error) {
+      this.log.warn({ fleet: `${fleet.namespace}/${fleet.name}`, err: String(error) }, "Could not read the autoscaler's memory; starting without earlier days");
+      return { snapshot: undefined, stored: true };
+    }
+  }
+
+  private async save(entry: Entry, fleet: FleetIdentity, now: number): Promise<void> {
+    entry.savedAt = now;
+    const revision = entry.policy.memory.revision;
+    const data = { [memoryKey]: JSON.stringify(entry.policy.memory.snapshot()) };
+    try {
+      // The patch also claims a ConfigMap made by hand (e.g. restored from a backup) for the fleet.
+      if (entry.stored) await this.kube.patch(this.path(fleet), this.configMap(fleet, data), this.fieldManager);
+      else await this.kube.create(resourcePath({ version: "v1", plural: "configmaps", namespace: fleet.namespace }), this.configMap(fleet, data), this.fieldManager);
+      entry.stored = true;
+      entry.savedRevision = revision;
+    } catch (error) {
+      // Gone (404 on patch) or already there (409 on create): the next save takes the other way.
+      if (error instanceof ApiError && (error.code === 404 || error.code === 409)) entry.stored = error.code === 409;
+      this.log.warn({ fleet: `${fleet.namespace}/${fleet.name}`, err: String(error) }, "Could not store the autoscaler's memory; will retry");
+    }
+  }
+
+  private path(fleet: FleetIdentity): string {
+    return resourcePath({ version: "v1", plural: "configmaps", namespace: fleet.namespace, name: memoryConfigMapName(fleet.name) });
+  }
+
+  private configMap(fleet: FleetIdentity, data: Record<string, string>) {
+    return {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: {
+        name: memoryConfigMapName(fleet.name),
+        namespace: fleet.namespace,
+        labels: { [labels.managedBy]: managerName, [labels.fleet]: fleet.name },
+        ownerReferences: [ownerReference(fleet)],
+      },
+      data,
+    };
+  }
+}

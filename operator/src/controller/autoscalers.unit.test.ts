@@ -1,0 +1,90 @@
+import { fleetSpecSchema } from "../api/meetingfleet.ts";
+import { ApiError, type KubeClient } from "../kube/client.ts";
+import { FleetAutoscalers } from "./autoscalers.ts";
+
+// The store behind the small KubeClient interface, in memory: these tests are about what the
+// autoscalers do when storage works, is missing or fails, not about the API server.
+function configMapStore(fail: { get?: number; write?: number } = {}) {
+  const objects = new Map<string, { data?: Record<string, string>; metadata?: object }>();
+  const calls: string[] = [];
+  const error = (method: string, path: string, code: number) => new ApiError(method, path, code, JSON.stringify({ reason: "Test", message: `refused with ${code}` }));
+  const kube = {
+    server: "memory",
+    source: () => {
+      throw new Error("not used");
+    },
+    get: async (path: string) => {
+      calls.push(`get ${path}`);
+      if (fail.get) throw error("GET", path, fail.get);
+      return objects.get(path);
+    },
+    create: async (collection: string, body: { metadata: { name: string } }) => {
+      calls.push(`create ${collection}`);
+      if (fail.write) throw error("POST", collection, fail.write);
+      objects.set(`${collection}/${body.metadata.name}`, body);
+      return body;
+    },
+    patch: async (path: string, body: { data: Record<string, string> }) => {
+      calls.push(`patch ${path}`);
+      if (fail.write) throw error("PATCH", path, fail.write);
+      objects.set(path, { ...objects.get(path), ...body });
+      return body;
+    },
+    replace: async () => {
+      throw new Error("not used");
+    },
+    delete: async () => undefined,
+  } as unknown as KubeClient;
+  return { kube, objects, calls };
+}
+
+const spec = fleetSpecSchema.parse({
+  minReplicas: 1,
+  maxReplicas: 10,
+  signaling: { xmppServer: "prosody.jitsi", authPasswordSecretRef: { name: "jvb-xmpp" } },
+  autoscaling: { timeZone: "Europe/Rome" },
+});
+const fleet = { namespace: "meet", name: "lectures", uid: "uid-1" };
+const path = "/api/v1/namespaces/meet/configmaps/lectures-autoscaler-memory";
+const mondayNine = Date.UTC(2026, 10, 23, 8, 0);
+const warnings = () => {
+  const seen: string[] = [];
+  return { seen, log: { warn: (_: object, msg: string) => void seen.push(msg) } };
+};
+
+describe("FleetAutoscalers", () => {
+  test("stores the memory with the fleet, at most once per interval, and a new process warms up from it", async () => {
+    const store = configMapStore();
+    const { log } = warnings();
+    const first = new FleetAutoscalers(store.kube, log, "test", 60_000);
+    for (let t = 0; t < 5 * 60_000; t += 5_000) await first.decide(fleet, spec, [], mondayNine + t);
+    const writes = store.calls.filter((c) => !c.startsWith("get"));
+    expect(writes).toEqual(["create /api/v1/namespaces/meet/configmaps", ...Array(4).fill(`patch ${path}`)]);
+    const stored = store.objects.get(path) as { metadata: { ownerReferences: Array<{ uid: string }> }; data: Record<string, string> };
+    expect(stored.metadata.ownerReferences[0]?.uid).toBe("uid-1");
+
+    // Make the stored Monday need 4 bridges at 9:10, as a busy Monday would have recorded.
+    const snapshot = JSON.parse(stored.data["memory.json"]!);
+    snapshot.slots["weekday:550"] = [4, Math.floor((mondayNine + 10 * 60_000) / 60_000)];
+    stored.data["memory.json"] = JSON.stringify(snapshot);
+    const restarted = new FleetAutoscalers(store.kube, log, "test", 60_000);
+    expect(await restarted.decide(fleet, spec, [], mondayNine + 24 * 3_600_000)).toMatchObject({ desired: 4, reason: "History" });
+  });
+
+  test("when the memory cannot be read or written, decisions go on and the failure is logged, not retried on every pass", async () => {
+    const store = configMapStore({ get: 500, write: 403 });
+    const { seen, log } = warnings();
+    const autoscalers = new FleetAutoscalers(store.kube, log, "test", 60_000);
+    for (let t = 0; t < 3 * 60_000; t += 5_000) expect(await autoscalers.decide(fleet, spec, [], mondayNine + t)).toMatchObject({ desired: 1 });
+    expect(seen.filter((m) => m.includes("read"))).toHaveLength(1);
+    expect(seen.filter((m) => m.includes("store"))).toHaveLength(3);
+  });
+
+  test("an unknown time zone stalls the fleet instead of deciding", async () => {
+    const { log } = warnings();
+    const bad = { ...spec, autoscaling: { ...spec.autoscaling!, timeZone: "Mars/Olympus" } };
+    expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, bad, [], mondayNine)).toEqual({
+      stalled: { reason: "InvalidTimeZone", message: 'spec.autoscaling.timeZone: unknown time zone "Mars/Olympus"' },
+    });
+  });
+});
