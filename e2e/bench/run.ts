@@ -16,6 +16,7 @@ import { plotBenchmark, type PlotPanel } from "./plot/chart.ts";
 import { matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
 import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
 import type { PolicySpec } from "../../operator/src/autoscale/policy.ts";
+import type { VictimOrder } from "../../operator/src/fleet/plan.ts";
 
 const hour = 3_600_000;
 /** Trace time 0 is Monday 2026-11-23 00:00 in Rome (23:00 UTC the day before). */
@@ -67,13 +68,16 @@ function cases(): TraceCase[] {
 /** Targets the tunable policies also run at, besides their defaults (HPA 0.5, ours 0.6), for the equal-overload check. */
 const hpaTargets = [0.4, 0.5, 0.6, 0.7];
 const ourTargets = [0.5, 0.6, 0.7, 0.75];
+/** Where the trace has a schedule, ours also runs with its minimums cut to these shares (an admin's other choices). */
+const scheduleShares = [0.75, 0.5, 0.25];
 
 /** Each mechanism of ours that goes beyond a reactive policy, switched off one at a time: it must earn its place. */
-const mechanisms: Array<{ name: string; without: Partial<PolicySpec>; onlyWithSchedule?: boolean }> = [
+const mechanisms: Array<{ name: string; without: Partial<PolicySpec>; victimOrder?: VictimOrder; onlyWithSchedule?: boolean }> = [
   { name: "growth look-ahead", without: { lookaheadMs: 0 } },
   { name: "time-of-day memory", without: { prewarmFromHistory: false } },
   { name: "scale-down window", without: { scaleDownWindowMs: 0 } },
   { name: "schedule", without: { schedule: [] }, onlyWithSchedule: true },
+  { name: "fewest-conferences victim", without: {}, victimOrder: "fewest-participants" },
 ];
 
 export interface Ablation {
@@ -103,7 +107,7 @@ export function runBenchmark(traceCases: TraceCase[]): {
     const panel: PlotPanel = { trace: c.name, fromMs: c.fromMs, toMs: c.toMs, lines: [{ policy: "oracle", points: bound.series }] };
     panels.push(panel);
     records.push({ trace: c.name, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, scaleActions: 0, conferencesRefused: 0, placedOnOverloaded: 0 });
-    const oursWith = (spec: Partial<PolicySpec>) => ours({ timeZone, ...(c.schedule ? { schedule: c.schedule } : {}), ...spec }, epochMs);
+    const oursWith = (spec: Partial<PolicySpec>, victimOrder?: VictimOrder) => ours({ timeZone, ...(c.schedule ? { schedule: c.schedule } : {}), ...spec }, epochMs, victimOrder);
     const oursAt = (targetStress: number) => oursWith({ targetStress });
     const run = (policy: ScalingPolicy, setting: string) => {
       const r = simulate(c.trace, policy, c.fromMs, c.toMs);
@@ -135,9 +139,13 @@ export function runBenchmark(traceCases: TraceCase[]): {
     const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;
     const hpaPoints = hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point));
     const ourPoints = ourTargets.map((t) => (t === 0.6 ? pointOf("ours") : run(oursAt(t), `target ${t}`).point));
+    for (const share of c.schedule ? scheduleShares : []) {
+      const schedule = c.schedule!.map((e) => ({ ...e, minReplicas: Math.round(e.minReplicas * share) }));
+      ourPoints.push(run(oursWith({ schedule }), `schedule x${share}`).point);
+    }
     for (const m of matchPeers(ourPoints, [...hpaPoints, pointOf("jitsi-autoscaler")])) matches.push({ trace: c.name, ...m });
     for (const m of mechanisms.filter((m) => !m.onlyWithSchedule || c.schedule)) {
-      const { point } = run(oursWith(m.without), `without ${m.name}`);
+      const { point } = run(oursWith(m.without, m.victimOrder), `without ${m.name}`);
       ablations.push({ trace: c.name, mechanism: m.name, bridgeHours: point.bridgeHours, overloadShare: point.overloadShare, interrupted: point.interrupted, withIt: pointOf("ours") });
     }
   }
@@ -149,7 +157,7 @@ function ablationLines(ablations: readonly Ablation[]): string {
     .map((a) => {
       const hours = (100 * (a.bridgeHours / a.withIt.bridgeHours - 1)).toFixed(1);
       const overload = (100 * (a.overloadShare - a.withIt.overloadShare)).toFixed(2);
-      return `${a.trace.padEnd(15)} without ${a.mechanism.padEnd(19)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut`;
+      return `${a.trace.padEnd(15)} without ${a.mechanism.padEnd(25)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut`;
     })
     .join("\n");
 }
@@ -187,7 +195,7 @@ function main(): void {
   console.log(table(records));
   console.log("\nreference, not a policy: the oracle's count known 3 min ahead plus one spare bridge, meetings staying where Jicofo put them");
   console.log(table(references).split("\n").slice(1).join("\n"));
-  console.log(`\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}) with no more overload and no more cuts`);
+  console.log(`\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}; schedule minimums x${scheduleShares.join(", x")} where there is one) with no more overload and no more cuts`);
   console.log(matchLines(matches));
   console.log("\nablation: ours with one mechanism switched off, against ours with all of them");
   console.log(ablationLines(ablations));

@@ -10,7 +10,7 @@
 import { conferenceParts, defaultStressModel, sendersOf, stressLevel, type ConferencePart, type StressModel } from "../../emulator/stress.ts";
 import { addJoiners, jicofoDefaults, placeParticipants, type BridgePresence } from "../../emulator/placement.ts";
 import type { ConferenceArrival } from "../../emulator/trace.ts";
-import { planFleet, type ObservedBridge } from "../../../operator/src/fleet/plan.ts";
+import { planFleet, type ObservedBridge, type VictimOrder } from "../../../operator/src/fleet/plan.ts";
 
 export interface SimOptions {
   stepMs: number;
@@ -54,6 +54,8 @@ export interface ScalingPolicy {
   /** How often the policy decides (ms). */
   intervalMs: number;
   removal: RemovalStyle;
+  /** With removal "drain": which bridges drain first (planFleet's default when unset). */
+  victimOrder?: VictimOrder;
   initialBridges: number;
   /** The desired number of active (non-draining) bridges. */
   decide(view: FleetView): number;
@@ -191,7 +193,15 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
   const act = (now: number) => {
     const active = [...bridges.values()].filter((b) => b.drainingSince === undefined);
     if (policy.removal === "drain") {
-      const plan = planFleet({ desiredReplicas: desired, templateHash: "t", drainDeadlineMs: o.drainDeadlineMs, now, bridges: observed(now), limits: { drainSettleMs: o.drainSettleMs, maxCreatesPerPass: 1_000, maxDrainsPerPass: 1_000 } });
+      const plan = planFleet({
+        desiredReplicas: desired,
+        templateHash: "t",
+        drainDeadlineMs: o.drainDeadlineMs,
+        now,
+        bridges: observed(now),
+        limits: { drainSettleMs: o.drainSettleMs, maxCreatesPerPass: 1_000, maxDrainsPerPass: 1_000 },
+        ...(policy.victimOrder ? { victimOrder: policy.victimOrder } : {}),
+      });
       for (const _ of plan.create) addBridge(now);
       for (const d of plan.drain) bridges.get(Number(d.name))!.drainingSince = now;
       for (const d of plan.undrain) delete bridges.get(Number(d.name))!.drainingSince;

@@ -2,6 +2,7 @@
 // that the peers leave to the user are assumptions, stated here and in the benchmark's output.
 
 import { FleetPolicy, policyDefaults, type PolicySpec } from "../../../operator/src/autoscale/policy.ts";
+import type { VictimOrder } from "../../../operator/src/fleet/plan.ts";
 import type { FleetView, ScalingPolicy } from "./fleet-sim.ts";
 
 const readyFigures = (view: FleetView) => view.bridges.filter((b) => b.ready && !b.draining && b.figures);
@@ -73,6 +74,7 @@ export function jitsiAutoscaler(min = 1, max = 100): ScalingPolicy {
     name: "jitsi-autoscaler",
     intervalMs: 60_000,
     removal: "drain",
+    victimOrder: "fewest-participants",
     initialBridges: min,
     decide(view) {
       const ready = readyFigures(view);
@@ -94,15 +96,17 @@ export function jitsiAutoscaler(min = 1, max = 100): ScalingPolicy {
 
 /**
  * Ours: the operator's FleetPolicy, evaluated on every stats tick, removing bridges only by drain.
- * `epochMs` maps the trace's time 0 to a wall-clock instant, for schedules and the time of day.
+ * `epochMs` maps the trace's time 0 to a wall-clock instant, for schedules and the time of day;
+ * `victimOrder` overrides planFleet's (for the ablation).
  */
-export function ours(spec: Partial<PolicySpec> = {}, epochMs = 0): ScalingPolicy {
+export function ours(spec: Partial<PolicySpec> = {}, epochMs = 0, victimOrder?: VictimOrder): ScalingPolicy {
   const policy = new FleetPolicy(spec);
   const min = spec.minReplicas ?? policyDefaults.minReplicas;
   return {
     name: "ours",
     intervalMs: 5_000,
     removal: "drain",
+    ...(victimOrder ? { victimOrder } : {}),
     initialBridges: min,
     decide(view) {
       const samples = view.bridges

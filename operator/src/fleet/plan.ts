@@ -10,8 +10,9 @@
 // - Too few active bridges: undrain draining ones first (load came back; their meetings never stopped),
 //   then create the rest, capped per pass.
 // - Too many: pods that never ran (no meeting can be on them) are deleted; otherwise the bridges with
-//   the fewest local participants are drained, never one with unknown figures while one with known
-//   figures is left. Unknown figures are never read as zero.
+//   the fewest conferences are drained (a drained bridge is gone when its last meeting ends, and the
+//   fewer meetings it holds, the sooner that is), then the fewest local participants; never one with
+//   unknown figures while one with known figures is left. Unknown figures are never read as zero.
 // - Template changed (rolling upgrade): one new bridge first; when it is ready, drain one old bridge;
 //   when that one is gone, the next. Jicofo never mixes bridge versions in a conference, so old and new
 //   bridges serve side by side until the old meetings end.
@@ -53,7 +54,11 @@ export interface PlanInput {
   now: number;
   bridges: readonly ObservedBridge[];
   limits?: Partial<PlanLimits>;
+  /** Which bridges drain first on scale-down (default: fewest conferences). */
+  victimOrder?: VictimOrder;
 }
+
+export type VictimOrder = "fewest-conferences" | "fewest-participants";
 
 export interface PlanLimits {
   maxCreatesPerPass: number;
@@ -100,11 +105,14 @@ export interface Plan {
   requeueAfterMs?: number;
 }
 
-const byFewestParticipants = (a: ObservedBridge, b: ObservedBridge) => {
-  // Unknown figures sort last: an unreachable bridge may well be full.
-  const pa = a.figures?.participants ?? Number.POSITIVE_INFINITY;
-  const pb = b.figures?.participants ?? Number.POSITIVE_INFINITY;
-  return pa - pb || b.createdAt - a.createdAt || a.name.localeCompare(b.name);
+// Unknown figures sort last: an unreachable bridge may well be full.
+const known = (n: number | undefined) => n ?? Number.POSITIVE_INFINITY;
+const byParticipants = (a: ObservedBridge, b: ObservedBridge) => known(a.figures?.participants) - known(b.figures?.participants);
+const byConferences = (a: ObservedBridge, b: ObservedBridge) => known(a.figures?.conferences) - known(b.figures?.conferences);
+const newestFirst = (a: ObservedBridge, b: ObservedBridge) => b.createdAt - a.createdAt || a.name.localeCompare(b.name);
+const victimOrders: Record<VictimOrder, (a: ObservedBridge, b: ObservedBridge) => number> = {
+  "fewest-conferences": (a, b) => byConferences(a, b) || byParticipants(a, b) || newestFirst(a, b),
+  "fewest-participants": (a, b) => byParticipants(a, b) || newestFirst(a, b),
 };
 
 export function planFleet(input: PlanInput): Plan {
@@ -161,7 +169,8 @@ export function planFleet(input: PlanInput): Plan {
   } else if (excess > 0) {
     // During a roll, a new bridge that is still starting is the surge, not an excess to remove.
     const removable = outdated.length > 0 ? excess - startingCurrent.length : excess;
-    const notRunningFirst = (list: ObservedBridge[]) => [...list.filter((b) => !b.running), ...list.filter((b) => b.running).sort(byFewestParticipants)];
+    const victimFirst = victimOrders[input.victimOrder ?? "fewest-conferences"];
+    const notRunningFirst = (list: ObservedBridge[]) => [...list.filter((b) => !b.running), ...list.filter((b) => b.running).sort(victimFirst)];
     const current = active.filter((b) => !outdated.includes(b) && !startingCurrent.includes(b));
     const candidates = outdated.length > 0 ? [...notRunningFirst(outdated), ...notRunningFirst(current)] : notRunningFirst(active);
     let drains = 0;

@@ -29,11 +29,19 @@ describe("planFleet", () => {
     expect(plan([], { desiredReplicas: 40 }).create).toHaveLength(16);
   });
 
-  test("scale-down drains the bridges with the fewest participants, not the newest or the first", () => {
+  test("scale-down drains the emptiest bridges, not the newest or the first", () => {
     const bridges = [bridge(0, withPeople(30)), bridge(1, withPeople(2)), bridge(2, withPeople(50)), bridge(3, withPeople(0))];
     const p = plan(bridges, { desiredReplicas: 2 });
     expect(p.drain.map((d) => d.name).sort()).toEqual(["f-1", "f-3"]);
     expect(p.delete).toEqual([]);
+  });
+
+  test("fewer conferences drain first (the bridge empties when its last meeting ends); participants break ties", () => {
+    const holding = (conferences: number, participants: number) => ({ figures: { ...withPeople(participants).figures, conferences } });
+    const bridges = [bridge(0, holding(6, 12)), bridge(1, holding(1, 40)), bridge(2, holding(2, 9)), bridge(3, holding(1, 30))];
+    expect(plan(bridges, { desiredReplicas: 2 }).drain.map((d) => d.name)).toEqual(["f-3", "f-1"]);
+    // jitsi-autoscaler's order, for its model in the benchmark.
+    expect(plan(bridges, { desiredReplicas: 2, victimOrder: "fewest-participants" }).drain.map((d) => d.name)).toEqual(["f-2", "f-0"]);
   });
 
   test("a bridge with unknown figures is drained last, never taken for empty", () => {
