@@ -5,7 +5,7 @@
 
 import type { FleetSpec } from "../api/meetingfleet.ts";
 import { TimeOfDayMemory } from "../autoscale/memory.ts";
-import { FleetPolicy, type Decision } from "../autoscale/policy.ts";
+import { FleetPolicy, type Decision, type PolicySpec } from "../autoscale/policy.ts";
 import { labels, managerName, ownerReference } from "../fleet/bridge-pod.ts";
 import type { ObservedBridge } from "../fleet/plan.ts";
 import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
@@ -83,15 +83,14 @@ export class FleetAutoscalers {
   }
 
   /** The fleet's policy; a changed spec gets a new one that keeps the memory (same time zone). */
-  private async entry(key: string, fleet: FleetIdentity, fingerprint: string, policySpec: ConstructorParameters<typeof FleetPolicy>[0] & { timeZone: string }): Promise<Entry> {
+  private async entry(key: string, fleet: FleetIdentity, fingerprint: string, policySpec: Partial<PolicySpec> & { timeZone: string }): Promise<Entry> {
     let entry = this.entries.get(key);
     if (entry && entry.fingerprint === fingerprint) return entry;
     if (entry) {
       const policy = new FleetPolicy(policySpec, entry.policy.memory);
       // Another time zone starts a memory of its own, which the next save stores in place of the old one.
       entry = { ...entry, fingerprint, policy, savedRevision: policy.memory === entry.policy.memory ? entry.savedRevision : -1 };
-    }
-    else {
+    } else {
       const { snapshot, stored } = await this.load(fleet);
       entry = { fingerprint, policy: new FleetPolicy(policySpec, TimeOfDayMemory.restore(snapshot, policySpec.timeZone)), stored, savedAt: Number.NEGATIVE_INFINITY, savedRevision: 0 };
     }
