@@ -28,3 +28,21 @@ export function matchPeers(ours: readonly FrontierPoint[], peers: readonly Front
     return best ? { peer, ours: best, cheaper: best.bridgeHours < peer.bridgeHours } : { peer, cheaper: false };
   });
 }
+
+/**
+ * What a sweep of one policy (its target settings) costs at a given overload: linear between the two
+ * points around it; undefined outside the sweep. The ablation uses it to tell whether a mechanism beats
+ * simply moving the target to the same overload.
+ */
+export function bridgeHoursAt(sweep: readonly FrontierPoint[], overloadShare: number): number | undefined {
+  const sorted = [...sweep].sort((a, b) => a.overloadShare - b.overloadShare || a.bridgeHours - b.bridgeHours);
+  for (let i = 0; i < sorted.length; i++) {
+    const lo = sorted[i]!;
+    if (lo.overloadShare === overloadShare) return lo.bridgeHours;
+    const hi = sorted[i + 1];
+    if (!hi || overloadShare < lo.overloadShare || overloadShare > hi.overloadShare) continue;
+    const along = (overloadShare - lo.overloadShare) / (hi.overloadShare - lo.overloadShare);
+    return lo.bridgeHours + along * (hi.bridgeHours - lo.bridgeHours);
+  }
+  return undefined;
+}

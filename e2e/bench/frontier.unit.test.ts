@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { matchPeers, type FrontierPoint } from "./frontier.ts";
+import { bridgeHoursAt, matchPeers, type FrontierPoint } from "./frontier.ts";
 
 const point = (policy: string, bridgeHours: number, overloadShare: number, interrupted = 0): FrontierPoint => ({ policy, setting: "", bridgeHours, overloadShare, interrupted });
 
@@ -30,5 +30,14 @@ describe("equal-overload matching", () => {
         }
       }),
     );
+  });
+
+  test("a sweep's cost at a given overload is read between its two points around it, and not outside", () => {
+    const sweep = [point("ours", 700, 0.05), point("ours", 900, 0.01), point("ours", 800, 0.03)];
+    expect(bridgeHoursAt(sweep, 0.02)).toBeCloseTo(850);
+    expect(bridgeHoursAt(sweep, 0.03)).toBe(800);
+    expect(bridgeHoursAt(sweep, 0.05)).toBe(700);
+    expect(bridgeHoursAt(sweep, 0.005)).toBeUndefined();
+    expect(bridgeHoursAt(sweep, 0.06)).toBeUndefined();
   });
 });

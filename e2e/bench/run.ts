@@ -13,7 +13,7 @@ import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "./sim/pee
 import { foresight } from "./sim/foresight.ts";
 import { flashCrowdTrace, schoolMorningTrace, weekTrace } from "./traces.ts";
 import { plotBenchmark, type PlotPanel } from "./plot/chart.ts";
-import { matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
+import { bridgeHoursAt, matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
 import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
 import type { PolicySpec } from "../../operator/src/autoscale/policy.ts";
 import type { VictimOrder } from "../../operator/src/fleet/plan.ts";
@@ -88,6 +88,8 @@ export interface Ablation {
   interrupted: number;
   /** Ours with every mechanism, for comparison. */
   withIt: FrontierPoint;
+  /** Ours with every mechanism, its target moved to the same overload (from the target sweep); undefined outside it. */
+  withItAtSameOverload?: number;
 }
 
 export function runBenchmark(traceCases: TraceCase[]): {
@@ -139,6 +141,7 @@ export function runBenchmark(traceCases: TraceCase[]): {
     const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;
     const hpaPoints = hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point));
     const ourPoints = ourTargets.map((t) => (t === 0.6 ? pointOf("ours") : run(oursAt(t), `target ${t}`).point));
+    const targetSweep = [...ourPoints];
     for (const share of c.schedule ? scheduleShares : []) {
       const schedule = c.schedule!.map((e) => ({ ...e, minReplicas: Math.round(e.minReplicas * share) }));
       ourPoints.push(run(oursWith({ schedule }), `schedule x${share}`).point);
@@ -146,7 +149,16 @@ export function runBenchmark(traceCases: TraceCase[]): {
     for (const m of matchPeers(ourPoints, [...hpaPoints, pointOf("jitsi-autoscaler")])) matches.push({ trace: c.name, ...m });
     for (const m of mechanisms.filter((m) => !m.onlyWithSchedule || c.schedule)) {
       const { point } = run(oursWith(m.without, m.victimOrder), `without ${m.name}`);
-      ablations.push({ trace: c.name, mechanism: m.name, bridgeHours: point.bridgeHours, overloadShare: point.overloadShare, interrupted: point.interrupted, withIt: pointOf("ours") });
+      const withItAtSameOverload = bridgeHoursAt(targetSweep, point.overloadShare);
+      ablations.push({
+        trace: c.name,
+        mechanism: m.name,
+        bridgeHours: point.bridgeHours,
+        overloadShare: point.overloadShare,
+        interrupted: point.interrupted,
+        withIt: pointOf("ours"),
+        ...(withItAtSameOverload === undefined ? {} : { withItAtSameOverload }),
+      });
     }
   }
   return { records, panels, matches, ablations, references };
@@ -157,7 +169,14 @@ function ablationLines(ablations: readonly Ablation[]): string {
     .map((a) => {
       const hours = (100 * (a.bridgeHours / a.withIt.bridgeHours - 1)).toFixed(1);
       const overload = (100 * (a.overloadShare - a.withIt.overloadShare)).toFixed(2);
-      return `${a.trace.padEnd(15)} without ${a.mechanism.padEnd(25)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut`;
+      const same = a.withItAtSameOverload;
+      const verdict =
+        a.overloadShare === a.withIt.overloadShare && a.bridgeHours === a.withIt.bridgeHours
+          ? "no effect here"
+          : same === undefined
+            ? "outside the target sweep"
+            : `with it at the same overload ${same.toFixed(1)}: ${same < a.bridgeHours ? `earns its place (${(100 * (1 - same / a.bridgeHours)).toFixed(1)} % fewer)` : `does not (${(100 * (same / a.bridgeHours - 1)).toFixed(1)} % more)`}`;
+      return `${a.trace.padEnd(15)} without ${a.mechanism.padEnd(25)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut; ${verdict}`;
     })
     .join("\n");
 }
@@ -197,7 +216,7 @@ function main(): void {
   console.log(table(references).split("\n").slice(1).join("\n"));
   console.log(`\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}; schedule minimums x${scheduleShares.join(", x")} where there is one) with no more overload and no more cuts`);
   console.log(matchLines(matches));
-  console.log("\nablation: ours with one mechanism switched off, against ours with all of them");
+  console.log("\nablation: ours with one mechanism switched off, against ours with all of them, and against ours with all of them at the same overload (its target moved; read from the target sweep)");
   console.log(ablationLines(ablations));
   console.log(
     `\nbridge model: Jicofo placement with Octo, emulator stress model (at most 10 senders per conference), start delay 60 s, stats every 5 s, 80 per conference per bridge;` +

@@ -349,13 +349,14 @@ local("MeetingFleet operator", () => {
   }, 300_000);
 
   test("autoscaling: an operator that never saw the fleet warms up from the time-of-day memory stored with it, and keeps it", async () => {
-    // What a previous operator stored a week ago: the next 15 minutes of this kind of day needed 3 bridges.
+    // What a previous operator stored a week ago: 1 bridge for the next 2 minutes, then 3 (a burst at this
+    // time of day). The fleet is idle today, so it should add that rise of 2 to its 1.
     const now = Date.now();
     const weekAgoMinutes = Math.floor((now - 7 * 24 * 3_600_000) / 60_000);
     const slots: Record<string, [number, number]> = {};
-    for (let ahead = 0; ahead <= 15; ahead++) {
+    for (let ahead = 0; ahead <= 5; ahead++) {
       const { day, minute } = localTime(now + ahead * 60_000, "UTC");
-      slots[`${day === 0 || day === 6 ? "weekend" : "weekday"}:${minute}`] = [3, weekAgoMinutes];
+      slots[`${day === 0 || day === 6 ? "weekend" : "weekday"}:${minute}`] = [ahead <= 2 ? 1 : 3, weekAgoMinutes];
     }
     const memoryJson = JSON.stringify({ version: 1, timeZone: "UTC", slots });
     await apply(bed, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "memo-autoscaler-memory", namespace }, data: { "memory.json": memoryJson } });

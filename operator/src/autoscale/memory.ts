@@ -53,14 +53,10 @@ export class TimeOfDayMemory {
     this.changes++;
   }
 
-  /** The most an earlier day of the same kind needed from now to `leadMs` ahead (0 when none is known). */
-  recall(now: number, leadMs: number): number {
-    let remembered = 0;
-    for (let ahead = 0; ahead <= leadMs; ahead += minuteMs) {
-      const record = this.slots.get(this.key(now + ahead));
-      if (record && now - record.at > earlierDayMs) remembered = Math.max(remembered, record.needed);
-    }
-    return remembered;
+  /** What an earlier day of the same kind needed at the minute `aheadMs` from now, if it was recorded. */
+  earlierDay(now: number, aheadMs: number): number | undefined {
+    const record = this.slots.get(this.key(now + aheadMs));
+    return record && now - record.at > earlierDayMs ? record.needed : undefined;
   }
 
   private key(ms: number): string {

@@ -1,5 +1,5 @@
 // How many bridges a fleet should have, from live figures: pure, used by the operator and the benchmark.
-// First version (issue 4 goes further). Evaluated whenever fresh figures arrive:
+// Evaluated whenever fresh figures arrive:
 // - Capacity: Jicofo spreads new conferences over bridges under its stress threshold, so the fleet keeps
 //   the mean stress of usable bridges at or below `targetStress`, leaving room for a typical new meeting.
 //   A bridge already past the threshold (one big meeting) takes no new conference: it is not capacity.
@@ -11,10 +11,11 @@
 // - Hysteresis: up to the lowest figure wanted during `scaleUpWindowMs` (0: at once); down only to the
 //   highest figure wanted during `scaleDownWindowMs`, and only through the operator's drain (never a cut).
 // - Warm before bursts: a burst at :00 arrives faster than any bridge starts, and meetings never move
-//   off the bridges they land on, so no reaction can help them. The fleet also keeps the scheduled
-//   minimum in force (lecture hours, in local time) and what the same time of day needed on an earlier
-//   day of the same kind (weekday or weekend), looking `prewarmLeadMs` ahead (memory.ts; the operator
-//   stores it with the fleet so that a restart does not forget it).
+//   off the bridges they land on, so no reaction can help them. The fleet keeps the scheduled minimum
+//   in force (lecture hours, in local time), and adds to today's need the rise that an earlier day of
+//   the same kind (weekday or weekend) saw in the next `prewarmLeadMs` (memory.ts; the operator stores
+//   it with the fleet so that a restart does not forget it). The rise, not that day's level: holding
+//   yesterday's level cost more than lowering the target for the same overload, in the benchmark.
 
 import { TimeOfDayMemory } from "./memory.ts";
 import { scheduledMinimum, type ScheduleEntry } from "./schedule.ts";
@@ -35,7 +36,7 @@ export interface PolicySpec {
   timeZone: string;
   /** Use what earlier days of the same kind needed at this time of day. */
   prewarmFromHistory: boolean;
-  /** How far ahead the history is read: the look-ahead plus time for Jicofo to see new bridges. */
+  /** How far ahead the history is read: a bridge's start, Jicofo seeing it, and a burst's first minutes. */
   prewarmLeadMs: number;
 }
 
@@ -52,7 +53,7 @@ export const policyDefaults: PolicySpec = {
   schedule: [],
   timeZone: "UTC",
   prewarmFromHistory: true,
-  prewarmLeadMs: 12 * 60_000,
+  prewarmLeadMs: 6 * 60_000,
 };
 
 export interface BridgeSample {
@@ -112,7 +113,7 @@ export class FleetPolicy {
     const stabilized = needed >= current ? Math.max(current, Math.min(...within(s.scaleUpWindowMs))) : Math.max(...within(s.scaleDownWindowMs));
     const scheduled = scheduledMinimum(s.schedule, now, s.timeZone);
     if (s.prewarmFromHistory) this.memory.record(now, neededForLoad);
-    const remembered = s.prewarmFromHistory ? this.memory.recall(now, s.prewarmLeadMs) : 0;
+    const remembered = s.prewarmFromHistory ? this.expectedFromHistory(now, neededForLoad) : 0;
     const warm = Math.max(stabilized, scheduled, remembered);
     const bounded = Math.min(s.maxReplicas, Math.max(s.minReplicas, warm));
 
@@ -132,5 +133,18 @@ export class FleetPolicy {
                 : "Capacity";
     const message = `${participants} participants (projected ${Math.round(projected)} in ${Math.round(s.lookaheadMs / 1000)} s), stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}: ${bounded} bridges`;
     return { desired: bounded, reason, message };
+  }
+
+  /**
+   * Today's need plus the rise an earlier day of the same kind saw from the coming minute to its peak
+   * within the lead: today may be busier or quieter than that day, its bursts come at the same times.
+   * Without a record for the coming minute, that day's peak itself.
+   */
+  private expectedFromHistory(now: number, neededNow: number): number {
+    let peak = 0;
+    for (let ahead = 0; ahead <= this.spec.prewarmLeadMs; ahead += 60_000) peak = Math.max(peak, this.memory.earlierDay(now, ahead) ?? 0);
+    const base = this.memory.earlierDay(now, 60_000);
+    if (peak === 0) return 0;
+    return base === undefined ? peak : neededNow + Math.max(0, peak - base);
   }
 }

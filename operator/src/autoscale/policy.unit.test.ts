@@ -85,13 +85,27 @@ describe("FleetPolicy", () => {
     expect(p.decide(mondayRome + 5 * 24 * hour + 8 * hour + 50 * minute, [], 1).desired).toBe(1);
   });
 
+  test("adds the rise an earlier day saw in the next minutes to today's need, rather than holding that day's level", () => {
+    const spec = { timeZone: "Europe/Rome", prewarmLeadMs: 6 * minute, scaleDownWindowMs: minute };
+    const p = new FleetPolicy(spec);
+    const worth = (n: number) => Array.from({ length: n }, () => bridge(60, 0.6)); // n bridges' worth at target 0.6
+    // Monday: 4 bridges' worth until 9:00, then 12.
+    for (let t = 8 * hour; t < 10 * hour; t += 5_000) p.decide(mondayRome + t, worth(t >= 9 * hour ? 12 : 4), 4);
+    const tuesday = mondayRome + 24 * hour;
+    // A busier Tuesday (8 bridges' worth at 8:56): 8 plus the 8 that Monday added at 9:00.
+    expect(p.decide(tuesday + 8 * hour + 56 * minute, worth(8), 8)).toMatchObject({ desired: 16, reason: "History" });
+    // A quiet Wednesday: 1 plus 8, not Monday's 12.
+    const quiet = new FleetPolicy(spec, TimeOfDayMemory.restore(p.memory.snapshot(), "Europe/Rome"));
+    expect(quiet.decide(tuesday + 24 * hour + 8 * hour + 56 * minute, [], 1)).toMatchObject({ desired: 9, reason: "History" });
+  });
+
   test("a policy started with a restored memory warms up as the one that recorded it would have", () => {
     const first = new FleetPolicy({ timeZone: "Europe/Rome", scaleDownWindowMs: minute });
     const busy = Array.from({ length: 6 }, () => bridge(100, 0.75));
     for (let t = 9 * hour; t < 10 * hour; t += 5_000) first.decide(mondayRome + t, busy, 8);
     const stored = JSON.parse(JSON.stringify(first.memory.snapshot()));
     const restarted = new FleetPolicy({ timeZone: "Europe/Rome", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
-    expect(restarted.decide(mondayRome + 24 * hour + 8 * hour + 50 * minute, [], 1)).toMatchObject({ desired: 8, reason: "History" });
+    expect(restarted.decide(mondayRome + 24 * hour + 8 * hour + 55 * minute, [], 1)).toMatchObject({ desired: 8, reason: "History" });
     // A memory kept for another time zone is not used.
     const moved = new FleetPolicy({ timeZone: "UTC", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
     expect(moved.memory.snapshot()).toMatchObject({ timeZone: "UTC", slots: {} });

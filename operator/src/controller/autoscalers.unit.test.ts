@@ -63,9 +63,9 @@ describe("FleetAutoscalers", () => {
     const stored = store.objects.get(path) as { metadata: { ownerReferences: Array<{ uid: string }> }; data: Record<string, string> };
     expect(stored.metadata.ownerReferences[0]?.uid).toBe("uid-1");
 
-    // Make the stored Monday need 4 bridges at 9:10, as a busy Monday would have recorded.
+    // Make the stored Monday need 4 bridges at 9:04, as a busy Monday would have recorded.
     const snapshot = JSON.parse(stored.data["memory.json"]!);
-    snapshot.slots["weekday:550"] = [4, Math.floor((mondayNine + 10 * 60_000) / 60_000)];
+    snapshot.slots["weekday:544"] = [4, Math.floor((mondayNine + 4 * 60_000) / 60_000)];
     stored.data["memory.json"] = JSON.stringify(snapshot);
     const restarted = new FleetAutoscalers(store.kube, log, "test", 60_000);
     expect(await restarted.decide(fleet, spec, [], mondayNine + 24 * 3_600_000)).toMatchObject({ desired: 4, reason: "History" });
