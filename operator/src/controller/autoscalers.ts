@@ -20,7 +20,7 @@ export interface FleetIdentity {
 export type AutoscaleResult = Decision | { stalled: { reason: string; message: string } };
 
 const memoryKey = "memory.json";
-export const memoryConfigMapName = (fleet: string) => `${fleet}-autoscaler-memory`;
+const memoryConfigMapName = (fleet: string) => `${fleet}-autoscaler-memory`;
 
 interface Entry {
   fingerprint: string;
