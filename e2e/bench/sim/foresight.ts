@@ -8,17 +8,8 @@ import type { ScalingPolicy } from "./fleet-sim.ts";
 
 export function foresight(bound: OracleResult, leadMs = 3 * 60_000, spare = 1): ScalingPolicy {
   const series = bound.series;
-  const countAt = (t: number) => {
-    // The oracle samples every minute: the last sample at or before t.
-    let lo = 0;
-    let hi = series.length - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (series[mid]!.t <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return series[lo]?.bridges ?? 0;
-  };
+  // The oracle samples every minute from the trace's start: the last sample at or before t.
+  const countAt = (t: number) => series[Math.max(0, Math.min(series.length - 1, Math.floor((t - (series[0]?.t ?? 0)) / 60_000)))]?.bridges ?? 0;
   const wanted = (now: number) => {
     let most = 0;
     for (let t = now; t <= now + leadMs; t += 60_000) most = Math.max(most, countAt(t));

@@ -141,9 +141,10 @@ export class FleetPolicy {
    * Without a record for the coming minute, that day's peak itself.
    */
   private expectedFromHistory(now: number, neededNow: number): number {
-    let peak = 0;
-    for (let ahead = 0; ahead <= this.spec.prewarmLeadMs; ahead += 60_000) peak = Math.max(peak, this.memory.earlierDay(now, ahead) ?? 0);
+    // The current minute holds today's own record (just made), so an earlier day starts at the next one.
     const base = this.memory.earlierDay(now, 60_000);
+    let peak = base ?? 0;
+    for (let ahead = 120_000; ahead <= this.spec.prewarmLeadMs; ahead += 60_000) peak = Math.max(peak, this.memory.earlierDay(now, ahead) ?? 0);
     if (peak === 0) return 0;
     return base === undefined ? peak : neededNow + Math.max(0, peak - base);
   }
