@@ -15,7 +15,7 @@ import { flashCrowdTrace, schoolMorningTrace, weekTrace } from "./traces.ts";
 import { plotBenchmark, type PlotPanel } from "./plot/chart.ts";
 import { bridgeHoursAt, matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
 import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
-import type { PolicySpec } from "../../operator/src/autoscale/policy.ts";
+import { policyDefaults, type PolicySpec } from "../../operator/src/autoscale/policy.ts";
 import type { VictimOrder } from "../../operator/src/fleet/plan.ts";
 
 const hour = 3_600_000;
@@ -65,9 +65,20 @@ function cases(): TraceCase[] {
   ];
 }
 
-/** Targets the tunable policies also run at, besides their defaults (HPA 0.5, ours 0.6), for the equal-overload check. */
+/**
+ * Settings the tunable policies also run at, besides their defaults (HPA 0.5; jitsi-autoscaler 0.3/0.1;
+ * ours 0.6 with one bridge of headroom), for the equal-overload check: every peer point is matched
+ * with ours' cheapest point at no more overload, so ours' settings must span the peers' overloads.
+ */
 const hpaTargets = [0.4, 0.5, 0.6, 0.7];
-const ourTargets = [0.5, 0.6, 0.7, 0.75];
+const jitsiThresholds: Array<[up: number, down: number]> = [
+  [0.3, 0.1],
+  [0.4, 0.15],
+  [0.5, 0.2],
+  [0.6, 0.25],
+];
+const ourTargets = [0.5, 0.6, 0.7, 0.75, 0.8];
+const ourHeadrooms = [0, 1, 2, 4];
 /** Where the trace has a schedule, ours also runs with its minimums cut to these shares (an admin's other choices). */
 const scheduleShares = [0.75, 0.5, 0.25];
 
@@ -78,6 +89,7 @@ const mechanisms: Array<{ name: string; without: Partial<PolicySpec>; victimOrde
   { name: "scale-down window", without: { scaleDownWindowMs: 0 } },
   { name: "schedule", without: { schedule: [] }, onlyWithSchedule: true },
   { name: "fewest-conferences victim", without: {}, victimOrder: "fewest-participants" },
+  { name: "headroom", without: { headroom: 0 } },
 ];
 
 export interface Ablation {
@@ -110,7 +122,6 @@ export function runBenchmark(traceCases: TraceCase[]): {
     panels.push(panel);
     records.push({ trace: c.name, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, scaleActions: 0, conferencesRefused: 0, placedOnOverloaded: 0 });
     const oursWith = (spec: Partial<PolicySpec>, victimOrder?: VictimOrder) => ours({ timeZone, ...(c.schedule ? { schedule: c.schedule } : {}), ...spec }, epochMs, victimOrder);
-    const oursAt = (targetStress: number) => oursWith({ targetStress });
     const run = (policy: ScalingPolicy, setting: string) => {
       const r = simulate(c.trace, policy, c.fromMs, c.toMs);
       return { r, point: { policy: r.policy, setting, bridgeHours: r.bridgeHours, overloadShare: r.overloadShare, interrupted: r.interrupted } satisfies FrontierPoint };
@@ -120,7 +131,7 @@ export function runBenchmark(traceCases: TraceCase[]): {
       run(hpa(0.5), "target 0.5"),
       run(agonesBuffer(), "buffer 2"),
       run(jitsiAutoscaler(), "0.3/0.1"),
-      run(oursAt(0.6), "target 0.6"),
+      run(oursWith({}), `target ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}`),
     ];
     const recordOf = (r: SimResult): ResultRecord => ({
       trace: c.name,
@@ -140,13 +151,21 @@ export function runBenchmark(traceCases: TraceCase[]): {
     references.push(recordOf(run(foresight(bound), "lead 3 min, +1").r));
     const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;
     const hpaPoints = hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point));
-    const ourPoints = ourTargets.map((t) => (t === 0.6 ? pointOf("ours") : run(oursAt(t), `target ${t}`).point));
-    const targetSweep = [...ourPoints];
+    const jitsiPoints = jitsiThresholds.map(([up, down]) => (up === 0.3 ? pointOf("jitsi-autoscaler") : run(jitsiAutoscaler(up, down), `${up}/${down}`).point));
+    const ourPoints = ourTargets.flatMap((targetStress) =>
+      ourHeadrooms.map((headroom) =>
+        targetStress === policyDefaults.targetStress && headroom === policyDefaults.headroom
+          ? pointOf("ours")
+          : run(oursWith({ targetStress, headroom }), `target ${targetStress}, headroom ${headroom}`).point,
+      ),
+    );
+    // What the ablation compares with: ours complete (default headroom), only its target moved.
+    const targetSweep = ourPoints.filter((p) => p.setting.endsWith(`headroom ${policyDefaults.headroom}`));
     for (const share of c.schedule ? scheduleShares : []) {
       const schedule = c.schedule!.map((e) => ({ ...e, minReplicas: Math.round(e.minReplicas * share) }));
       ourPoints.push(run(oursWith({ schedule }), `schedule x${share}`).point);
     }
-    for (const m of matchPeers(ourPoints, [...hpaPoints, pointOf("jitsi-autoscaler")])) matches.push({ trace: c.name, ...m });
+    for (const m of matchPeers(ourPoints, [...hpaPoints, ...jitsiPoints])) matches.push({ trace: c.name, ...m });
     for (const m of mechanisms.filter((m) => !m.onlyWithSchedule || c.schedule)) {
       const { point } = run(oursWith(m.without, m.victimOrder), `without ${m.name}`);
       const withItAtSameOverload = bridgeHoursAt(targetSweep, point.overloadShare);
@@ -214,7 +233,9 @@ function main(): void {
   console.log(table(records));
   console.log("\nreference, not a policy: the oracle's count known 3 min ahead plus one spare bridge, meetings staying where Jicofo put them");
   console.log(table(references).split("\n").slice(1).join("\n"));
-  console.log(`\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}; schedule minimums x${scheduleShares.join(", x")} where there is one) with no more overload and no more cuts`);
+  console.log(
+    `\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}, each with headroom ${ourHeadrooms.join(", ")}; schedule minimums x${scheduleShares.join(", x")} where there is one) with no more overload and no more cuts`,
+  );
   console.log(matchLines(matches));
   console.log("\nablation: ours with one mechanism switched off, against ours with all of them, and against ours with all of them at the same overload (its target moved; read from the target sweep)");
   console.log(ablationLines(ablations));
@@ -222,9 +243,9 @@ function main(): void {
     `\nbridge model: Jicofo placement with Octo, emulator stress model (at most 10 senders per conference), start delay 60 s, stats every 5 s, 80 per conference per bridge;` +
       ` HPA target stress 0.5 (15 s, tolerance 0.1, 300 s down window, newest pod removed); Agones buffer 2 (30 s);` +
       ` jitsi-autoscaler 60 s periods 0.3/0.1, 2/10 periods, 600 s cooldown; drain deadline 4 h (the CRD default).` +
-      ` Ours runs in Europe/Rome time from Monday 2026-11-23; on the school morning it has the school's timetable (Mon-Fri 07:50-10:05, at least 16 bridges). Ran in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+      ` Ours: its defaults (target stress ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}), in Europe/Rome time from Monday 2026-11-23; on the school morning it has the school's timetable (Mon-Fri 07:50-10:05, at least 16 bridges). Ran in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   );
-  const out = path.resolve(import.meta.dirname, "../../.bench");
+  const out = path.resolve(process.env.BENCH_OUT ?? path.join(import.meta.dirname, "../../.bench"));
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, "results.json"), JSON.stringify(records, null, 2));
   writeFileSync(path.join(out, "plot.png"), plotBenchmark(panels));

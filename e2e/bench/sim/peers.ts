@@ -62,11 +62,11 @@ export function agonesBuffer(buffer = 2, min = 1, max = 100): ScalingPolicy {
 }
 
 /**
- * jitsi-autoscaler: mean stress per 60 s period; up by one when the last 2 periods are all >= 0.3, down
- * by one when the last 10 are all < 0.1; 600 s cooldown after any change; the victim is the bridge with
- * the fewest participants, shut down gracefully (here: the operator's drain).
+ * jitsi-autoscaler: mean stress per 60 s period; up by one when the last 2 periods are all >= `up` (0.3),
+ * down by one when the last 10 are all < `down` (0.1); 600 s cooldown after any change; the victim is the
+ * bridge with the fewest participants, shut down gracefully (here: the operator's drain).
  */
-export function jitsiAutoscaler(min = 1, max = 100): ScalingPolicy {
+export function jitsiAutoscaler(up = 0.3, down = 0.1, min = 1, max = 100): ScalingPolicy {
   const periods: number[] = [];
   let lastChange = -Infinity;
   let desired = min;
@@ -82,10 +82,10 @@ export function jitsiAutoscaler(min = 1, max = 100): ScalingPolicy {
       if (periods.length > 10) periods.shift();
       if (view.now - lastChange < 600_000) return desired;
       const last = (n: number) => periods.slice(-n);
-      if (periods.length >= 2 && last(2).every((s) => s >= 0.3) && desired < max) {
+      if (periods.length >= 2 && last(2).every((s) => s >= up) && desired < max) {
         desired++;
         lastChange = view.now;
-      } else if (periods.length >= 10 && last(10).every((s) => s < 0.1) && desired > min) {
+      } else if (periods.length >= 10 && last(10).every((s) => s < down) && desired > min) {
         desired--;
         lastChange = view.now;
       }

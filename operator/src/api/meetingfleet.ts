@@ -96,7 +96,7 @@ export const autoscalingSchema = describe(
   z.object({
     targetStress: describe(z.number().min(0.1).max(0.8), "Mean stress the usable bridges are kept at or below, leaving room for new meetings (Jicofo refuses bridges past 0.8).").default(0.6),
     lookahead: describe(z.string().regex(durationPattern), "How far ahead participant growth is projected: about the time a new bridge needs to become useful.").default("90s"),
-    headroom: describe(z.number().int().min(0).max(100), "Bridges' worth of spare room (at targetStress) kept on top of the load, for a burst of meetings that arrives before a new bridge is useful.").default(0),
+    headroom: describe(z.number().int().min(0).max(100), "Bridges' worth of spare room (at targetStress) kept on top of the load, for a burst of meetings that arrives before a new bridge is useful.").default(1),
     scaleUpWindow: describe(z.string().regex(durationPattern), "Bridges are added only when more were needed for this whole window (0s: at once).").default("0s"),
     scaleDownWindow: describe(z.string().regex(durationPattern), "Bridges are removed (by draining) only when fewer were needed for this whole window.").default("10m"),
     timeZone: describe(z.string().min(1), "IANA time zone of the schedule and of the time-of-day memory, e.g. Europe/Rome.").default("UTC"),

@@ -47,7 +47,7 @@ export const policyDefaults: PolicySpec = {
   stressThreshold: 0.8,
   lookaheadMs: 90_000,
   growthWindowMs: 120_000,
-  headroom: 0,
+  headroom: 1,
   scaleUpWindowMs: 0,
   scaleDownWindowMs: 600_000,
   schedule: [],

@@ -3,10 +3,12 @@ import { TimeOfDayMemory } from "./memory.ts";
 import { FleetPolicy } from "./policy.ts";
 
 const bridge = (participants: number, stress: number, usable = true) => ({ usable, participants, stress });
+/** The default bridge's worth of headroom switched off, so that tests of the other mechanisms read directly. */
+const noHeadroom = { headroom: 0 };
 
 describe("FleetPolicy", () => {
   test("keeps the mean stress of usable bridges at or below the target", () => {
-    const p = new FleetPolicy({ targetStress: 0.6, minReplicas: 1 });
+    const p = new FleetPolicy({ ...noHeadroom, targetStress: 0.6, minReplicas: 1 });
     // 2 bridges at 0.7: 1.4 of load needs 3 bridges at 0.6.
     expect(p.decide(0, [bridge(90, 0.7), bridge(90, 0.7)], 2).desired).toBe(3);
   });
@@ -38,10 +40,14 @@ describe("FleetPolicy", () => {
     expect(new FleetPolicy({ maxReplicas: 5 }).decide(0, Array(10).fill(bridge(100, 0.9)), 10)).toMatchObject({ desired: 5, reason: "Bounds" });
   });
 
-  test("headroom adds bridges' worth of room; a scale-up window waits until the need has lasted that long", () => {
+  test("headroom adds bridges' worth of room (one by default); a scale-up window waits until the need has lasted that long", () => {
     const load = [bridge(90, 0.7), bridge(90, 0.7)];
+    // 1.4 of load needs 3 bridges at 0.6, plus the headroom.
+    expect(new FleetPolicy({ targetStress: 0.6 }).decide(0, load, 2).desired).toBe(4);
     expect(new FleetPolicy({ targetStress: 0.6, headroom: 2 }).decide(0, load, 2).desired).toBe(5);
-    const patient = new FleetPolicy({ targetStress: 0.6, scaleUpWindowMs: 60_000, minReplicas: 2 });
+    // An idle fleet keeps a single bridge: the headroom is room on top of load, not a floor.
+    expect(new FleetPolicy().decide(0, [bridge(0, 0)], 1).desired).toBe(1);
+    const patient = new FleetPolicy({ ...noHeadroom, targetStress: 0.6, scaleUpWindowMs: 60_000, minReplicas: 2 });
     expect(patient.decide(0, [bridge(90, 0.2), bridge(90, 0.2)], 2).desired).toBe(2);
     expect(patient.decide(30_000, load, 2)).toMatchObject({ desired: 2, reason: "Stabilized" });
     expect(patient.decide(59_000, load, 2).desired).toBe(2); // the quiet figure at 0 s is still in the window
@@ -73,7 +79,7 @@ describe("FleetPolicy", () => {
   });
 
   test("warms up ahead of the time of day at which an earlier day of the same kind needed more", () => {
-    const p = new FleetPolicy({ timeZone: "Europe/Rome", prewarmLeadMs: 12 * minute, scaleDownWindowMs: minute });
+    const p = new FleetPolicy({ ...noHeadroom, timeZone: "Europe/Rome", prewarmLeadMs: 12 * minute, scaleDownWindowMs: minute });
     const busy = Array.from({ length: 6 }, () => bridge(100, 0.75)); // 4.5 of stress: 8 bridges at 0.6
     // Monday: quiet until 9:00, then busy for an hour.
     for (let t = 8 * hour; t < 10 * hour; t += 5_000) p.decide(mondayRome + t, t >= 9 * hour ? busy : [], t >= 9 * hour ? 8 : 1);
@@ -86,7 +92,7 @@ describe("FleetPolicy", () => {
   });
 
   test("adds the rise an earlier day saw in the next minutes to today's need, rather than holding that day's level", () => {
-    const spec = { timeZone: "Europe/Rome", prewarmLeadMs: 6 * minute, scaleDownWindowMs: minute };
+    const spec = { ...noHeadroom, timeZone: "Europe/Rome", prewarmLeadMs: 6 * minute, scaleDownWindowMs: minute };
     const p = new FleetPolicy(spec);
     const worth = (n: number) => Array.from({ length: n }, () => bridge(60, 0.6)); // n bridges' worth at target 0.6
     // Monday: 4 bridges' worth until 9:00, then 12.
@@ -100,11 +106,11 @@ describe("FleetPolicy", () => {
   });
 
   test("a policy started with a restored memory warms up as the one that recorded it would have", () => {
-    const first = new FleetPolicy({ timeZone: "Europe/Rome", scaleDownWindowMs: minute });
+    const first = new FleetPolicy({ ...noHeadroom, timeZone: "Europe/Rome", scaleDownWindowMs: minute });
     const busy = Array.from({ length: 6 }, () => bridge(100, 0.75));
     for (let t = 9 * hour; t < 10 * hour; t += 5_000) first.decide(mondayRome + t, busy, 8);
     const stored = JSON.parse(JSON.stringify(first.memory.snapshot()));
-    const restarted = new FleetPolicy({ timeZone: "Europe/Rome", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
+    const restarted = new FleetPolicy({ ...noHeadroom, timeZone: "Europe/Rome", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
     expect(restarted.decide(mondayRome + 24 * hour + 8 * hour + 55 * minute, [], 1)).toMatchObject({ desired: 8, reason: "History" });
     // A memory kept for another time zone is not used.
     const moved = new FleetPolicy({ timeZone: "UTC", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
