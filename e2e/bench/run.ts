@@ -82,27 +82,40 @@ const ourHeadrooms = [0, 1, 2, 4];
 /** Where the trace has a schedule, ours also runs with its minimums cut to these shares (an admin's other choices). */
 const scheduleShares = [0.75, 0.5, 0.25];
 
-/** Each mechanism of ours that goes beyond a reactive policy, switched off one at a time: it must earn its place. */
-const mechanisms: Array<{ name: string; without: Partial<PolicySpec>; victimOrder?: VictimOrder; onlyWithSchedule?: boolean }> = [
-  { name: "growth look-ahead", without: { lookaheadMs: 0 } },
-  { name: "time-of-day memory", without: { prewarmFromHistory: false } },
-  { name: "scale-down window", without: { scaleDownWindowMs: 0 } },
-  { name: "schedule", without: { schedule: [] }, onlyWithSchedule: true },
-  { name: "fewest-conferences victim", without: {}, victimOrder: "fewest-participants" },
-  { name: "headroom", without: { headroom: 0 } },
+/**
+ * Each mechanism of ours that goes beyond a reactive policy, switched once from its default: off where
+ * the defaults have it on, on where they leave it off. What is on must earn its place.
+ */
+const mechanisms: Array<{ name: string; change: Partial<PolicySpec>; switchedOn?: boolean; victimOrder?: VictimOrder; onlyWithSchedule?: boolean }> = [
+  { name: "growth look-ahead 90 s", change: { lookaheadMs: 90_000 }, switchedOn: true },
+  { name: "time-of-day memory", change: { prewarmFromHistory: false } },
+  { name: "scale-down window", change: { scaleDownWindowMs: 0 } },
+  { name: "schedule", change: { schedule: [] }, onlyWithSchedule: true },
+  { name: "fewest-conferences victim", change: {}, victimOrder: "fewest-participants" },
+  { name: "headroom", change: { headroom: 0 } },
 ];
 
 export interface Ablation {
   trace: string;
   mechanism: string;
+  /** The mechanism is off in ours' defaults and this run switched it on. */
+  switchedOn: boolean;
   bridgeHours: number;
   overloadShare: number;
   interrupted: number;
-  /** Ours with every mechanism, for comparison. */
-  withIt: FrontierPoint;
-  /** Ours with every mechanism, its target moved to the same overload (from the target sweep); undefined outside it. */
-  withItAtSameOverload?: number;
+  /** Ours with its defaults, for comparison. */
+  shipped: FrontierPoint;
+  /**
+   * The switched variant moved to the defaults' overload: read, linearly, from its own runs at the
+   * targets of `ablationTargets`; undefined when they do not span that overload.
+   */
+  atShippedOverload?: number;
+  /** The least overload among those runs. */
+  lowestOverload: number;
 }
+
+/** Targets each switched variant also runs at, to be compared with the defaults at their own overload. */
+const ablationTargets = [0.4, 0.5, 0.6, 0.7];
 
 export function runBenchmark(traceCases: TraceCase[]): {
   records: ResultRecord[];
@@ -159,24 +172,28 @@ export function runBenchmark(traceCases: TraceCase[]): {
           : run(oursWith({ targetStress, headroom }), `target ${targetStress}, headroom ${headroom}`).point,
       ),
     );
-    // What the ablation compares with: ours complete (default headroom), only its target moved.
-    const targetSweep = ourPoints.filter((p) => p.setting.endsWith(`headroom ${policyDefaults.headroom}`));
     for (const share of c.schedule ? scheduleShares : []) {
       const schedule = c.schedule!.map((e) => ({ ...e, minReplicas: Math.round(e.minReplicas * share) }));
       ourPoints.push(run(oursWith({ schedule }), `schedule x${share}`).point);
     }
     for (const m of matchPeers(ourPoints, [...hpaPoints, ...jitsiPoints])) matches.push({ trace: c.name, ...m });
     for (const m of mechanisms.filter((m) => !m.onlyWithSchedule || c.schedule)) {
-      const { point } = run(oursWith(m.without, m.victimOrder), `without ${m.name}`);
-      const withItAtSameOverload = bridgeHoursAt(targetSweep, point.overloadShare);
+      const switchedOn = m.switchedOn ?? false;
+      const sweep = ablationTargets.map(
+        (targetStress) => run(oursWith({ ...m.change, targetStress }, m.victimOrder), `${switchedOn ? "with" : "without"} ${m.name}, target ${targetStress}`).point,
+      );
+      const point = sweep[ablationTargets.indexOf(policyDefaults.targetStress)]!;
+      const atShippedOverload = bridgeHoursAt(sweep, pointOf("ours").overloadShare);
       ablations.push({
         trace: c.name,
         mechanism: m.name,
+        switchedOn,
         bridgeHours: point.bridgeHours,
         overloadShare: point.overloadShare,
         interrupted: point.interrupted,
-        withIt: pointOf("ours"),
-        ...(withItAtSameOverload === undefined ? {} : { withItAtSameOverload }),
+        shipped: pointOf("ours"),
+        ...(atShippedOverload === undefined ? {} : { atShippedOverload }),
+        lowestOverload: Math.min(...sweep.map((p) => p.overloadShare)),
       });
     }
   }
@@ -186,16 +203,26 @@ export function runBenchmark(traceCases: TraceCase[]): {
 function ablationLines(ablations: readonly Ablation[]): string {
   return ablations
     .map((a) => {
-      const hours = (100 * (a.bridgeHours / a.withIt.bridgeHours - 1)).toFixed(1);
-      const overload = (100 * (a.overloadShare - a.withIt.overloadShare)).toFixed(2);
-      const same = a.withItAtSameOverload;
+      const hours = (100 * (a.bridgeHours / a.shipped.bridgeHours - 1)).toFixed(1);
+      const overload = (100 * (a.overloadShare - a.shipped.overloadShare)).toFixed(2);
+      const same = a.atShippedOverload;
+      const shippedCheaper = same !== undefined && a.shipped.bridgeHours < same;
+      const gap = same === undefined ? "" : `${(100 * Math.abs(1 - a.shipped.bridgeHours / same)).toFixed(1)} %`;
       const verdict =
-        a.overloadShare === a.withIt.overloadShare && a.bridgeHours === a.withIt.bridgeHours
+        a.overloadShare === a.shipped.overloadShare && a.bridgeHours === a.shipped.bridgeHours
           ? "no effect here"
           : same === undefined
-            ? "outside the target sweep"
-            : `with it at the same overload ${same.toFixed(1)}: ${same < a.bridgeHours ? `earns its place (${(100 * (1 - same / a.bridgeHours)).toFixed(1)} % fewer)` : `does not (${(100 * (same / a.bridgeHours - 1)).toFixed(1)} % more)`}`;
-      return `${a.trace.padEnd(15)} without ${a.mechanism.padEnd(25)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut; ${verdict}`;
+            ? `at targets ${ablationTargets[0]}-${ablationTargets.at(-1)} its overload is never as low as the defaults' (${(100 * a.lowestOverload).toFixed(2)} % at best)`
+            : `moved to the defaults' overload ${same.toFixed(1)}: ${
+                a.switchedOn
+                  ? shippedCheaper
+                    ? `leaving it off is right (${gap} fewer without)`
+                    : `it would earn its place (${gap} fewer with it)`
+                  : shippedCheaper
+                    ? `earns its place (${gap} fewer with it)`
+                    : `does not (${gap} more with it)`
+              }`;
+      return `${a.trace.padEnd(15)} ${(a.switchedOn ? "with " : "without ") + a.mechanism.padEnd(25)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut; ${verdict}`;
     })
     .join("\n");
 }
@@ -237,7 +264,9 @@ function main(): void {
     `\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}, each with headroom ${ourHeadrooms.join(", ")}; schedule minimums x${scheduleShares.join(", x")} where there is one) with no more overload and no more cuts`,
   );
   console.log(matchLines(matches));
-  console.log("\nablation: ours with one mechanism switched off, against ours with all of them, and against ours with all of them at the same overload (its target moved; read from the target sweep)");
+  console.log(
+    `\nablation: ours with one mechanism switched from its default (off, or on where the defaults leave it off), against ours' defaults; then the switched variant run at targets ${ablationTargets.join(", ")} and moved to the defaults' overload (read between them): a mechanism earns its place when the defaults cost less there`,
+  );
   console.log(ablationLines(ablations));
   console.log(
     `\nbridge model: Jicofo placement with Octo, emulator stress model (at most 10 senders per conference), start delay 60 s, stats every 5 s, 80 per conference per bridge;` +

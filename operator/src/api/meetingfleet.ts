@@ -95,7 +95,7 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 export const autoscalingSchema = describe(
   z.object({
     targetStress: describe(z.number().min(0.1).max(0.8), "Mean stress the usable bridges are kept at or below, leaving room for new meetings (Jicofo refuses bridges past 0.8).").default(0.6),
-    lookahead: describe(z.string().regex(durationPattern), "How far ahead participant growth is projected: about the time a new bridge needs to become useful.").default("90s"),
+    lookahead: describe(z.string().regex(durationPattern), "How far ahead participant growth is projected (0s: not at all), e.g. the time a new bridge needs to become useful (about 90s). Off by default: with headroom it did not pay in the benchmark.").default("0s"),
     headroom: describe(z.number().int().min(0).max(100), "Bridges' worth of spare room (at targetStress) kept on top of the load, for a burst of meetings that arrives before a new bridge is useful.").default(1),
     scaleUpWindow: describe(z.string().regex(durationPattern), "Bridges are added only when more were needed for this whole window (0s: at once).").default("0s"),
     scaleDownWindow: describe(z.string().regex(durationPattern), "Bridges are removed (by draining) only when fewer were needed for this whole window.").default("10m"),

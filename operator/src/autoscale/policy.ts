@@ -3,11 +3,11 @@
 // - Capacity: Jicofo spreads new conferences over bridges under its stress threshold, so the fleet keeps
 //   the mean stress of usable bridges at or below `targetStress`, leaving room for a typical new meeting.
 //   A bridge already past the threshold (one big meeting) takes no new conference: it is not capacity.
-// - Look-ahead: a new bridge is useful only after `lookaheadMs` (start, JVM, Jicofo noticing). Demand is
-//   projected that far with the participants' growth rate, so bridges are asked for before the threshold
-//   is crossed.
 // - Headroom: `headroom` bridges' worth of room (at the target stress) on top, for a burst of new
-//   meetings that lands before any new bridge is useful.
+//   meetings, or a large one, that lands before any new bridge is useful.
+// - Look-ahead (off by default): a new bridge is useful only after a minute or so, so demand can be
+//   projected `lookaheadMs` ahead with the participants' growth rate. With a bridge of headroom it cost
+//   more bridge-hours than it saved at equal overload in the benchmark (e2e/bench/README.md).
 // - Hysteresis: up to the lowest figure wanted during `scaleUpWindowMs` (0: at once); down only to the
 //   highest figure wanted during `scaleDownWindowMs`, and only through the operator's drain (never a cut).
 // - Warm before bursts: a burst at :00 arrives faster than any bridge starts, and meetings never move
@@ -45,7 +45,7 @@ export const policyDefaults: PolicySpec = {
   maxReplicas: 100,
   targetStress: 0.6,
   stressThreshold: 0.8,
-  lookaheadMs: 90_000,
+  lookaheadMs: 0,
   growthWindowMs: 120_000,
   headroom: 1,
   scaleUpWindowMs: 0,
@@ -131,7 +131,8 @@ export class FleetPolicy {
               : hot.length > 0
                 ? "HotBridges"
                 : "Capacity";
-    const message = `${participants} participants (projected ${Math.round(projected)} in ${Math.round(s.lookaheadMs / 1000)} s), stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}: ${bounded} bridges`;
+    const projection = s.lookaheadMs > 0 ? ` (projected ${Math.round(projected)} in ${Math.round(s.lookaheadMs / 1000)} s)` : "";
+    const message = `${participants} participants${projection}, stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}: ${bounded} bridges`;
     return { desired: bounded, reason, message };
   }
 
