@@ -179,10 +179,11 @@ export function runBenchmark(traceCases: TraceCase[]): {
     for (const m of matchPeers(ourPoints, [...hpaPoints, ...jitsiPoints])) matches.push({ trace: c.name, ...m });
     for (const m of mechanisms.filter((m) => !m.onlyWithSchedule || c.schedule)) {
       const switchedOn = m.switchedOn ?? false;
-      const sweep = ablationTargets.map(
+      const targets = [...new Set([...ablationTargets, policyDefaults.targetStress])].sort((a, b) => a - b);
+      const sweep = targets.map(
         (targetStress) => run(oursWith({ ...m.change, targetStress }, m.victimOrder), `${switchedOn ? "with" : "without"} ${m.name}, target ${targetStress}`).point,
       );
-      const point = sweep[ablationTargets.indexOf(policyDefaults.targetStress)]!;
+      const point = sweep[targets.indexOf(policyDefaults.targetStress)]!;
       const atShippedOverload = bridgeHoursAt(sweep, pointOf("ours").overloadShare);
       ablations.push({
         trace: c.name,
