@@ -107,7 +107,7 @@ export interface Ablation {
   shipped: FrontierPoint;
   /**
    * The switched variant moved to the defaults' overload: read, linearly, from its own runs at the
-   * targets of `ablationTargets`; undefined when they do not span that overload.
+   * targets of `ablationTargets` and the default target; undefined when they do not span that overload.
    */
   atShippedOverload?: number;
   /** The least overload among those runs. */

@@ -16,7 +16,7 @@ describe("make bench TRACE=file.csv", () => {
 
   test("replays the file with every policy and writes one record per policy, the plot and the checks", () => {
     // A burst at :00 of 40 meetings (3 to 42 people, 20 to 40 min), then 10 latecomers.
-    const rows = Array.from({ length: 50 }, (_, i) => (i < 40 ? `${i * 3},${1_200 + 30 * i},${3 + (i % 40)}` : `${600 + 60 * (i - 40)},1800,4`));
+    const rows = Array.from({ length: 50 }, (_, i) => (i < 40 ? `${i * 3},${1_200 + 30 * i},${3 + i}` : `${600 + 60 * (i - 40)},1800,4`));
     const trace = path.join(dir, "lecture.csv");
     writeFileSync(trace, ["start_s,duration_s,participants", ...rows].join("\n"));
 
