@@ -1,18 +1,23 @@
-// The demo's script and live view: a MeetingFleet run by the operator, a ramp of conferences placed by
-// the simulated Jicofo, then `kubectl scale` down (the operator drains the emptiest bridge and removes
-// it when its meetings end) and back up (it undrains a draining bridge rather than start a new one).
+// The demo's script and live view: a MeetingFleet run by the operator's autoscaler under two waves of
+// conferences placed by the simulated Jicofo (waves.ts). The fleet grows from the bridges' live stress,
+// shrinks by draining the bridges with the fewest conferences (each goes when its meetings end), and
+// when the second wave comes, undrains a draining bridge before it starts a new one. The operator's own
+// Events say why at each step.
 
 import { driverStats, emulatedBridges, postLoad, type BridgeRow } from "../support/emulator.ts";
 import { installCrd } from "../support/operator.ts";
 import { apply, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+import { demoWaves, wavesTrace } from "./waves.ts";
 
 const namespace = "meetingfleet-demo";
-const bridges = Number(process.env.DEMO_BRIDGES ?? 4);
 const seconds = Number(process.env.DEMO_SECONDS ?? 240);
 const interactive = process.stdout.isTTY;
-const script: Array<{ atS: number; replicas: number; note: string }> = [
-  { atS: 70, replicas: bridges - 1, note: `kubectl scale --replicas=${bridges - 1}: the operator drains the emptiest bridge; it goes when its meetings end` },
-  { atS: 110, replicas: bridges, note: `kubectl scale --replicas=${bridges}: a draining bridge is undrained rather than a new one started` },
+const [firstWave, secondWave] = demoWaves;
+const phases: Array<{ fromS: number; note: string }> = [
+  { fromS: 0, note: `load: a wave of ${firstWave!.meetings} meetings rises to about 400 participants in a minute; the autoscaler adds bridges from their live stress` },
+  { fromS: firstWave!.toS, note: "no new meetings: as the wave ebbs the autoscaler drains the bridges with the fewest conferences; each goes when its meetings end" },
+  { fromS: secondWave!.fromS, note: `a second wave of ${secondWave!.meetings} meetings: draining bridges still hold meetings and a warm JVM, so they are undrained before any new one starts` },
+  { fromS: secondWave!.toS + 10, note: "the second wave ebbs too: the fleet drains back down towards minReplicas, each bridge deleted only once empty" },
 ];
 
 interface FleetView {
@@ -32,7 +37,22 @@ function bar(stress: number, width = 20): string {
   return "#".repeat(filled) + ".".repeat(width - filled) + (stress >= 0.8 ? " !" : "  ");
 }
 
-function render(fleet: FleetView, rows: BridgeRow[], stats: Awaited<ReturnType<typeof driverStats>>, elapsedS: number, note: string): string {
+interface EventList {
+  items: Array<{ eventTime?: string; metadata: { creationTimestamp?: string }; reason: string; note?: string; regarding?: { name?: string; kind?: string } }>;
+}
+
+/** The operator's latest Events about the fleet and its bridges: why it scaled, drained or deleted. */
+async function latestEvents(bed: ReturnType<typeof testbed>, count: number): Promise<string[]> {
+  const list = await kubectlJson<EventList>(bed, ["get", "events.events.k8s.io", "-n", namespace]);
+  const at = (e: EventList["items"][number]) => e.eventTime ?? e.metadata.creationTimestamp ?? "";
+  return list.items
+    .filter((e) => e.regarding?.kind === "MeetingFleet")
+    .sort((a, b) => at(a).localeCompare(at(b)))
+    .slice(-count)
+    .map((e) => `  ${at(e).slice(11, 19)} ${e.reason}: ${e.note ?? ""}`);
+}
+
+function render(fleet: FleetView, rows: BridgeRow[], stats: Awaited<ReturnType<typeof driverStats>>, events: string[], elapsedS: number, note: string): string {
   const phase = new Map(fleet.status?.bridges?.map((b) => [b.name, b.phase]));
   const ready = fleet.status?.conditions?.find((c) => c.type === "Ready");
   const reconciling = fleet.status?.conditions?.find((c) => c.type === "Reconciling");
@@ -52,6 +72,9 @@ function render(fleet: FleetView, rows: BridgeRow[], stats: Awaited<ReturnType<t
     `conferences running ${stats.activeConferences}, participants ${stats.participants}, started ${stats.conferencesStarted}, ended ${stats.conferencesEnded}, refused ${stats.conferencesRefused}`,
     `interrupted conferences: ${stats.interrupted}`,
     note,
+    "",
+    "the operator's latest Events (kubectl get events -n meetingfleet-demo):",
+    ...events,
   ].join("\n");
 }
 
@@ -65,30 +88,25 @@ async function main(): Promise<void> {
     kind: "MeetingFleet",
     metadata: { name: "demo", namespace },
     spec: {
-      replicas: bridges,
+      replicas: 1,
       minReplicas: 1,
-      maxReplicas: 20,
+      maxReplicas: 12,
       drainDeadline: "10m",
+      // The demo compresses a day into minutes: 20 s of lower demand, not 10 min, before a bridge is drained.
+      autoscaling: { scaleDownWindow: "20s" },
       signaling: { xmppServer: "prosody.demo.invalid", authPasswordSecretRef: { name: "jvb-xmpp" } },
       media: { exposure: "NodePort", nodePortRange: { start: 30500, end: 30549 } },
     },
   });
   await eventually("the operator to bring the fleet up", async () => (await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/demo", "-n", namespace, "--timeout=5s"]).then(() => true, () => false)) || undefined, 90_000);
-  await postLoad(bed, { kind: "ramp", from: 0, to: 100 * bridges, atS: 5, rampS: 60, conferenceSize: 5, durationS: 75, horizonS: 3_600 });
+  await postLoad(bed, { trace: wavesTrace(demoWaves) });
 
   const start = Date.now();
-  let note = `load: ramp to ${100 * bridges} participants over 60 s, meetings of 5 lasting 75 s`;
-  let step = 0;
   for (;;) {
     const elapsedS = Math.round((Date.now() - start) / 1000);
-    const next = script[step];
-    if (next && elapsedS >= next.atS) {
-      await kubectl(bed, ["scale", "meetingfleet/demo", "-n", namespace, `--replicas=${next.replicas}`]);
-      note = next.note;
-      step++;
-    }
+    const note = phases.filter((p) => elapsedS >= p.fromS).at(-1)!.note;
     const fleet = await kubectlJson<FleetView>(bed, ["get", "meetingfleet", "demo", "-n", namespace]);
-    const screen = render(fleet, await emulatedBridges(bed, namespace), await driverStats(bed), elapsedS, note);
+    const screen = render(fleet, await emulatedBridges(bed, namespace), await driverStats(bed), await latestEvents(bed, 6), elapsedS, note);
     process.stdout.write(interactive ? `\x1b[2J\x1b[H${screen}\n` : `${screen}\n\n`);
     if (seconds > 0 && elapsedS >= seconds) break;
     await new Promise((r) => setTimeout(r, interactive ? 1_000 : 10_000));

@@ -16,7 +16,6 @@ export interface EventRecorder {
   record(regarding: Regarding, type: "Normal" | "Warning", reason: string, action: string, note: string): void;
 }
 
-
 export function kubeEventRecorder(kube: KubeClient, controller: string, instance: string, onError: (error: unknown) => void): EventRecorder {
   return {
     record(regarding, type, reason, action, note) {
