@@ -14,7 +14,6 @@ export async function installCrd(bed: Testbed): Promise<void> {
   await kubectl(bed, ["wait", "--for=condition=Established", "crd/meetingfleets.meet.meetingfleet.dev", "--timeout=60s"]);
 }
 
-
 export interface RunningOperator {
   pid: number;
   metricsUrl: string;

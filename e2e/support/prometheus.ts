@@ -25,7 +25,6 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-
 export async function startPrometheus(dir: string, operatorTarget: string): Promise<RunningPrometheus> {
   if (!existsSync(prometheusBinary)) throw new Error(`${prometheusBinary} missing: \`make setup\` installs Debian's prometheus package`);
   const work = path.join(dir, `prometheus-${Date.now()}`);
