@@ -6,7 +6,7 @@
 
 import { driverStats, emulatedBridges, postLoad, type BridgeRow } from "../support/emulator.ts";
 import { installCrd } from "../support/operator.ts";
-import { apply, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+import { apply, eventually, kubectl, kubectlJson, testbed, type Testbed } from "../support/testbed.ts";
 import { demoWaves, wavesTrace } from "./waves.ts";
 
 const namespace = "meetingfleet-demo";
@@ -41,8 +41,8 @@ interface EventList {
   items: Array<{ eventTime?: string; metadata: { creationTimestamp?: string }; reason: string; note?: string; regarding?: { name?: string; kind?: string } }>;
 }
 
-/** The operator's latest Events about the fleet and its bridges: why it scaled, drained or deleted. */
-async function latestEvents(bed: ReturnType<typeof testbed>, count: number): Promise<string[]> {
+/** The operator's latest Events about the fleet (a drain or deletion names its bridge): why it scaled, drained or deleted. */
+async function latestEvents(bed: Testbed, count: number): Promise<string[]> {
   const list = await kubectlJson<EventList>(bed, ["get", "events.events.k8s.io", "-n", namespace]);
   const at = (e: EventList["items"][number]) => e.eventTime ?? e.metadata.creationTimestamp ?? "";
   return list.items
