@@ -5,6 +5,7 @@
 // Events say why at each step.
 
 import { driverStats, emulatedBridges, postLoad, type BridgeRow } from "../support/emulator.ts";
+import type { DriverStats } from "../emulator/driver.ts";
 import { installCrd } from "../support/operator.ts";
 import { apply, eventually, kubectl, kubectlJson, testbed, type Testbed } from "../support/testbed.ts";
 import { demoWaves, wavesTrace } from "./waves.ts";
@@ -52,7 +53,18 @@ async function latestEvents(bed: Testbed, count: number): Promise<string[]> {
     .map((e) => `  ${at(e).slice(11, 19)} ${e.reason}: ${e.note ?? ""}`);
 }
 
-function render(fleet: FleetView, rows: BridgeRow[], stats: Awaited<ReturnType<typeof driverStats>>, events: string[], elapsedS: number, note: string): string {
+/** The driver counts from its own start; a test bed kept from an earlier run (DEMO_KEEP=1) has counted already. */
+function since(baseline: DriverStats, now: DriverStats): DriverStats {
+  return {
+    ...now,
+    conferencesStarted: now.conferencesStarted - baseline.conferencesStarted,
+    conferencesEnded: now.conferencesEnded - baseline.conferencesEnded,
+    conferencesRefused: now.conferencesRefused - baseline.conferencesRefused,
+    interrupted: now.interrupted - baseline.interrupted,
+  };
+}
+
+function render(fleet: FleetView, rows: BridgeRow[], stats: DriverStats, events: string[], elapsedS: number, note: string): string {
   const phase = new Map(fleet.status?.bridges?.map((b) => [b.name, b.phase]));
   const ready = fleet.status?.conditions?.find((c) => c.type === "Ready");
   const reconciling = fleet.status?.conditions?.find((c) => c.type === "Reconciling");
@@ -99,6 +111,7 @@ async function main(): Promise<void> {
     },
   });
   await eventually("the operator to bring the fleet up", async () => (await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/demo", "-n", namespace, "--timeout=5s"]).then(() => true, () => false)) || undefined, 90_000);
+  const baseline = await driverStats(bed);
   await postLoad(bed, { trace: wavesTrace(demoWaves) });
 
   const start = Date.now();
@@ -106,7 +119,7 @@ async function main(): Promise<void> {
     const elapsedS = Math.round((Date.now() - start) / 1000);
     const note = phases.filter((p) => elapsedS >= p.fromS).at(-1)!.note;
     const fleet = await kubectlJson<FleetView>(bed, ["get", "meetingfleet", "demo", "-n", namespace]);
-    const screen = render(fleet, await emulatedBridges(bed, namespace), await driverStats(bed), await latestEvents(bed, 6), elapsedS, note);
+    const screen = render(fleet, await emulatedBridges(bed, namespace), since(baseline, await driverStats(bed)), await latestEvents(bed, 6), elapsedS, note);
     process.stdout.write(interactive ? `\x1b[2J\x1b[H${screen}\n` : `${screen}\n\n`);
     if (seconds > 0 && elapsedS >= seconds) break;
     await new Promise((r) => setTimeout(r, interactive ? 1_000 : 10_000));

@@ -50,6 +50,11 @@ export class PodBridges implements BridgeDirectory {
   private readonly running = new Map<string, RunningBridge>();
   /** Pods whose bridge exited for good; their status patch may not have come back through the watch yet. */
   private readonly finished = new Set<string>();
+  /**
+   * Servers still closing, by IP: a restarted bridge, or a new pod given a freed IP, must not listen
+   * before the old server has let go of the address (it would fail, and the old one would answer).
+   */
+  private readonly closing = new Map<string, Promise<void>>();
 
   constructor(deps: PodBridgesDeps) {
     this.deps = deps;
@@ -88,6 +93,8 @@ export class PodBridges implements BridgeDirectory {
   }
 
   private start(pod: Pod, restarts: number): void {
+    // A pod update from the watch and the restart after an exit can both ask; one bridge per pod.
+    if (this.running.has(pod.metadata.uid)) return;
     const ip = pod.status?.podIP ?? "";
     // Pod names repeat across namespaces; the driver's records need the full key.
     const config: BridgeConfig = {
@@ -99,7 +106,7 @@ export class PodBridges implements BridgeDirectory {
     const region = env(pod, "JVB_OCTO_REGION");
     if (region) config.region = region;
     const bridge = new EmulatedBridge(config, this.deps.clock);
-    const server = serveBridge(bridge, ip, this.deps.port).catch((error: unknown) => {
+    const server = (this.closing.get(ip) ?? Promise.resolve()).then(() => serveBridge(bridge, ip, this.deps.port)).catch((error: unknown) => {
       this.deps.log.warn({ pod: pod.metadata.name, ip, err: String(error) }, "Failed to serve bridge API");
       return undefined;
     });
@@ -115,7 +122,11 @@ export class PodBridges implements BridgeDirectory {
     this.running.delete(uid);
     entry.bridge.stop();
     if (notify) this.deps.bridgeGone(entry.bridge.config.id);
-    await (await entry.server)?.close();
+    const ip = entry.pod.status?.podIP ?? "";
+    const closed = entry.server.then((server) => server?.close());
+    this.closing.set(ip, closed);
+    await closed;
+    if (this.closing.get(ip) === closed) this.closing.delete(ip);
     this.deps.log.info({ pod: entry.pod.metadata.name, reason }, "Stopped bridge");
   }
 

@@ -4,8 +4,10 @@
 
 import { jest } from "@jest/globals";
 import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { endAllConferences, stopLoad } from "../support/emulator.ts";
+import { demoWaves } from "../demo/waves.ts";
+import { driverStats, endAllConferences, stopLoad } from "../support/emulator.ts";
 import { startOperator, type RunningOperator } from "../support/operator.ts";
 import { deleteNamespace, testbed } from "../support/testbed.ts";
 
@@ -29,6 +31,7 @@ local("make demo", () => {
 
   test("the autoscaler grows the fleet under the first wave and drains it as the wave ebbs, with no meeting cut", async () => {
     operator = await startOperator(bed, "demo-operator", [namespace]);
+    const before = await driverStats(bed);
     let output = "";
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       demo = spawn(process.execPath, [demoScript], { env: { ...process.env, TESTBED_DIR: bed.dir, DEMO_SECONDS: "130" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -37,6 +40,8 @@ local("make demo", () => {
       demo.once("error", reject);
       demo.once("exit", resolve);
     });
+    // Its screens, for whoever reads a failure.
+    writeFileSync(path.join(bed.dir, "logs", "demo-test.log"), output);
     expect({ exitCode, tail: output.slice(-2_000) }).toEqual({ exitCode: 0, tail: expect.any(String) });
 
     const screens = output.split("meetingfleet demo: ").slice(1);
@@ -48,5 +53,9 @@ local("make demo", () => {
     expect(output).toMatch(/ScaleDown: Draining bridge demo-\d+/);
     const interrupted = screens.map((s) => Number(/interrupted conferences: (\d+)/.exec(s)?.[1]));
     expect(interrupted.every((n) => n === 0)).toBe(true);
+    // The screens count from the demo's start (the emulator may have served earlier tests), and the
+    // driver's own count agrees that nobody was cut.
+    expect(Number(/started (\d+)/.exec(screens.at(-1)!)?.[1])).toBe(demoWaves[0]!.meetings);
+    expect((await driverStats(bed)).interrupted - before.interrupted).toBe(0);
   });
 });
