@@ -33,4 +33,3 @@ export function wavesTrace(waves: readonly Wave[]): string {
   }
   return `${lines.join("\n")}\n`;
 }
-

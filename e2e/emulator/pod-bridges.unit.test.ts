@@ -1,19 +1,12 @@
 import { describe, expect, test } from "@jest/globals";
-import net from "node:net";
 import { jvbDefaults } from "./bridge.ts";
 import { ManualClock } from "./clock.ts";
 import { PodBridges } from "./pod-bridges.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
+import { freePort } from "../support/testbed.ts";
 
+// An address nothing else uses: a port free on 127.0.0.1 is held by no wildcard listener, so it is free here too.
 const ip = "127.201.7.1";
-
-async function freePort(host: string): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function pod(uid: string, image: string, restartCount = 0): Pod {
   return {
@@ -30,7 +23,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 describe("PodBridges", () => {
   test("a restart and the pod update it causes start one bridge, and a later pod on the same IP is served by its own", async () => {
     const clock = new ManualClock(0);
-    const port = await freePort(ip);
+    const port = await freePort();
     let bridges: PodBridges | undefined;
     const restarted = pod("a", "jitsi/jvb:stable-1", 1);
     const directory = new PodBridges({
