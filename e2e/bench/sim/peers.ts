@@ -111,7 +111,7 @@ export function ours(spec: Partial<PolicySpec> = {}, epochMs = 0, victimOrder?: 
     decide(view) {
       const samples = view.bridges
         .filter((b) => b.ready && b.figures)
-        .map((b) => ({ usable: !b.draining, participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
+        .map((b) => ({ participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
       return policy.decide(epochMs + view.now, samples, activeCount(view)).desired;
     },
   };

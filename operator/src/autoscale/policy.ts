@@ -56,9 +56,8 @@ export const policyDefaults: PolicySpec = {
   prewarmLeadMs: 6 * 60_000,
 };
 
+/** One bridge's latest figures. */
 export interface BridgeSample {
-  /** Ready for new conferences: running, not draining, figures known. */
-  usable: boolean;
   participants: number;
   stress: number;
 }

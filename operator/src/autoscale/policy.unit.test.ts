@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { TimeOfDayMemory } from "./memory.ts";
 import { FleetPolicy } from "./policy.ts";
 
-const bridge = (participants: number, stress: number, usable = true) => ({ usable, participants, stress });
+const bridge = (participants: number, stress: number) => ({ participants, stress });
 /** The default bridge's worth of headroom switched off, so that tests of the other mechanisms read directly. */
 const noHeadroom = { headroom: 0 };
 

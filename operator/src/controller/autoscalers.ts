@@ -76,7 +76,7 @@ export class FleetAutoscalers {
     const alive = bridges.filter((b) => !b.deleting && !b.exited);
     const samples = alive
       .filter((b) => b.figures)
-      .map((b) => ({ usable: b.ready && b.drainingSince === undefined, participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
+      .map((b) => ({ participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
     const decision = entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length);
     if (now - entry.savedAt >= this.saveEveryMs && entry.policy.memory.revision !== entry.savedRevision) await this.save(entry, fleet, now);
     return decision;
