@@ -45,8 +45,10 @@ start() { # name command...
   # setsid: the component outlives this shell and never gets the caller's terminal signals.
   setsid "$@" >>"$dir/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$(pidfile "$name")"
+  started_now+=("$name")
   log "started $name (pid $!)"
 }
+started_now=()
 
 stop() { # name
   local f pid i
@@ -66,10 +68,21 @@ stop() { # name
 
 port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
 
+# Ports come from below the kernel's range for outgoing connections: a port picked free inside it can
+# become the local end of some connection (a client of the API server, say) before its server binds it,
+# and then the server fails with "address already in use" (seen once: kwok, port 35850).
+ephemeral_low() {
+  local low
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+  echo "$low"
+}
+
 free_port() {
-  local p
+  local p low span
+  low=$(ephemeral_low)
+  span=$((low > 21000 && low < 40000 ? low - 20000 : 20000))
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 20000))
+    p=$((20000 + RANDOM % span))
     if port_free "$p" && ! grep -q "=$p\$" "$dir/env.tmp" 2>/dev/null; then echo "$p"; return; fi
   done
   die "no free loopback port found"
@@ -176,8 +189,22 @@ api_ready() {
 
 # --- commands ----------------------------------------------------------------------------------
 
+# A failed `up` stops what it started: all of a test bed it began (so the next `up` picks new ports), or
+# only the components it added to one that was already running.
+up_failed() { # fresh
+  local i
+  log "up failed: stopping what it started"
+  if [ "$1" = 1 ]; then
+    down
+  else
+    for ((i = ${#started_now[@]} - 1; i >= 0; i--)); do stop "${started_now[$i]}"; done
+  fi
+}
+
 up() {
-  local t0 bin node_bin
+  local t0 bin node_bin fresh=0
+  [ -f "$dir/env" ] || fresh=1
+  trap "up_failed $fresh" EXIT
   t0=$(date +%s.%N)
   bin=$("$here/tools/build.sh")
   node_bin=$("$root/scripts/node-env.sh")
@@ -252,6 +279,7 @@ EOF
     --stats-interval "${EMULATOR_STATS_INTERVAL:-1s}" --shutting-down-delay "${EMULATOR_SHUTTING_DOWN_DELAY:-2s}"
   wait_for bridge-emulator "bridge emulator /healthz" 30 curl -fsS --max-time 2 "http://127.0.0.1:$EMULATOR_PORT/healthz"
 
+  trap - EXIT
   log "ready in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s: KUBECONFIG=$dir/kubeconfig, emulator http://127.0.0.1:$EMULATOR_PORT"
 }
 

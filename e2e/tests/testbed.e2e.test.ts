@@ -3,6 +3,9 @@
 
 import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Pod } from "../../operator/src/kube/types.ts";
@@ -91,8 +94,9 @@ test("RBAC is enforced: a service account without rights is refused, and allowed
 
 const localOnly = bed.cluster === "local" ? describe : describe.skip;
 localOnly("local test bed lifecycle", () => {
+  const script = path.resolve(import.meta.dirname, "../testbed/cluster.sh");
+
   test("cluster-up is idempotent: a second `up` starts nothing and keeps every PID", async () => {
-    const script = path.resolve(import.meta.dirname, "../testbed/cluster.sh");
     const status = async () => (await promisify(execFile)(script, ["status"], { env: { ...process.env, TESTBED_DIR: bed.dir } })).stdout;
     const before = await status();
     const { stderr } = await promisify(execFile)(script, ["up"], { env: { ...process.env, TESTBED_DIR: bed.dir }, timeout: 60_000 });
@@ -100,5 +104,39 @@ localOnly("local test bed lifecycle", () => {
     expect(stderr).toMatch(/ready in/);
     expect(await status()).toBe(before);
     expect(before).not.toMatch(/stopped/);
+  });
+
+  test("a failed `up` stops all it started, and the ports it picks lie below the range of outgoing connections", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "meetingfleet-failed-up-"));
+    const env = { ...process.env, TESTBED_DIR: dir };
+    const up = promisify(execFile)(script, ["up"], { env, timeout: 90_000 }).then(
+      () => "up succeeded",
+      (error: { stderr?: string }) => error.stderr ?? String(error),
+    );
+    const holder = net.createServer();
+    let ports: Record<string, number> = {};
+    try {
+      // Hold kwok's port as soon as the ports are picked, before kwok starts.
+      ports = await eventually("the new test bed's ports", async () => {
+        const text = existsSync(path.join(dir, "env")) ? readFileSync(path.join(dir, "env"), "utf8") : "";
+        return text ? Object.fromEntries([...text.matchAll(/^(\w+_PORT)=(\d+)$/gm)].map((m) => [m[1]!, Number(m[2])])) : undefined;
+      }, 30_000, 20);
+      await new Promise<void>((resolve, reject) => holder.once("error", reject).listen(ports.KWOK_PORT, "127.0.0.1", resolve));
+      const stderr = await up;
+      expect(stderr).toMatch(/kwok exited while waiting/);
+      expect(stderr).toMatch(/up failed: stopping what it started/);
+      const { stdout } = await promisify(execFile)(script, ["status"], { env });
+      expect(stdout).not.toMatch(/running/);
+      expect(stdout.match(/: stopped/g)).toHaveLength(6);
+      expect(existsSync(path.join(dir, "env"))).toBe(false);
+    } finally {
+      holder.close();
+      await up;
+      await promisify(execFile)(script, ["down"], { env });
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const ephemeralLow = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    expect(Object.keys(ports)).toHaveLength(7);
+    for (const port of Object.values(ports)) expect(port).toBeLessThan(ephemeralLow);
   });
 });
