@@ -201,6 +201,7 @@ local("MeetingFleet operator", () => {
     expect(await refusal({ maxReplicas: 30, media: { exposure: "NodePort", nodePortRange: { start: 31900, end: 31909 } } })).toContain(
       "spec.media.nodePortRange is too small",
     );
+    expect(await refusal({ autoscaling: { targetParticipants: 0 } })).toMatch(/spec\.autoscaling\.targetParticipants: Invalid value: 0: .*greater than or equal to 1/);
     await expect(kubectl(bed, ["get", "meetingfleet", "invalid", "-n", namespace])).rejects.toThrow(/NotFound|not found/);
   });
 

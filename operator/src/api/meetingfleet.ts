@@ -95,6 +95,10 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 export const autoscalingSchema = describe(
   z.object({
     targetStress: describe(z.number().min(0.1).max(0.8), "Mean stress the usable bridges are kept at or below, leaving room for new meetings (Jicofo refuses bridges past 0.8).").default(0.6),
+    targetParticipants: describe(
+      z.number().int().min(1).max(10000),
+      "Participants per bridge kept at or below this as well, when set (the larger need wins): for bridges whose stress figure is not calibrated to their hardware.",
+    ).optional(),
     lookahead: describe(z.string().regex(durationPattern), "How far ahead participant growth is projected (0s: not at all), e.g. the time a new bridge needs to become useful (about 90s). Off by default: with headroom it did not pay in the benchmark.").default("0s"),
     headroom: describe(z.number().int().min(0).max(100), "Bridges' worth of spare room (at targetStress) kept on top of the load, for a burst of meetings that arrives before a new bridge is useful.").default(1),
     scaleUpWindow: describe(z.string().regex(durationPattern), "Bridges are added only when more were needed for this whole window (0s: at once).").default("0s"),

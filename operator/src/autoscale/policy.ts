@@ -3,6 +3,9 @@
 // - Capacity: Jicofo spreads new conferences over bridges under its stress threshold, so the fleet keeps
 //   the mean stress of usable bridges at or below `targetStress`, leaving room for a typical new meeting.
 //   A bridge already past the threshold (one big meeting) takes no new conference: it is not capacity.
+//   Where `targetParticipants` is set, the fleet also keeps at most that many people per bridge and the
+//   larger need wins: for bridges whose stress figure is not calibrated to their hardware (JVB's stress
+//   is its packet rate over a configured limit), participants are the figure an admin can check.
 // - Headroom: `headroom` bridges' worth of room (at the target stress) on top, for a burst of new
 //   meetings, or a large one, that lands before any new bridge is useful.
 // - Look-ahead (off by default): a new bridge is useful only after a minute or so, so demand can be
@@ -24,6 +27,8 @@ export interface PolicySpec {
   minReplicas: number;
   maxReplicas: number;
   targetStress: number;
+  /** People per bridge kept at or below this too, when set. */
+  targetParticipants?: number;
   stressThreshold: number;
   lookaheadMs: number;
   /** How far back the growth rate is measured. */
@@ -64,7 +69,7 @@ export interface BridgeSample {
 
 export interface Decision {
   desired: number;
-  reason: "Capacity" | "Growth" | "HotBridges" | "Stabilized" | "Schedule" | "History" | "Bounds";
+  reason: "Capacity" | "Participants" | "Growth" | "HotBridges" | "Stabilized" | "Schedule" | "History" | "Bounds";
   message: string;
 }
 
@@ -101,10 +106,12 @@ export class FleetPolicy {
     const hotStress = hot.reduce((sum, b) => sum + b.stress, 0);
     const remainingStress = Math.max(0, projected * perParticipant - hotStress);
     const bridgesFor = (stressToHold: number) => Math.max(Math.ceil(stressToHold / s.targetStress - 1e-9) + s.headroom + hot.length, hot.length + 1);
+    const bridgesForPeople = (people: number) => (s.targetParticipants ? Math.ceil(people / s.targetParticipants - 1e-9) + s.headroom : 0);
     // Always one bridge with room, so a new conference never has to land on a hot one.
-    const needed = bridgesFor(remainingStress);
+    const needed = Math.max(bridgesFor(remainingStress), bridgesForPeople(projected));
     // What the load itself needs, without the momentary growth: what a later day should have warm.
-    const neededForLoad = bridgesFor(Math.max(0, participants * perParticipant - hotStress));
+    const neededForLoad = Math.max(bridgesFor(Math.max(0, participants * perParticipant - hotStress)), bridgesForPeople(participants));
+    const peopleBound = bridgesForPeople(participants) > bridgesFor(Math.max(0, participants * perParticipant - hotStress));
 
     this.wanted.push({ at: now, desired: needed });
     while (this.wanted.length > 1 && now - this.wanted[0]!.at > Math.max(s.scaleDownWindowMs, s.scaleUpWindowMs)) this.wanted.shift();
@@ -127,9 +134,11 @@ export class FleetPolicy {
             ? "Stabilized"
             : needed > neededForLoad
               ? "Growth"
-              : hot.length > 0
-                ? "HotBridges"
-                : "Capacity";
+              : peopleBound
+                ? "Participants"
+                : hot.length > 0
+                  ? "HotBridges"
+                  : "Capacity";
     const projection = s.lookaheadMs > 0 ? ` (projected ${Math.round(projected)} in ${Math.round(s.lookaheadMs / 1000)} s)` : "";
     const message = `${participants} participants${projection}, stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}: ${bounded} bridges`;
     return { desired: bounded, reason, message };

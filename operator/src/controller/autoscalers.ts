@@ -63,6 +63,7 @@ export class FleetAutoscalers {
       minReplicas: spec.minReplicas,
       maxReplicas: spec.maxReplicas,
       targetStress: a.targetStress,
+      targetParticipants: a.targetParticipants,
       lookaheadMs: parseDuration(a.lookahead),
       headroom: a.headroom,
       scaleUpWindowMs: parseDuration(a.scaleUpWindow),

@@ -80,6 +80,26 @@ describe("FleetAutoscalers", () => {
     expect(seen.filter((m) => m.includes("store"))).toHaveLength(3);
   });
 
+  test("the spec's targets reach the policy: a participants target on top of the stress target", async () => {
+    const { log } = warnings();
+    const bridge = (ordinal: number) => ({
+      name: `lectures-${ordinal}`,
+      ordinal,
+      templateHash: "h",
+      createdAt: 0,
+      deleting: false,
+      exited: false,
+      running: true,
+      ready: true,
+      figures: { participants: 100, conferences: 10, stress: 0.3, drain: false, shuttingDown: false, readAt: mondayNine },
+    });
+    const bridges = [bridge(0), bridge(1)];
+    const withTarget = { ...spec, autoscaling: { ...spec.autoscaling!, targetParticipants: 50 } };
+    // 200 people: 4 bridges at 50 each plus the default bridge of headroom; the stress alone needs 2.
+    expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, spec, bridges, mondayNine)).toMatchObject({ desired: 2, reason: "Capacity" });
+    expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, withTarget, bridges, mondayNine)).toMatchObject({ desired: 5, reason: "Participants" });
+  });
+
   test("an unknown time zone stalls the fleet instead of deciding", async () => {
     const { log } = warnings();
     const bad = { ...spec, autoscaling: { ...spec.autoscaling!, timeZone: "Mars/Olympus" } };
