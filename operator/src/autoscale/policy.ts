@@ -4,8 +4,8 @@
 //   the mean stress of usable bridges at or below `targetStress`, leaving room for a typical new meeting.
 //   A bridge already past the threshold (one big meeting) takes no new conference: it is not capacity.
 //   Where `targetParticipants` is set, the fleet also keeps at most that many people per bridge and the
-//   larger need wins: for bridges whose stress figure is not calibrated to their hardware (JVB's stress
-//   is its packet rate over a configured limit), participants are the figure an admin can check.
+//   larger need wins: JVB's stress is its CPU use (or packet rate) over a configured threshold, which on
+//   a shared or oddly sized server may say little, while participants are a figure an admin can check.
 // - Headroom: `headroom` bridges' worth of room (at the target stress) on top, for a burst of new
 //   meetings, or a large one, that lands before any new bridge is useful.
 // - Look-ahead (off by default): a new bridge is useful only after a minute or so, so demand can be
@@ -140,7 +140,8 @@ export class FleetPolicy {
                   ? "HotBridges"
                   : "Capacity";
     const projection = s.lookaheadMs > 0 ? ` (projected ${Math.round(projected)} in ${Math.round(s.lookaheadMs / 1000)} s)` : "";
-    const message = `${participants} participants${projection}, stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}: ${bounded} bridges`;
+    const perBridge = s.targetParticipants ? ` (at most ${s.targetParticipants} a bridge)` : "";
+    const message = `${participants} participants${perBridge}${projection}, stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}: ${bounded} bridges`;
     return { desired: bounded, reason, message };
   }
 

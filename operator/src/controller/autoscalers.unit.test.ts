@@ -97,7 +97,11 @@ describe("FleetAutoscalers", () => {
     const withTarget = { ...spec, autoscaling: { ...spec.autoscaling!, targetParticipants: 50 } };
     // 200 people: 4 bridges at 50 each plus the default bridge of headroom; the stress alone needs 2.
     expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, spec, bridges, mondayNine)).toMatchObject({ desired: 2, reason: "Capacity" });
-    expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, withTarget, bridges, mondayNine)).toMatchObject({ desired: 5, reason: "Participants" });
+    expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, withTarget, bridges, mondayNine)).toMatchObject({
+      desired: 5,
+      reason: "Participants",
+      message: "200 participants (at most 50 a bridge), stress 0.60, 0 bridges past 0.8: 5 bridges",
+    });
   });
 
   test("an unknown time zone stalls the fleet instead of deciding", async () => {
