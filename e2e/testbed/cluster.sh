@@ -7,7 +7,8 @@
 # State lives in $TESTBED_DIR (default .testbed/, gitignored): kubeconfig, env (ports and addresses),
 # pki/, logs/, pids/. Every port is on loopback and picked free at first start, and the pod network is
 # a /17 inside 127.0.0.0/8 picked per test bed, so two test beds on one machine do not collide.
-# `up` is idempotent (it starts only what is not running); `down` is safe after a crash.
+# `up` is idempotent (it starts only what is not running) and stops what it started when it fails;
+# `down` is safe after a crash.
 # CLUSTER=kind runs the same contract on kind (machines with Docker): see kind.sh.
 set -euo pipefail
 
