@@ -110,8 +110,9 @@ export class FleetPolicy {
     // Always one bridge with room, so a new conference never has to land on a hot one.
     const needed = Math.max(bridgesFor(remainingStress), bridgesForPeople(projected));
     // What the load itself needs, without the momentary growth: what a later day should have warm.
-    const neededForLoad = Math.max(bridgesFor(Math.max(0, participants * perParticipant - hotStress)), bridgesForPeople(participants));
-    const peopleBound = bridgesForPeople(participants) > bridgesFor(Math.max(0, participants * perParticipant - hotStress));
+    const loadByStress = bridgesFor(Math.max(0, participants * perParticipant - hotStress));
+    const loadByPeople = bridgesForPeople(participants);
+    const neededForLoad = Math.max(loadByStress, loadByPeople);
 
     this.wanted.push({ at: now, desired: needed });
     while (this.wanted.length > 1 && now - this.wanted[0]!.at > Math.max(s.scaleDownWindowMs, s.scaleUpWindowMs)) this.wanted.shift();
@@ -134,7 +135,7 @@ export class FleetPolicy {
             ? "Stabilized"
             : needed > neededForLoad
               ? "Growth"
-              : peopleBound
+              : loadByPeople > loadByStress
                 ? "Participants"
                 : hot.length > 0
                   ? "HotBridges"
