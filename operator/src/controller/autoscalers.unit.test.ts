@@ -1,4 +1,5 @@
 import { fleetSpecSchema } from "../api/meetingfleet.ts";
+import { observedBridge } from "../fleet/fixtures.ts";
 import { ApiError, type KubeClient } from "../kube/client.ts";
 import { FleetAutoscalers } from "./autoscalers.ts";
 
@@ -82,18 +83,7 @@ describe("FleetAutoscalers", () => {
 
   test("the spec's targets reach the policy: a participants target on top of the stress target", async () => {
     const { log } = warnings();
-    const bridge = (ordinal: number) => ({
-      name: `lectures-${ordinal}`,
-      ordinal,
-      templateHash: "h",
-      createdAt: 0,
-      deleting: false,
-      exited: false,
-      running: true,
-      ready: true,
-      figures: { participants: 100, conferences: 10, stress: 0.3, drain: false, shuttingDown: false, readAt: mondayNine },
-    });
-    const bridges = [bridge(0), bridge(1)];
+    const bridges = [0, 1].map((ordinal) => observedBridge(ordinal, {}, { participants: 100, conferences: 10, stress: 0.3, readAt: mondayNine }));
     const withTarget = { ...spec, autoscaling: { ...spec.autoscaling!, targetParticipants: 50 } };
     // 200 people: 4 bridges at 50 each plus the default bridge of headroom; the stress alone needs 2.
     expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, spec, bridges, mondayNine)).toMatchObject({ desired: 2, reason: "Capacity" });

@@ -1,21 +1,12 @@
 import fc from "fast-check";
+import { observedBridge } from "./fixtures.ts";
 import { freeOrdinals, planFleet, type ObservedBridge, type PlanInput } from "./plan.ts";
 
 const hour = 3_600_000;
 const now = 10 * hour;
 
-const bridge = (ordinal: number, over: Partial<ObservedBridge> = {}): ObservedBridge => ({
-  name: `f-${ordinal}`,
-  ordinal,
-  templateHash: "v1",
-  createdAt: ordinal,
-  deleting: false,
-  exited: false,
-  running: true,
-  ready: true,
-  figures: { participants: 10, conferences: 2, stress: 0.1, drain: false, shuttingDown: false, readAt: now },
-  ...over,
-});
+const bridge = (ordinal: number, over: Partial<ObservedBridge> = {}) =>
+  observedBridge(ordinal, { templateHash: "v1", createdAt: ordinal, ...over }, { conferences: 2, readAt: now });
 const withPeople = (participants: number) => ({ figures: { participants, conferences: participants > 0 ? 1 : 0, stress: participants / 100, drain: false, shuttingDown: false, readAt: now } });
 const draining = (since: number, participants: number) => ({ drainingSince: since, figures: { participants, conferences: 1, stress: 0.1, drain: true, shuttingDown: false, readAt: now } });
 

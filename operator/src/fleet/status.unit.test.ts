@@ -1,19 +1,10 @@
+import { observedBridge } from "./fixtures.ts";
 import type { ObservedBridge, Plan } from "./plan.ts";
 import { bridgePhase, computeStatus, type StatusInput } from "./status.ts";
 
 const noPlan: Plan = { create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] };
-const b = (ordinal: number, over: Partial<ObservedBridge> = {}): ObservedBridge => ({
-  name: `f-${ordinal}`,
-  ordinal,
-  templateHash: "h",
-  createdAt: 0,
-  deleting: false,
-  exited: false,
-  running: true,
-  ready: true,
-  figures: { participants: 10 * (ordinal + 1), conferences: ordinal + 1, stress: 0.1 * (ordinal + 1), drain: false, shuttingDown: false, readAt: 0 },
-  ...over,
-});
+const b = (ordinal: number, over: Partial<ObservedBridge> = {}) =>
+  observedBridge(ordinal, over, { participants: 10 * (ordinal + 1), conferences: ordinal + 1, stress: 0.1 * (ordinal + 1) });
 const input = (bridges: ObservedBridge[], over: Partial<StatusInput> = {}): StatusInput => ({
   generation: 4,
   desiredReplicas: 2,
