@@ -29,13 +29,22 @@ die() { log "$*"; exit 1; }
 pidfile() { echo "$dir/pids/$1.pid"; }
 
 # A recorded PID counts as ours only while its command line still names this test bed's directory,
-# so a PID reused by an unrelated process after a crash is never signalled.
+# so a PID reused by an unrelated process after a crash is never signalled. A live process whose command
+# line does not (yet) name it gets a second look for up to a second: a component just started shows this
+# script's command line until it has exec'd (setsid, then the binary), and once, on a busy machine, that
+# moment made a live API server look exited. A zombie or a vanished process is not running.
 running() {
-  local f pid
+  local f pid state
   f=$(pidfile "$1")
   [ -f "$f" ] || return 1
   pid=$(cat "$f")
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$dir"
+  for _ in $(seq 1 10); do
+    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1)
+    case "$state" in "" | Z | X) return 1 ;; esac
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir"; then return 0; fi
+    sleep 0.1
+  done
+  return 1
 }
 
 start() { # name command...
