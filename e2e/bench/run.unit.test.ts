@@ -41,5 +41,11 @@ describe("make bench TRACE=file.csv", () => {
     expect(readFileSync(path.join(out, "plot.png")).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const matches = JSON.parse(readFileSync(path.join(out, "equal-overload.json"), "utf8")) as Array<{ peer: { policy: string } }>;
     expect(new Set(matches.map((m) => m.peer.policy))).toEqual(new Set(["hpa", "jitsi-autoscaler"]));
+
+    // The gap's steps, ours under bridge-model changes: with bridges useful at once, the burst at :00 finds room.
+    const gap = JSON.parse(readFileSync(path.join(out, "gap.json"), "utf8")) as Array<{ policy: string; overloadShare: number }>;
+    expect(gap.map((g) => g.policy)).toEqual(["ours, bridges at once", "ours, meetings moved", "ours, both, 0.8 no headroom"]);
+    expect(gap[0]!.overloadShare).toBeLessThan((of("ours").overloadShare as number) / 2);
+    expect(stdout).toContain("what the gap to the oracle is made of");
   }, 120_000);
 });
