@@ -1,6 +1,9 @@
 // "Fewer bridge-hours at equal or lower overload" needs more than one point per policy: a peer tuned
 // tighter uses fewer bridges and overloads more. So the tunable policies also run at several targets,
 // and each peer point is matched with the cheapest point of ours whose overload is no higher.
+// Ours is first matched only with points that cut no meeting (its promise). Where those do not beat the
+// peer, a second match may use ours' points that cut meetings too (a short drain deadline), never more
+// than the peer cuts: what an admin who accepts the peer's cuts could have instead.
 
 export interface FrontierPoint {
   policy: string;
@@ -13,19 +16,30 @@ export interface FrontierPoint {
 
 export interface Match {
   peer: FrontierPoint;
-  /** The cheapest of ours at no more overload and no more interruptions; undefined when there is none. */
+  /** The cheapest of ours at no more overload that cuts no meeting; undefined when there is none. */
   ours?: FrontierPoint;
   /** True when that point also costs fewer bridge-hours than the peer. */
   cheaper: boolean;
+  /**
+   * Only when `ours` is not cheaper: the cheapest of ours at no more overload and no more cuts than the
+   * peer, when it costs fewer bridge-hours than the peer.
+   */
+  cheaperWithCuts?: FrontierPoint;
 }
 
 export function matchPeers(ours: readonly FrontierPoint[], peers: readonly FrontierPoint[]): Match[] {
+  const cheapest = (points: readonly FrontierPoint[]) => [...points].sort((a, b) => a.bridgeHours - b.bridgeHours)[0];
   return peers.map((peer) => {
-    const candidates = ours
-      .filter((o) => o.overloadShare <= peer.overloadShare + 1e-12 && o.interrupted <= peer.interrupted)
-      .sort((a, b) => a.bridgeHours - b.bridgeHours);
-    const best = candidates[0];
-    return best ? { peer, ours: best, cheaper: best.bridgeHours < peer.bridgeHours } : { peer, cheaper: false };
+    const asGood = ours.filter((o) => o.overloadShare <= peer.overloadShare + 1e-12 && o.interrupted <= peer.interrupted);
+    const best = cheapest(asGood.filter((o) => o.interrupted === 0));
+    const cheaper = best !== undefined && best.bridgeHours < peer.bridgeHours;
+    const withCuts = cheaper ? undefined : cheapest(asGood);
+    return {
+      peer,
+      ...(best ? { ours: best } : {}),
+      cheaper,
+      ...(withCuts && withCuts.bridgeHours < peer.bridgeHours ? { cheaperWithCuts: withCuts } : {}),
+    };
   });
 }
 

@@ -18,14 +18,33 @@ describe("equal-overload matching", () => {
     expect(m?.ours).toBeUndefined();
   });
 
-  test("property: a match never has more overload or interruptions than its peer", () => {
+  test("ours is matched among points that cut no meeting; points that cut only fill in where those are not cheaper", () => {
+    const keeping = point("ours", 700, 0.1);
+    const [beaten, unbeaten] = matchPeers(
+      [keeping, point("ours", 500, 0.1, 50), point("ours", 400, 0.1, 150)],
+      [point("hpa", 800, 0.2, 100), point("hpa", 600, 0.2, 100)],
+    );
+    expect(beaten).toEqual({ peer: expect.objectContaining({ bridgeHours: 800 }), ours: keeping, cheaper: true });
+    expect(unbeaten).toMatchObject({ ours: keeping, cheaper: false, cheaperWithCuts: { bridgeHours: 500, interrupted: 50 } });
+  });
+
+  test("property: a match is the cheapest of ours that cuts nothing at no more overload; a match with cuts never cuts more", () => {
     const arb = fc.record({ bridgeHours: fc.double({ min: 1, max: 1e4, noNaN: true }), overloadShare: fc.double({ min: 0, max: 1, noNaN: true }), interrupted: fc.integer({ min: 0, max: 5 }) });
     fc.assert(
       fc.property(fc.array(arb, { maxLength: 8 }), fc.array(arb, { maxLength: 8 }), (ours, peers) => {
-        for (const m of matchPeers(ours.map((o) => ({ policy: "ours", setting: "", ...o })), peers.map((p) => ({ policy: "peer", setting: "", ...p })))) {
+        const ourPoints = ours.map((o) => ({ policy: "ours", setting: "", ...o }));
+        for (const m of matchPeers(ourPoints, peers.map((p) => ({ policy: "peer", setting: "", ...p })))) {
+          const keepingAsGood = ourPoints.filter((o) => o.interrupted === 0 && o.overloadShare <= m.peer.overloadShare + 1e-12);
+          expect(m.ours?.bridgeHours).toBe(keepingAsGood.length ? Math.min(...keepingAsGood.map((o) => o.bridgeHours)) : undefined);
+          if (m.cheaperWithCuts) {
+            expect(m.cheaper).toBe(false);
+            expect(m.cheaperWithCuts.overloadShare).toBeLessThanOrEqual(m.peer.overloadShare + 1e-12);
+            expect(m.cheaperWithCuts.interrupted).toBeLessThanOrEqual(m.peer.interrupted);
+            expect(m.cheaperWithCuts.bridgeHours).toBeLessThan(m.peer.bridgeHours);
+          }
           if (!m.ours) continue;
           expect(m.ours.overloadShare).toBeLessThanOrEqual(m.peer.overloadShare + 1e-12);
-          expect(m.ours.interrupted).toBeLessThanOrEqual(m.peer.interrupted);
+          expect(m.ours.interrupted).toBe(0);
           expect(m.cheaper).toBe(m.ours.bridgeHours < m.peer.bridgeHours);
         }
       }),

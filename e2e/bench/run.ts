@@ -86,6 +86,12 @@ const scheduleShares = [0.75, 0.5, 0.25];
  * window: at target 0.7 on the week, 2 minutes instead of 10 gave fewer bridge-hours and no more overload.
  */
 const shortDownWindow = { targets: [0.7, 0.75, 0.8], headroom: 0, scaleDownWindowMs: 120_000 };
+/**
+ * An admin who accepts cut meetings, as HPA's users do, would also shorten the drain deadline. These
+ * points cut meetings, so the check uses them only where ours' points that cut none lose, and only
+ * against a peer that cuts at least as many.
+ */
+const shortDrainDeadline = { deadlinesMs: [900_000, 1_800_000], targets: [0.6, 0.75], headrooms: [0, 1], scaleDownWindowMs: 120_000 };
 
 /**
  * Each mechanism of ours that goes beyond a reactive policy, switched once from its default: off where
@@ -196,6 +202,15 @@ export function runBenchmark(traceCases: TraceCase[]): {
       const { headroom, scaleDownWindowMs } = shortDownWindow;
       ourPoints.push(run(oursWith({ targetStress, headroom, scaleDownWindowMs }), `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min`).point);
     }
+    for (const drainDeadlineMs of shortDrainDeadline.deadlinesMs) {
+      const { targets, headrooms, scaleDownWindowMs } = shortDrainDeadline;
+      for (const targetStress of targets) {
+        for (const headroom of headrooms) {
+          const setting = `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min, drain deadline ${drainDeadlineMs / 60_000} min`;
+          ourPoints.push(run(oursWith({ targetStress, headroom, scaleDownWindowMs }), setting, { drainDeadlineMs }).point);
+        }
+      }
+    }
     for (const share of c.schedule ? scheduleShares : []) {
       const schedule = c.schedule!.map((e) => ({ ...e, minReplicas: Math.round(e.minReplicas * share) }));
       ourPoints.push(run(oursWith({ schedule }), `schedule x${share}`).point);
@@ -256,8 +271,10 @@ function matchLines(matches: ReadonlyArray<{ trace: string } & Match>): string {
   const describe = (p: FrontierPoint) => `${p.policy} ${p.setting}: ${p.bridgeHours.toFixed(1)} bridge-h, ${(100 * p.overloadShare).toFixed(2)} % overload, ${p.interrupted} cut`;
   return matches
     .map((m) => {
-      const verdict = !m.ours ? "ours has no point at that overload" : `${describe(m.ours)}: ${m.cheaper ? `${(100 * (1 - m.ours.bridgeHours / m.peer.bridgeHours)).toFixed(0)} % fewer` : "not fewer"}`;
-      return `${m.trace.padEnd(15)} ${describe(m.peer)}  ->  ${verdict}`;
+      const fewer = (p: FrontierPoint) => `${(100 * (1 - p.bridgeHours / m.peer.bridgeHours)).toFixed(0)} % fewer`;
+      const verdict = !m.ours ? "ours has no point at that overload" : `${describe(m.ours)}: ${m.cheaper ? fewer(m.ours) : "not fewer"}`;
+      const withCuts = m.cheaperWithCuts ? `; cutting meetings too, ${describe(m.cheaperWithCuts)}: ${fewer(m.cheaperWithCuts)}` : "";
+      return `${m.trace.padEnd(15)} ${describe(m.peer)}  ->  ${verdict}${withCuts}`;
     })
     .join("\n");
 }
@@ -288,7 +305,9 @@ function main(): void {
   console.log("\nwhat the gap to the oracle is made of: ours with bridges useful at once, with drained bridges emptied at once (their meetings moved, counted as interrupted), and both at target 0.8 without headroom");
   console.log(table(gap).split("\n").slice(1).join("\n"));
   console.log(
-    `\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}, each with headroom ${ourHeadrooms.join(", ")}; targets ${shortDownWindow.targets.join(", ")} with headroom ${shortDownWindow.headroom} and a ${shortDownWindow.scaleDownWindowMs / 60_000} min scale-down window; schedule minimums x${scheduleShares.join(", x")} where there is one) with no more overload and no more cuts`,
+    `\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}, each with headroom ${ourHeadrooms.join(", ")}; targets ${shortDownWindow.targets.join(", ")} with headroom ${shortDownWindow.headroom} and a ${shortDownWindow.scaleDownWindowMs / 60_000} min scale-down window; schedule minimums x${scheduleShares.join(", x")} where there is one) that cuts no meeting and has no more overload;` +
+      ` where that is not fewer, also ours with a drain deadline of ${shortDrainDeadline.deadlinesMs.map((d) => d / 60_000).join(" or ")} min` +
+      ` (targets ${shortDrainDeadline.targets.join(", ")}, headroom ${shortDrainDeadline.headrooms.join(" or ")}, ${shortDrainDeadline.scaleDownWindowMs / 60_000} min scale-down window), cutting no more meetings than the peer`,
   );
   console.log(matchLines(matches));
   console.log(
