@@ -1,0 +1,216 @@
+// The benchmark itself: every policy on the same traces with the same bridge model, the equal-overload
+// check, the ablation of ours' mechanisms, the foresight reference and the steps of the gap to the oracle.
+// `run.ts` picks the traces and writes the files; `report.ts` prints the results.
+
+import type { ConferenceArrival } from "../emulator/trace.ts";
+import { oracle } from "./oracle.ts";
+import { simulate, type ScalingPolicy, type SimOptions, type SimResult } from "./sim/fleet-sim.ts";
+import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "./sim/peers.ts";
+import { foresight } from "./sim/foresight.ts";
+import type { PlotPanel } from "./plot/chart.ts";
+import { bridgeHoursAt, matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
+import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
+import { policyDefaults, type PolicySpec } from "../../operator/src/autoscale/policy.ts";
+import type { VictimOrder } from "../../operator/src/fleet/plan.ts";
+
+/** Trace time 0 is Monday 2026-11-23 00:00 in Rome (23:00 UTC the day before). */
+const epochMs = Date.UTC(2026, 10, 22, 23, 0);
+const timeZone = "Europe/Rome";
+
+export interface TraceCase {
+  name: string;
+  trace: ConferenceArrival[];
+  fromMs: number;
+  toMs: number;
+  /** What the fleet's owner would configure for ours (only where they can know it). */
+  schedule?: ScheduleEntry[];
+}
+
+export interface ResultRecord {
+  trace: string;
+  policy: string;
+  bridgeHours: number;
+  oracleRatio: number;
+  overloadShare: number;
+  interrupted: number;
+  scaleActions: number;
+  conferencesRefused: number;
+  placedOnOverloaded: number;
+}
+
+/**
+ * Settings the tunable policies also run at, besides their defaults (HPA 0.5; jitsi-autoscaler 0.3/0.1;
+ * ours 0.6 with one bridge of headroom), for the equal-overload check: every peer point is matched
+ * with ours' cheapest point at no more overload, so ours' settings must span the peers' overloads.
+ */
+const hpaTargets = [0.4, 0.5, 0.6, 0.7];
+const jitsiThresholds: Array<[up: number, down: number]> = [
+  [0.3, 0.1],
+  [0.4, 0.15],
+  [0.5, 0.2],
+  [0.6, 0.25],
+];
+export const ourTargets = [0.5, 0.6, 0.7, 0.75, 0.8];
+export const ourHeadrooms = [0, 1, 2, 4];
+/** Where the trace has a schedule, ours also runs with its minimums cut to these shares (an admin's other choices). */
+export const scheduleShares = [0.75, 0.5, 0.25];
+/**
+ * An admin who puts cost first, with no headroom and a high target, would also shorten the scale-down
+ * window: at target 0.7 on the week, 2 minutes instead of 10 gave fewer bridge-hours and no more overload.
+ */
+export const shortDownWindow = { targets: [0.7, 0.75, 0.8], headroom: 0, scaleDownWindowMs: 120_000 };
+/**
+ * An admin who accepts cut meetings, as HPA's users do, would also shorten the drain deadline. These
+ * points cut meetings, so the check uses them only where ours' points that cut none lose, and only
+ * against a peer that cuts at least as many.
+ */
+export const shortDrainDeadline = { deadlinesMs: [900_000, 1_800_000], targets: [0.6, 0.75], headrooms: [0, 1], scaleDownWindowMs: 120_000 };
+
+/**
+ * Each mechanism of ours that goes beyond a reactive policy, switched once from its default: off where
+ * the defaults have it on, on where they leave it off. What is on must earn its place.
+ */
+const mechanisms: Array<{ name: string; change: Partial<PolicySpec>; switchedOn?: boolean; victimOrder?: VictimOrder; onlyWithSchedule?: boolean }> = [
+  { name: "growth look-ahead 90 s", change: { lookaheadMs: 90_000 }, switchedOn: true },
+  { name: "time-of-day memory", change: { prewarmFromHistory: false } },
+  { name: "scale-down window", change: { scaleDownWindowMs: 0 } },
+  { name: "schedule", change: { schedule: [] }, onlyWithSchedule: true },
+  { name: "fewest-conferences victim", change: {}, victimOrder: "fewest-participants" },
+  { name: "headroom", change: { headroom: 0 } },
+];
+
+export interface Ablation {
+  trace: string;
+  mechanism: string;
+  /** The mechanism is off in ours' defaults and this run switched it on. */
+  switchedOn: boolean;
+  bridgeHours: number;
+  overloadShare: number;
+  interrupted: number;
+  /** Ours with its defaults, for comparison. */
+  shipped: FrontierPoint;
+  /**
+   * The switched variant moved to the defaults' overload: read, linearly, from its own runs at the
+   * targets of `ablationTargets` and the default target; undefined when they do not span that overload.
+   */
+  atShippedOverload?: number;
+  /** The least overload among those runs. */
+  lowestOverload: number;
+}
+
+/**
+ * Ours under changes to the bridge model that no policy controls, each taking away one cause of the gap
+ * to the oracle: bridges useful at once; a drained bridge emptied at once (Jicofo re-places its people,
+ * counted as interrupted: a move); both, with the target at the oracle's 0.8 and no headroom. What is
+ * left after them is Jicofo's placement.
+ */
+const gapSteps: Array<{ label: string; spec: Partial<PolicySpec>; options: Partial<SimOptions> }> = [
+  { label: "ours, bridges at once", spec: {}, options: { startDelayMs: 0 } },
+  { label: "ours, meetings moved", spec: {}, options: { drainDeadlineMs: 0 } },
+  { label: "ours, both, 0.8 no headroom", spec: { targetStress: 0.8, headroom: 0 }, options: { startDelayMs: 0, drainDeadlineMs: 0 } },
+];
+
+/** Targets each switched variant also runs at, to be compared with the defaults at their own overload. */
+export const ablationTargets = [0.4, 0.5, 0.6, 0.7];
+
+export interface BenchmarkResults {
+  records: ResultRecord[];
+  panels: PlotPanel[];
+  matches: Array<{ trace: string } & Match>;
+  ablations: Ablation[];
+  references: ResultRecord[];
+  gap: ResultRecord[];
+}
+
+export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
+  const records: ResultRecord[] = [];
+  const references: ResultRecord[] = [];
+  const gap: ResultRecord[] = [];
+  const panels: PlotPanel[] = [];
+  const matches: Array<{ trace: string } & Match> = [];
+  const ablations: Ablation[] = [];
+  for (const c of traceCases) {
+    const bound = oracle(c.trace, c.fromMs, c.toMs);
+    const panel: PlotPanel = { trace: c.name, fromMs: c.fromMs, toMs: c.toMs, lines: [{ policy: "oracle", points: bound.series }] };
+    panels.push(panel);
+    records.push({ trace: c.name, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, scaleActions: 0, conferencesRefused: 0, placedOnOverloaded: 0 });
+    const oursWith = (spec: Partial<PolicySpec>, victimOrder?: VictimOrder) => ours({ timeZone, ...(c.schedule ? { schedule: c.schedule } : {}), ...spec }, epochMs, victimOrder);
+    const run = (policy: ScalingPolicy, setting: string, options: Partial<SimOptions> = {}) => {
+      const r = simulate(c.trace, policy, c.fromMs, c.toMs, options);
+      return { r, point: { policy: r.policy, setting, bridgeHours: r.bridgeHours, overloadShare: r.overloadShare, interrupted: r.interrupted } satisfies FrontierPoint };
+    };
+    const defaults = [
+      run(staticFleet(Math.max(1, bound.peakBridges)), "peak"),
+      run(hpa(0.5), "target 0.5"),
+      run(agonesBuffer(), "buffer 2"),
+      run(jitsiAutoscaler(), "0.3/0.1"),
+      run(oursWith({}), `target ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}`),
+    ];
+    const recordOf = (r: SimResult): ResultRecord => ({
+      trace: c.name,
+      policy: r.policy,
+      bridgeHours: r.bridgeHours,
+      oracleRatio: bound.bridgeHours > 0 ? r.bridgeHours / bound.bridgeHours : Number.NaN,
+      overloadShare: r.overloadShare,
+      interrupted: r.interrupted,
+      scaleActions: r.scaleActions,
+      conferencesRefused: r.conferencesRefused,
+      placedOnOverloaded: r.placedOnOverloaded,
+    });
+    for (const { r } of defaults) {
+      panel.lines.push({ policy: r.policy, points: r.series });
+      records.push(recordOf(r));
+    }
+    references.push(recordOf(run(foresight(bound), "lead 3 min, +1").r));
+    for (const step of gapSteps) gap.push({ ...recordOf(run(oursWith(step.spec), step.label, step.options).r), policy: step.label });
+    const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;
+    const hpaPoints = hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point));
+    const jitsiPoints = jitsiThresholds.map(([up, down]) => (up === 0.3 ? pointOf("jitsi-autoscaler") : run(jitsiAutoscaler(up, down), `${up}/${down}`).point));
+    const ourPoints = ourTargets.flatMap((targetStress) =>
+      ourHeadrooms.map((headroom) =>
+        targetStress === policyDefaults.targetStress && headroom === policyDefaults.headroom
+          ? pointOf("ours")
+          : run(oursWith({ targetStress, headroom }), `target ${targetStress}, headroom ${headroom}`).point,
+      ),
+    );
+    for (const targetStress of shortDownWindow.targets) {
+      const { headroom, scaleDownWindowMs } = shortDownWindow;
+      ourPoints.push(run(oursWith({ targetStress, headroom, scaleDownWindowMs }), `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min`).point);
+    }
+    for (const drainDeadlineMs of shortDrainDeadline.deadlinesMs) {
+      const { targets, headrooms, scaleDownWindowMs } = shortDrainDeadline;
+      for (const targetStress of targets) {
+        for (const headroom of headrooms) {
+          const setting = `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min, drain deadline ${drainDeadlineMs / 60_000} min`;
+          ourPoints.push(run(oursWith({ targetStress, headroom, scaleDownWindowMs }), setting, { drainDeadlineMs }).point);
+        }
+      }
+    }
+    for (const share of c.schedule ? scheduleShares : []) {
+      const schedule = c.schedule!.map((e) => ({ ...e, minReplicas: Math.round(e.minReplicas * share) }));
+      ourPoints.push(run(oursWith({ schedule }), `schedule x${share}`).point);
+    }
+    for (const m of matchPeers(ourPoints, [...hpaPoints, ...jitsiPoints])) matches.push({ trace: c.name, ...m });
+    for (const m of mechanisms.filter((m) => !m.onlyWithSchedule || c.schedule)) {
+      const switchedOn = m.switchedOn ?? false;
+      const targets = [...new Set([...ablationTargets, policyDefaults.targetStress])].sort((a, b) => a - b);
+      const sweep = targets.map(
+        (targetStress) => run(oursWith({ ...m.change, targetStress }, m.victimOrder), `${switchedOn ? "with" : "without"} ${m.name}, target ${targetStress}`).point,
+      );
+      const point = sweep[targets.indexOf(policyDefaults.targetStress)]!;
+      const atShippedOverload = bridgeHoursAt(sweep, pointOf("ours").overloadShare);
+      ablations.push({
+        trace: c.name,
+        mechanism: m.name,
+        switchedOn,
+        bridgeHours: point.bridgeHours,
+        overloadShare: point.overloadShare,
+        interrupted: point.interrupted,
+        shipped: pointOf("ours"),
+        ...(atShippedOverload === undefined ? {} : { atShippedOverload }),
+        lowestOverload: Math.min(...sweep.map((p) => p.overloadShare)),
+      });
+    }
+  }
+  return { records, panels, matches, ablations, references, gap };
+}

@@ -1,0 +1,91 @@
+// What `make bench` prints: the results table, then each check with a line saying what it compared.
+
+import type { FrontierPoint, Match } from "./frontier.ts";
+import { policyDefaults } from "../../operator/src/autoscale/policy.ts";
+import {
+  ablationTargets,
+  ourHeadrooms,
+  ourTargets,
+  scheduleShares,
+  shortDownWindow,
+  shortDrainDeadline,
+  type Ablation,
+  type BenchmarkResults,
+  type ResultRecord,
+} from "./benchmark.ts";
+
+export function report({ records, matches, ablations, references, gap }: BenchmarkResults): string {
+  return [
+    table(records),
+    "\nreference, not a policy: the oracle's count known 3 min ahead plus one spare bridge, meetings staying where Jicofo put them",
+    table(references).split("\n").slice(1).join("\n"),
+    "\nwhat the gap to the oracle is made of: ours with bridges useful at once, with drained bridges emptied at once (their meetings moved, counted as interrupted), and both at target 0.8 without headroom",
+    table(gap).split("\n").slice(1).join("\n"),
+    `\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}, each with headroom ${ourHeadrooms.join(", ")}; targets ${shortDownWindow.targets.join(", ")} with headroom ${shortDownWindow.headroom} and a ${shortDownWindow.scaleDownWindowMs / 60_000} min scale-down window; schedule minimums x${scheduleShares.join(", x")} where there is one) that cuts no meeting and has no more overload;` +
+      ` where that is not fewer, also ours with a drain deadline of ${shortDrainDeadline.deadlinesMs.map((d) => d / 60_000).join(" or ")} min` +
+      ` (targets ${shortDrainDeadline.targets.join(", ")}, headroom ${shortDrainDeadline.headrooms.join(" or ")}, ${shortDrainDeadline.scaleDownWindowMs / 60_000} min scale-down window), cutting no more meetings than the peer`,
+    matchLines(matches),
+    `\nablation: ours with one mechanism switched from its default (off, or on where the defaults leave it off), against ours' defaults; then the switched variant run at targets ${ablationTargets.join(", ")} and moved to the defaults' overload (read between them): a mechanism earns its place when the defaults cost less there`,
+    ablationLines(ablations),
+    `\nbridge model: Jicofo placement with Octo, emulator stress model (at most 10 senders per conference), start delay 60 s, stats every 5 s, 80 per conference per bridge;` +
+      ` HPA target stress 0.5 (15 s, tolerance 0.1, 300 s down window, newest pod removed); Agones buffer 2 (30 s);` +
+      ` jitsi-autoscaler 60 s periods 0.3/0.1, 2/10 periods, 600 s cooldown; drain deadline 4 h (the CRD default).` +
+      ` Ours: its defaults (target stress ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}), in Europe/Rome time from Monday 2026-11-23; on the school morning it has the school's timetable (Mon-Fri 07:50-10:05, at least 16 bridges).`,
+  ].join("\n");
+}
+
+function ablationLines(ablations: readonly Ablation[]): string {
+  return ablations
+    .map((a) => {
+      const hours = (100 * (a.bridgeHours / a.shipped.bridgeHours - 1)).toFixed(1);
+      const overload = (100 * (a.overloadShare - a.shipped.overloadShare)).toFixed(2);
+      const same = a.atShippedOverload;
+      const shippedCheaper = same !== undefined && a.shipped.bridgeHours < same;
+      const gap = same === undefined ? "" : `${(100 * Math.abs(1 - a.shipped.bridgeHours / same)).toFixed(1)} %`;
+      const verdict =
+        a.overloadShare === a.shipped.overloadShare && a.bridgeHours === a.shipped.bridgeHours
+          ? "no effect here"
+          : same === undefined
+            ? `at targets ${ablationTargets[0]}-${ablationTargets.at(-1)} its overload is never as low as the defaults' (${(100 * a.lowestOverload).toFixed(2)} % at best)`
+            : `moved to the defaults' overload ${same.toFixed(1)}: ${
+                a.switchedOn
+                  ? shippedCheaper
+                    ? `leaving it off is right (${gap} fewer without)`
+                    : `it would earn its place (${gap} fewer with it)`
+                  : shippedCheaper
+                    ? `earns its place (${gap} fewer with it)`
+                    : `does not (${gap} more with it)`
+              }`;
+      return `${a.trace.padEnd(15)} ${(a.switchedOn ? "with " : "without ") + a.mechanism.padEnd(25)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut; ${verdict}`;
+    })
+    .join("\n");
+}
+
+function matchLines(matches: ReadonlyArray<{ trace: string } & Match>): string {
+  const describe = (p: FrontierPoint) => `${p.policy} ${p.setting}: ${p.bridgeHours.toFixed(1)} bridge-h, ${(100 * p.overloadShare).toFixed(2)} % overload, ${p.interrupted} cut`;
+  return matches
+    .map((m) => {
+      const fewer = (p: FrontierPoint) => `${(100 * (1 - p.bridgeHours / m.peer.bridgeHours)).toFixed(0)} % fewer`;
+      const verdict = !m.ours ? "ours has no point at that overload" : `${describe(m.ours)}: ${m.cheaper ? fewer(m.ours) : "not fewer"}`;
+      const withCuts = m.cheaperWithCuts ? `; cutting meetings too, ${describe(m.cheaperWithCuts)}: ${fewer(m.cheaperWithCuts)}` : "";
+      return `${m.trace.padEnd(15)} ${describe(m.peer)}  ->  ${verdict}${withCuts}`;
+    })
+    .join("\n");
+}
+
+function table(records: ResultRecord[]): string {
+  const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "refused", "on hot", "interrupted", "actions"];
+  const rows = records.map((r) => [
+    r.trace,
+    r.policy,
+    r.bridgeHours.toFixed(1),
+    r.oracleRatio.toFixed(2),
+    (100 * r.overloadShare).toFixed(2),
+    String(r.conferencesRefused),
+    String(r.placedOnOverloaded),
+    String(r.interrupted),
+    String(r.scaleActions),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  return [head, ...rows].map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n");
+}
