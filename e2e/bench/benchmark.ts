@@ -122,30 +122,31 @@ export interface BenchmarkResults {
   gap: ResultRecord[];
 }
 
+/** One trace's runs: every simulation of the benchmark on this trace goes through `run`. */
+interface TraceRuns {
+  c: TraceCase;
+  run: (policy: ScalingPolicy, setting: string, options?: Partial<SimOptions>) => { r: SimResult; point: FrontierPoint };
+  /** Ours as the trace's admins would configure it, with these changes. */
+  oursWith: (spec: Partial<PolicySpec>, victimOrder?: VictimOrder) => ScalingPolicy;
+}
+
+function traceRuns(c: TraceCase): TraceRuns {
+  return {
+    c,
+    run: (policy, setting, options = {}) => {
+      const r = simulate(c.trace, policy, c.fromMs, c.toMs, options);
+      return { r, point: { policy: r.policy, setting, bridgeHours: r.bridgeHours, overloadShare: r.overloadShare, interrupted: r.interrupted } };
+    },
+    oursWith: (spec, victimOrder) => ours({ timeZone, ...(c.schedule ? { schedule: c.schedule } : {}), ...spec }, epochMs, victimOrder),
+  };
+}
+
 export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
-  const records: ResultRecord[] = [];
-  const references: ResultRecord[] = [];
-  const gap: ResultRecord[] = [];
-  const panels: PlotPanel[] = [];
-  const matches: Array<{ trace: string } & Match> = [];
-  const ablations: Ablation[] = [];
+  const results: BenchmarkResults = { records: [], panels: [], matches: [], ablations: [], references: [], gap: [] };
   for (const c of traceCases) {
     const bound = oracle(c.trace, c.fromMs, c.toMs);
-    const panel: PlotPanel = { trace: c.name, fromMs: c.fromMs, toMs: c.toMs, lines: [{ policy: "oracle", points: bound.series }] };
-    panels.push(panel);
-    records.push({ trace: c.name, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, scaleActions: 0, conferencesRefused: 0, placedOnOverloaded: 0 });
-    const oursWith = (spec: Partial<PolicySpec>, victimOrder?: VictimOrder) => ours({ timeZone, ...(c.schedule ? { schedule: c.schedule } : {}), ...spec }, epochMs, victimOrder);
-    const run = (policy: ScalingPolicy, setting: string, options: Partial<SimOptions> = {}) => {
-      const r = simulate(c.trace, policy, c.fromMs, c.toMs, options);
-      return { r, point: { policy: r.policy, setting, bridgeHours: r.bridgeHours, overloadShare: r.overloadShare, interrupted: r.interrupted } satisfies FrontierPoint };
-    };
-    const defaults = [
-      run(staticFleet(Math.max(1, bound.peakBridges)), "peak"),
-      run(hpa(0.5), "target 0.5"),
-      run(agonesBuffer(), "buffer 2"),
-      run(jitsiAutoscaler(), "0.3/0.1"),
-      run(oursWith({}), `target ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}`),
-    ];
+    const runs = traceRuns(c);
+    const { run, oursWith } = runs;
     const recordOf = (r: SimResult): ResultRecord => ({
       trace: c.name,
       policy: r.policy,
@@ -157,60 +158,85 @@ export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
       conferencesRefused: r.conferencesRefused,
       placedOnOverloaded: r.placedOnOverloaded,
     });
-    for (const { r } of defaults) {
-      panel.lines.push({ policy: r.policy, points: r.series });
-      records.push(recordOf(r));
-    }
-    references.push(recordOf(run(foresight(bound), "lead 3 min, +1").r));
-    for (const step of gapSteps) gap.push({ ...recordOf(run(oursWith(step.spec), step.label, step.options).r), policy: step.label });
+    const defaults = [
+      run(staticFleet(Math.max(1, bound.peakBridges)), "peak"),
+      run(hpa(0.5), "target 0.5"),
+      run(agonesBuffer(), "buffer 2"),
+      run(jitsiAutoscaler(), "0.3/0.1"),
+      run(oursWith({}), `target ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}`),
+    ];
+    results.records.push({ trace: c.name, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, scaleActions: 0, conferencesRefused: 0, placedOnOverloaded: 0 });
+    results.records.push(...defaults.map(({ r }) => recordOf(r)));
+    results.panels.push({
+      trace: c.name,
+      fromMs: c.fromMs,
+      toMs: c.toMs,
+      lines: [{ policy: "oracle", points: bound.series }, ...defaults.map(({ r }) => ({ policy: r.policy, points: r.series }))],
+    });
+    results.references.push(recordOf(run(foresight(bound), "lead 3 min, +1").r));
+    for (const step of gapSteps) results.gap.push({ ...recordOf(run(oursWith(step.spec), step.label, step.options).r), policy: step.label });
     const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;
-    const hpaPoints = hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point));
-    const jitsiPoints = jitsiThresholds.map(([up, down]) => (up === 0.3 ? pointOf("jitsi-autoscaler") : run(jitsiAutoscaler(up, down), `${up}/${down}`).point));
-    const ourPoints = ourTargets.flatMap((targetStress) =>
-      ourHeadrooms.map((headroom) =>
-        targetStress === policyDefaults.targetStress && headroom === policyDefaults.headroom
-          ? pointOf("ours")
-          : run(oursWith({ targetStress, headroom }), `target ${targetStress}, headroom ${headroom}`).point,
-      ),
-    );
-    for (const targetStress of shortDownWindow.targets) {
-      const { headroom, scaleDownWindowMs } = shortDownWindow;
-      ourPoints.push(run(oursWith({ targetStress, headroom, scaleDownWindowMs }), `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min`).point);
-    }
-    for (const drainDeadlineMs of shortDrainDeadline.deadlinesMs) {
-      const { targets, headrooms, scaleDownWindowMs } = shortDrainDeadline;
-      for (const targetStress of targets) {
-        for (const headroom of headrooms) {
-          const setting = `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min, drain deadline ${drainDeadlineMs / 60_000} min`;
-          ourPoints.push(run(oursWith({ targetStress, headroom, scaleDownWindowMs }), setting, { drainDeadlineMs }).point);
-        }
+    const peerPoints = [
+      ...hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point)),
+      ...jitsiThresholds.map(([up, down]) => (up === 0.3 ? pointOf("jitsi-autoscaler") : run(jitsiAutoscaler(up, down), `${up}/${down}`).point)),
+    ];
+    for (const m of matchPeers(ourFrontier(runs, pointOf("ours")), peerPoints)) results.matches.push({ trace: c.name, ...m });
+    results.ablations.push(...ablate(runs, pointOf("ours")));
+  }
+  return results;
+}
+
+/** Ours at the settings of the equal-overload check; `shipped` is ours at its defaults, already run. */
+function ourFrontier({ c, run, oursWith }: TraceRuns, shipped: FrontierPoint): FrontierPoint[] {
+  const points = ourTargets.flatMap((targetStress) =>
+    ourHeadrooms.map((headroom) =>
+      targetStress === policyDefaults.targetStress && headroom === policyDefaults.headroom
+        ? shipped
+        : run(oursWith({ targetStress, headroom }), `target ${targetStress}, headroom ${headroom}`).point,
+    ),
+  );
+  for (const targetStress of shortDownWindow.targets) {
+    const { headroom, scaleDownWindowMs } = shortDownWindow;
+    points.push(run(oursWith({ targetStress, headroom, scaleDownWindowMs }), `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min`).point);
+  }
+  for (const drainDeadlineMs of shortDrainDeadline.deadlinesMs) {
+    const { targets, headrooms, scaleDownWindowMs } = shortDrainDeadline;
+    for (const targetStress of targets) {
+      for (const headroom of headrooms) {
+        const setting = `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min, drain deadline ${drainDeadlineMs / 60_000} min`;
+        points.push(run(oursWith({ targetStress, headroom, scaleDownWindowMs }), setting, { drainDeadlineMs }).point);
       }
     }
-    for (const share of c.schedule ? scheduleShares : []) {
-      const schedule = c.schedule!.map((e) => ({ ...e, minReplicas: Math.round(e.minReplicas * share) }));
-      ourPoints.push(run(oursWith({ schedule }), `schedule x${share}`).point);
-    }
-    for (const m of matchPeers(ourPoints, [...hpaPoints, ...jitsiPoints])) matches.push({ trace: c.name, ...m });
-    for (const m of mechanisms.filter((m) => !m.onlyWithSchedule || c.schedule)) {
+  }
+  for (const share of c.schedule ? scheduleShares : []) {
+    const schedule = c.schedule!.map((e) => ({ ...e, minReplicas: Math.round(e.minReplicas * share) }));
+    points.push(run(oursWith({ schedule }), `schedule x${share}`).point);
+  }
+  return points;
+}
+
+/** Each mechanism of ours switched once, swept over the ablation's targets and read at the defaults' overload. */
+function ablate({ c, run, oursWith }: TraceRuns, shipped: FrontierPoint): Ablation[] {
+  const targets = [...new Set([...ablationTargets, policyDefaults.targetStress])].sort((a, b) => a - b);
+  return mechanisms
+    .filter((m) => !m.onlyWithSchedule || c.schedule)
+    .map((m) => {
       const switchedOn = m.switchedOn ?? false;
-      const targets = [...new Set([...ablationTargets, policyDefaults.targetStress])].sort((a, b) => a - b);
       const sweep = targets.map(
         (targetStress) => run(oursWith({ ...m.change, targetStress }, m.victimOrder), `${switchedOn ? "with" : "without"} ${m.name}, target ${targetStress}`).point,
       );
       const point = sweep[targets.indexOf(policyDefaults.targetStress)]!;
-      const atShippedOverload = bridgeHoursAt(sweep, pointOf("ours").overloadShare);
-      ablations.push({
+      const atShippedOverload = bridgeHoursAt(sweep, shipped.overloadShare);
+      return {
         trace: c.name,
         mechanism: m.name,
         switchedOn,
         bridgeHours: point.bridgeHours,
         overloadShare: point.overloadShare,
         interrupted: point.interrupted,
-        shipped: pointOf("ours"),
+        shipped,
         ...(atShippedOverload === undefined ? {} : { atShippedOverload }),
         lowestOverload: Math.min(...sweep.map((p) => p.overloadShare)),
-      });
-    }
-  }
-  return { records, panels, matches, ablations, references, gap };
+      };
+    });
 }
