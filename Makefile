@@ -70,6 +70,6 @@ run: setup
 bench-startup: setup
 	node e2e/bench/fleet-startup.ts
 
-## bench: every scaling policy on the same traces (TRACE=path.csv for your own); table and .bench/results.json
+## bench: every scaling policy on the same traces (TRACE=path.csv for your own, SEED=n for another draw); table and .bench/results.json
 bench: setup
 	node e2e/bench/run.ts

@@ -1,7 +1,7 @@
 // `make bench TRACE=file.csv`, as a user runs it: the whole benchmark on a short trace file, into a
 // temporary directory, and the records the issue names in results.json.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -48,4 +48,12 @@ describe("make bench TRACE=file.csv", () => {
     expect(gap[0]!.overloadShare).toBeLessThan((of("ours").overloadShare as number) / 2);
     expect(stdout).toContain("what the gap to the oracle is made of");
   }, 120_000);
+
+  test("a SEED that is not a draw number stops it before any run, with the reason and exit code 2", () => {
+    const out = path.join(dir, "refused");
+    const child = spawnSync(process.execPath, [path.resolve(import.meta.dirname, "run.ts")], { env: { ...process.env, SEED: "0", BENCH_OUT: out }, encoding: "utf8" });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toContain('make bench: SEED must be a whole number from 1 up, got "0"');
+    expect(existsSync(out)).toBe(false);
+  });
 });
