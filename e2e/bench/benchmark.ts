@@ -94,8 +94,11 @@ export interface Ablation {
    * targets of `ablationTargets` and the default target; undefined when they do not span that overload.
    */
   atShippedOverload?: number;
-  /** The least overload among those runs. */
+  /** The least and the most overload among those runs. */
   lowestOverload: number;
+  highestOverload: number;
+  /** The cheapest of those runs with no more bridge-hours and no more overload than the defaults, if any. */
+  noWorseThanShipped?: FrontierPoint;
 }
 
 /**
@@ -227,6 +230,9 @@ function ablate({ c, run, oursWith }: TraceRuns, shipped: FrontierPoint): Ablati
       );
       const point = sweep[targets.indexOf(policyDefaults.targetStress)]!;
       const atShippedOverload = bridgeHoursAt(sweep, shipped.overloadShare);
+      const noWorseThanShipped = sweep
+        .filter((p) => p.bridgeHours <= shipped.bridgeHours && p.overloadShare <= shipped.overloadShare)
+        .sort((a, b) => a.bridgeHours - b.bridgeHours)[0];
       return {
         trace: c.name,
         mechanism: m.name,
@@ -237,6 +243,8 @@ function ablate({ c, run, oursWith }: TraceRuns, shipped: FrontierPoint): Ablati
         shipped,
         ...(atShippedOverload === undefined ? {} : { atShippedOverload }),
         lowestOverload: Math.min(...sweep.map((p) => p.overloadShare)),
+        highestOverload: Math.max(...sweep.map((p) => p.overloadShare)),
+        ...(noWorseThanShipped ? { noWorseThanShipped } : {}),
       };
     });
 }

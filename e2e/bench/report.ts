@@ -39,26 +39,36 @@ function ablationLines(ablations: readonly Ablation[]): string {
     .map((a) => {
       const hours = (100 * (a.bridgeHours / a.shipped.bridgeHours - 1)).toFixed(1);
       const overload = (100 * (a.overloadShare - a.shipped.overloadShare)).toFixed(2);
-      const same = a.atShippedOverload;
-      const shippedCheaper = same !== undefined && a.shipped.bridgeHours < same;
-      const gap = same === undefined ? "" : `${(100 * Math.abs(1 - a.shipped.bridgeHours / same)).toFixed(1)} %`;
-      const verdict =
-        a.overloadShare === a.shipped.overloadShare && a.bridgeHours === a.shipped.bridgeHours
-          ? "no effect here"
-          : same === undefined
-            ? `at targets ${ablationTargets[0]}-${ablationTargets.at(-1)} its overload is never as low as the defaults' (${(100 * a.lowestOverload).toFixed(2)} % at best)`
-            : `moved to the defaults' overload ${same.toFixed(1)}: ${
-                a.switchedOn
-                  ? shippedCheaper
-                    ? `leaving it off is right (${gap} fewer without)`
-                    : `it would earn its place (${gap} fewer with it)`
-                  : shippedCheaper
-                    ? `earns its place (${gap} fewer with it)`
-                    : `does not (${gap} more with it)`
-              }`;
-      return `${a.trace.padEnd(15)} ${(a.switchedOn ? "with " : "without ") + a.mechanism.padEnd(25)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut; ${verdict}`;
+      return `${a.trace.padEnd(15)} ${(a.switchedOn ? "with " : "without ") + a.mechanism.padEnd(25)} ${a.bridgeHours.toFixed(1).padStart(7)} bridge-h (${hours.startsWith("-") ? hours : `+${hours}`} %), overload ${(100 * a.overloadShare).toFixed(2)} % (${overload.startsWith("-") ? overload : `+${overload}`} pts), ${a.interrupted} cut; ${ablationVerdict(a)}`;
     })
     .join("\n");
+}
+
+/** Whether a mechanism earns its place: the defaults against the switched variant at the same overload. */
+export function ablationVerdict(a: Ablation): string {
+  if (a.overloadShare === a.shipped.overloadShare && a.bridgeHours === a.shipped.bridgeHours) return "no effect here";
+  const percent = (share: number) => `${(100 * share).toFixed(2)} %`;
+  const targets = `at targets ${ablationTargets[0]}-${ablationTargets.at(-1)}`;
+  const same = a.atShippedOverload;
+  if (same === undefined) {
+    const better = a.noWorseThanShipped;
+    if (better) {
+      const run = `${better.setting}: ${better.bridgeHours.toFixed(1)} bridge-h at ${percent(better.overloadShare)}, no worse on either`;
+      return a.switchedOn ? `it would earn its place: ${run}` : `does not: ${run}`;
+    }
+    if (a.lowestOverload > a.shipped.overloadShare) return `${targets} its overload is never as low as the defaults' (${percent(a.lowestOverload)} at best)`;
+    return `${targets} its overload is always below the defaults' (${percent(a.highestOverload)} at most), at more bridge-hours: not comparable here`;
+  }
+  const shippedCheaper = a.shipped.bridgeHours < same;
+  const gap = `${(100 * Math.abs(1 - a.shipped.bridgeHours / same)).toFixed(1)} %`;
+  const reading = a.switchedOn
+    ? shippedCheaper
+      ? `leaving it off is right (${gap} fewer without)`
+      : `it would earn its place (${gap} fewer with it)`
+    : shippedCheaper
+      ? `earns its place (${gap} fewer with it)`
+      : `does not (${gap} more with it)`;
+  return `moved to the defaults' overload ${same.toFixed(1)}: ${reading}`;
 }
 
 function matchLines(matches: ReadonlyArray<{ trace: string } & Match>): string {
