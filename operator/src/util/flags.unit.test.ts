@@ -21,5 +21,6 @@ describe("command-line flags", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain("usage: node");
-  });
+    // Starting node on a busy 2-core machine has taken over jest's default 5 s.
+  }, 20_000);
 });
