@@ -55,5 +55,5 @@ describe("make bench TRACE=file.csv", () => {
     expect(child.status).toBe(2);
     expect(child.stderr).toContain('make bench: SEED must be a whole number from 1 up, got "0"');
     expect(existsSync(out)).toBe(false);
-  });
+  }, 20_000);
 });
