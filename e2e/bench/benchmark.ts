@@ -3,7 +3,8 @@
 // `run.ts` picks the traces and writes the files; `report.ts` prints the results.
 
 import type { ConferenceArrival } from "../emulator/trace.ts";
-import { oracle } from "./oracle.ts";
+import { oracle, type OracleResult } from "./oracle.ts";
+import { median } from "./median.ts";
 import { simulate, type ScalingPolicy, type SimOptions, type SimResult } from "./sim/fleet-sim.ts";
 import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "./sim/peers.ts";
 import { foresight } from "./sim/foresight.ts";
@@ -144,40 +145,59 @@ function traceRuns(c: TraceCase): TraceRuns {
   };
 }
 
+function recordOf(c: TraceCase, bound: OracleResult, r: SimResult): ResultRecord {
+  return {
+    trace: c.name,
+    policy: r.policy,
+    bridgeHours: r.bridgeHours,
+    oracleRatio: bound.bridgeHours > 0 ? r.bridgeHours / bound.bridgeHours : Number.NaN,
+    overloadShare: r.overloadShare,
+    interrupted: r.interrupted,
+    scaleActions: r.scaleActions,
+    conferencesRefused: r.conferencesRefused,
+    placedOnOverloaded: r.placedOnOverloaded,
+  };
+}
+
+const oracleRecord = (c: TraceCase, bound: OracleResult): ResultRecord => ({
+  trace: c.name,
+  policy: "oracle",
+  bridgeHours: bound.bridgeHours,
+  oracleRatio: 1,
+  overloadShare: 0,
+  interrupted: 0,
+  scaleActions: 0,
+  conferencesRefused: 0,
+  placedOnOverloaded: 0,
+});
+
+/** Every policy at its default settings: the rows of the table. */
+function atDefaults({ run, oursWith }: TraceRuns, bound: OracleResult) {
+  return [
+    run(staticFleet(Math.max(1, bound.peakBridges)), "peak"),
+    run(hpa(0.5), "target 0.5"),
+    run(agonesBuffer(), "buffer 2"),
+    run(jitsiAutoscaler(), "0.3/0.1"),
+    run(oursWith({}), `target ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}`),
+  ];
+}
+
 export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
   const results: BenchmarkResults = { records: [], panels: [], matches: [], ablations: [], references: [], gap: [] };
   for (const c of traceCases) {
     const bound = oracle(c.trace, c.fromMs, c.toMs);
     const runs = traceRuns(c);
     const { run, oursWith } = runs;
-    const recordOf = (r: SimResult): ResultRecord => ({
-      trace: c.name,
-      policy: r.policy,
-      bridgeHours: r.bridgeHours,
-      oracleRatio: bound.bridgeHours > 0 ? r.bridgeHours / bound.bridgeHours : Number.NaN,
-      overloadShare: r.overloadShare,
-      interrupted: r.interrupted,
-      scaleActions: r.scaleActions,
-      conferencesRefused: r.conferencesRefused,
-      placedOnOverloaded: r.placedOnOverloaded,
-    });
-    const defaults = [
-      run(staticFleet(Math.max(1, bound.peakBridges)), "peak"),
-      run(hpa(0.5), "target 0.5"),
-      run(agonesBuffer(), "buffer 2"),
-      run(jitsiAutoscaler(), "0.3/0.1"),
-      run(oursWith({}), `target ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}`),
-    ];
-    results.records.push({ trace: c.name, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, scaleActions: 0, conferencesRefused: 0, placedOnOverloaded: 0 });
-    results.records.push(...defaults.map(({ r }) => recordOf(r)));
+    const defaults = atDefaults(runs, bound);
+    results.records.push(oracleRecord(c, bound), ...defaults.map(({ r }) => recordOf(c, bound, r)));
     results.panels.push({
       trace: c.name,
       fromMs: c.fromMs,
       toMs: c.toMs,
       lines: [{ policy: "oracle", points: bound.series }, ...defaults.map(({ r }) => ({ policy: r.policy, points: r.series }))],
     });
-    results.references.push(recordOf(run(foresight(bound), "lead 3 min, +1").r));
-    for (const step of gapSteps) results.gap.push({ ...recordOf(run(oursWith(step.spec), step.label, step.options).r), policy: step.label });
+    results.references.push(recordOf(c, bound, run(foresight(bound), "lead 3 min, +1").r));
+    for (const step of gapSteps) results.gap.push({ ...recordOf(c, bound, run(oursWith(step.spec), step.label, step.options).r), policy: step.label });
     const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;
     const peerPoints = [
       ...hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point)),
@@ -247,4 +267,48 @@ function ablate({ c, run, oursWith }: TraceRuns, shipped: FrontierPoint): Ablati
         ...(noWorseThanShipped ? { noWorseThanShipped } : {}),
       };
     });
+}
+
+/** One policy's figures on one trace over several draws of it. */
+export interface DrawSummary {
+  trace: string;
+  policy: string;
+  draws: number;
+  /** Medians over the draws. */
+  bridgeHours: number;
+  oracleRatio: number;
+  overloadShare: number;
+  interrupted: number;
+  /** The least and the most overload among the draws. */
+  overloadRange: [number, number];
+}
+
+/**
+ * The table's rows over many draws of the same traces: one draw of a trace that a single large meeting
+ * decides (the flash crowd) says little, so this gives each policy's median and its overload's range.
+ */
+export function acrossDraws(casesOfDraw: (draw: number) => TraceCase[], draws: number): DrawSummary[] {
+  const byTraceAndPolicy = new Map<string, ResultRecord[]>();
+  for (let draw = 1; draw <= draws; draw++) {
+    for (const c of casesOfDraw(draw)) {
+      const bound = oracle(c.trace, c.fromMs, c.toMs);
+      for (const record of [oracleRecord(c, bound), ...atDefaults(traceRuns(c), bound).map(({ r }) => recordOf(c, bound, r))]) {
+        const key = `${record.trace}\u0000${record.policy}`;
+        byTraceAndPolicy.set(key, [...(byTraceAndPolicy.get(key) ?? []), record]);
+      }
+    }
+  }
+  return [...byTraceAndPolicy.values()].map((records) => {
+    const overloads = records.map((r) => r.overloadShare);
+    return {
+      trace: records[0]!.trace,
+      policy: records[0]!.policy,
+      draws: records.length,
+      bridgeHours: median(records.map((r) => r.bridgeHours)),
+      oracleRatio: median(records.map((r) => r.oracleRatio)),
+      overloadShare: median(overloads),
+      interrupted: median(records.map((r) => r.interrupted)),
+      overloadRange: [Math.min(...overloads), Math.max(...overloads)],
+    };
+  });
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { benchCases } from "./cases.ts";
+import { benchCases, shortTraceCases } from "./cases.ts";
 import { flashCrowdTrace, schoolMorningTrace, weekTrace } from "./traces.ts";
 
 describe("the traces make bench runs", () => {
@@ -18,6 +18,10 @@ describe("the traces make bench runs", () => {
     expect(cases.map((c) => c.name)).toEqual(["week", "school-morning", "flash-crowd"]);
     expect(cases.map((c) => c.trace)).toEqual([weekTrace(2), schoolMorningTrace(3), flashCrowdTrace(4)]);
     expect(cases[0]?.trace).not.toEqual(weekTrace(1));
+  });
+
+  test("the short traces of a draw are that draw's school morning and flash crowd, schedule included", () => {
+    expect(shortTraceCases(2)).toEqual(benchCases({ SEED: "2" }).slice(1));
   });
 
   test.each(["0", "-1", "1.5", "two"])("SEED=%j is refused with a message naming it", (seed) => {

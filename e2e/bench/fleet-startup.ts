@@ -5,10 +5,10 @@
 import { readFileSync } from "node:fs";
 import { installCrd, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+import { median } from "./median.ts";
 
 const sizes = (process.env.BENCH_SIZES ?? "10,100").split(",").map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import {
   shortDrainDeadline,
   type Ablation,
   type BenchmarkResults,
+  type DrawSummary,
   type ResultRecord,
 } from "./benchmark.ts";
 
@@ -32,6 +33,21 @@ export function report({ records, matches, ablations, references, gap }: Benchma
       ` jitsi-autoscaler 60 s periods 0.3/0.1, 2/10 periods, 600 s cooldown; drain deadline 4 h (the CRD default).` +
       ` Ours: its defaults (target stress ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}), in Europe/Rome time from Monday 2026-11-23; on the school morning it has the school's timetable (Mon-Fri 07:50-10:05, at least 16 bridges).`,
   ].join("\n");
+}
+
+/** The short traces over many draws: medians, and the overload's range. */
+export function drawsReport(draws: readonly DrawSummary[]): string {
+  const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "overload range %", "interrupted"];
+  const rows = draws.map((d) => [
+    d.trace,
+    d.policy,
+    d.bridgeHours.toFixed(1),
+    d.oracleRatio.toFixed(2),
+    (100 * d.overloadShare).toFixed(2),
+    `${(100 * d.overloadRange[0]).toFixed(2)}-${(100 * d.overloadRange[1]).toFixed(2)}`,
+    String(d.interrupted),
+  ]);
+  return `\nthe short traces over ${draws[0]?.draws ?? 0} draws (SEED=1 and on), every policy at its defaults: medians\n${columns(head, rows)}`;
 }
 
 function ablationLines(ablations: readonly Ablation[]): string {
@@ -96,6 +112,11 @@ function table(records: ResultRecord[]): string {
     String(r.interrupted),
     String(r.scaleActions),
   ]);
+  return columns(head, rows);
+}
+
+/** Text columns: the first two left-aligned (names), the rest right-aligned (figures). */
+function columns(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   return [head, ...rows].map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n");
 }
