@@ -38,15 +38,7 @@ export function report({ records, matches, ablations, references, gap }: Benchma
 /** The short traces over many draws: medians, and the overload's range. */
 export function drawsReport(draws: readonly DrawSummary[]): string {
   const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "overload range %", "interrupted"];
-  const rows = draws.map((d) => [
-    d.trace,
-    d.policy,
-    d.bridgeHours.toFixed(1),
-    d.oracleRatio.toFixed(2),
-    (100 * d.overloadShare).toFixed(2),
-    `${(100 * d.overloadRange[0]).toFixed(2)}-${(100 * d.overloadRange[1]).toFixed(2)}`,
-    String(d.interrupted),
-  ]);
+  const rows = draws.map((d) => [...costAndQuality(d), `${(100 * d.overloadRange[0]).toFixed(2)}-${(100 * d.overloadRange[1]).toFixed(2)}`, String(d.interrupted)]);
   return `\nthe short traces over ${draws[0]?.draws ?? 0} draws (SEED=1 and on), every policy at its defaults: medians\n${columns(head, rows)}`;
 }
 
@@ -102,17 +94,18 @@ function matchLines(matches: ReadonlyArray<{ trace: string } & Match>): string {
 function table(records: ResultRecord[]): string {
   const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "refused", "on hot", "interrupted", "actions"];
   const rows = records.map((r) => [
-    r.trace,
-    r.policy,
-    r.bridgeHours.toFixed(1),
-    r.oracleRatio.toFixed(2),
-    (100 * r.overloadShare).toFixed(2),
+    ...costAndQuality(r),
     String(r.conferencesRefused),
     String(r.placedOnOverloaded),
     String(r.interrupted),
     String(r.scaleActions),
   ]);
   return columns(head, rows);
+}
+
+/** The first cells of every row: which trace and policy, bridge-hours, their ratio to the oracle, overload. */
+function costAndQuality(r: Pick<ResultRecord, "trace" | "policy" | "bridgeHours" | "oracleRatio" | "overloadShare">): string[] {
+  return [r.trace, r.policy, r.bridgeHours.toFixed(1), r.oracleRatio.toFixed(2), (100 * r.overloadShare).toFixed(2)];
 }
 
 /** Text columns: the first two left-aligned (names), the rest right-aligned (figures). */
