@@ -171,7 +171,13 @@ const oracleRecord = (c: TraceCase, bound: OracleResult): ResultRecord => ({
   placedOnOverloaded: 0,
 });
 
-/** Every policy at its default settings: the rows of the table. */
+/** The table's rows for one trace: the oracle, then every policy at its defaults. */
+const tableRecords = (c: TraceCase, bound: OracleResult, defaults: ReadonlyArray<{ r: SimResult }>): ResultRecord[] => [
+  oracleRecord(c, bound),
+  ...defaults.map(({ r }) => recordOf(c, bound, r)),
+];
+
+/** Every policy at its default settings. */
 function atDefaults({ run, oursWith }: TraceRuns, bound: OracleResult) {
   return [
     run(staticFleet(Math.max(1, bound.peakBridges)), "peak"),
@@ -189,7 +195,7 @@ export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
     const runs = traceRuns(c);
     const { run, oursWith } = runs;
     const defaults = atDefaults(runs, bound);
-    results.records.push(oracleRecord(c, bound), ...defaults.map(({ r }) => recordOf(c, bound, r)));
+    results.records.push(...tableRecords(c, bound, defaults));
     results.panels.push({
       trace: c.name,
       fromMs: c.fromMs,
@@ -292,9 +298,11 @@ export function acrossDraws(casesOfDraw: (draw: number) => TraceCase[], draws: n
   for (let draw = 1; draw <= draws; draw++) {
     for (const c of casesOfDraw(draw)) {
       const bound = oracle(c.trace, c.fromMs, c.toMs);
-      for (const record of [oracleRecord(c, bound), ...atDefaults(traceRuns(c), bound).map(({ r }) => recordOf(c, bound, r))]) {
+      for (const record of tableRecords(c, bound, atDefaults(traceRuns(c), bound))) {
         const key = `${record.trace}\u0000${record.policy}`;
-        byTraceAndPolicy.set(key, [...(byTraceAndPolicy.get(key) ?? []), record]);
+        const records = byTraceAndPolicy.get(key) ?? [];
+        records.push(record);
+        byTraceAndPolicy.set(key, records);
       }
     }
   }
