@@ -12,17 +12,38 @@ export interface ScheduleEntry {
 }
 
 const weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const minuteMs = 60_000;
+/** Per time zone: its formatter and the local times of the UTC minutes asked for lately. */
+const zones = new Map<string, { format: Intl.DateTimeFormat; minutes: Map<number, Readonly<LocalTime>> }>();
+/** Enough for a week of minutes; the policy asks for now and a few minutes ahead, so a full cache is simply dropped. */
+const maxCachedMinutes = 10_080;
 
-/** Weekday (0 = Sunday) and minute of the day at `ms` in `timeZone`. */
-export function localTime(ms: number, timeZone: string): { day: number; minute: number } {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    formatters.set(timeZone, format);
+export interface LocalTime {
+  day: number;
+  minute: number;
+}
+
+/**
+ * Weekday (0 = Sunday) and minute of the day at `ms` in `timeZone`. Kept per UTC minute: formatting a
+ * date costs tens of microseconds, the policy asks on every stats tick, and today's time zones change
+ * their offset only at whole minutes, so a UTC minute has one local minute.
+ */
+export function localTime(ms: number, timeZone: string): Readonly<LocalTime> {
+  let zone = zones.get(timeZone);
+  if (!zone) {
+    const format = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    zone = { format, minutes: new Map() };
+    zones.set(timeZone, zone);
   }
-  const parts = Object.fromEntries(format.formatToParts(ms).map((p) => [p.type, p.value]));
-  return { day: weekdays.indexOf(parts.weekday ?? ""), minute: Number(parts.hour) * 60 + Number(parts.minute) };
+  const utcMinute = Math.floor(ms / minuteMs);
+  let local = zone.minutes.get(utcMinute);
+  if (!local) {
+    const parts = Object.fromEntries(zone.format.formatToParts(utcMinute * minuteMs).map((p) => [p.type, p.value]));
+    local = { day: weekdays.indexOf(parts.weekday ?? ""), minute: Number(parts.hour) * 60 + Number(parts.minute) };
+    if (zone.minutes.size >= maxCachedMinutes) zone.minutes.clear();
+    zone.minutes.set(utcMinute, local);
+  }
+  return local;
 }
 
 const minuteOf = (hhmm: string) => {

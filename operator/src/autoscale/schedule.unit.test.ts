@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { localTime, scheduledMinimum } from "./schedule.ts";
 
 // Monday 2026-11-23 08:00 in Rome is 07:00 UTC (CET, UTC+1).
@@ -11,6 +12,29 @@ describe("scheduled minimums", () => {
   test("local time follows the time zone", () => {
     expect(localTime(mondayRome8, "Europe/Rome")).toEqual({ day: 1, minute: 8 * 60 });
     expect(localTime(mondayRome8, "UTC")).toEqual({ day: 1, minute: 7 * 60 });
+  });
+
+  test("the local time kept per UTC minute is what formatting that very instant gives, across DST and odd offsets", () => {
+    const zones = ["Europe/Rome", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe", "Pacific/Chatham"];
+    const fresh = (ms: number, timeZone: string) => {
+      const format = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long", hour: "numeric", minute: "numeric", hourCycle: "h23" });
+      const parts = Object.fromEntries(format.formatToParts(ms).map((p) => [p.type, p.value]));
+      const days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+      return { day: days.indexOf(parts.weekday!), minute: Number(parts.hour) * 60 + Number(parts.minute) };
+    };
+    // Instants near the 2026 DST changes of those zones, and anywhere in 2026-2027; asked twice, so the second is cached.
+    const changes = [Date.UTC(2026, 2, 29, 1), Date.UTC(2026, 9, 25, 1), Date.UTC(2026, 2, 8, 7), Date.UTC(2026, 3, 4, 15), Date.UTC(2026, 8, 26, 14)];
+    const instant = fc.oneof(
+      fc.tuple(fc.constantFrom(...changes), fc.integer({ min: -2 * hour, max: 2 * hour })).map(([at, offset]) => at + offset),
+      fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2028, 0, 1) }),
+    );
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...zones), (ms, timeZone) => {
+        expect(localTime(ms, timeZone)).toEqual(fresh(ms, timeZone));
+        expect(localTime(ms + 59_999 - (ms % minute), timeZone)).toEqual(fresh(ms, timeZone));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   test("applies inside the window, on the listed days only, in the zone's local time", () => {
