@@ -8,6 +8,7 @@ import { median } from "./median.ts";
 import { simulate, type ScalingPolicy, type SimOptions, type SimResult } from "./sim/fleet-sim.ts";
 import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "./sim/peers.ts";
 import { foresight } from "./sim/foresight.ts";
+import { jicofoRedistributionDefaults, type LoadRedistribution } from "./sim/load-redistribution.ts";
 import type { PlotPanel } from "./plot/chart.ts";
 import { bridgeHoursAt, matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
 import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
@@ -114,6 +115,19 @@ const gapSteps: Array<{ label: string; spec: Partial<PolicySpec>; options: Parti
   { label: "ours, both, 0.8 no headroom", spec: { targetStress: 0.8, headroom: 0 }, options: { startDelayMs: 0, drainDeadlineMs: 0 } },
 ];
 
+/**
+ * Jicofo's load redistribution is Jicofo's setting, not a scaler's: every policy's fleet gains from it, so
+ * the peers run with it too. At Jicofo's defaults (threshold 0.9), and at 0.81, just above the selection
+ * threshold, so that it acts on every bridge the overload figure counts (this one also over the draws).
+ */
+const redistributionInDraws: LoadRedistribution = { ...jicofoRedistributionDefaults, stressThreshold: 0.81 };
+const redistributionSettings: LoadRedistribution[] = [jicofoRedistributionDefaults, redistributionInDraws];
+
+export interface RedistributionRecord extends ResultRecord {
+  /** Participants moved off an overloaded bridge: each one's media restarts, the meeting goes on. */
+  endpointsMoved: number;
+}
+
 /** Targets each switched variant also runs at, to be compared with the defaults at their own overload. */
 export const ablationTargets = [0.4, 0.5, 0.6, 0.7];
 
@@ -124,6 +138,7 @@ export interface BenchmarkResults {
   ablations: Ablation[];
   references: ResultRecord[];
   gap: ResultRecord[];
+  redistribution: RedistributionRecord[];
 }
 
 /** One trace's runs: every simulation of the benchmark on this trace goes through `run`. */
@@ -189,7 +204,7 @@ function atDefaults({ run, oursWith }: TraceRuns, bound: OracleResult) {
 }
 
 export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
-  const results: BenchmarkResults = { records: [], panels: [], matches: [], ablations: [], references: [], gap: [] };
+  const results: BenchmarkResults = { records: [], panels: [], matches: [], ablations: [], references: [], gap: [], redistribution: [] };
   for (const c of traceCases) {
     const bound = oracle(c.trace, c.fromMs, c.toMs);
     const runs = traceRuns(c);
@@ -204,6 +219,7 @@ export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
     });
     results.references.push(recordOf(c, bound, run(foresight(bound), "lead 3 min, +1").r));
     for (const step of gapSteps) results.gap.push({ ...recordOf(c, bound, run(oursWith(step.spec), step.label, step.options).r), policy: step.label });
+    results.redistribution.push(...withRedistribution(runs, bound, redistributionSettings));
     const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;
     const peerPoints = [
       ...hpaTargets.map((t) => (t === 0.5 ? pointOf("hpa") : run(hpa(t), `target ${t}`).point)),
@@ -213,6 +229,16 @@ export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
     results.ablations.push(...ablate(runs, pointOf("ours")));
   }
   return results;
+}
+
+/** HPA, jitsi-autoscaler and ours at their defaults, with Jicofo's load redistribution at each setting. */
+function withRedistribution({ c, run, oursWith }: TraceRuns, bound: OracleResult, settings: readonly LoadRedistribution[]): RedistributionRecord[] {
+  return settings.flatMap((config) =>
+    [hpa(0.5), jitsiAutoscaler(), oursWith({})].map((policy) => {
+      const { r } = run(policy, `Jicofo redistribution ${config.stressThreshold}`, { loadRedistribution: config });
+      return { ...recordOf(c, bound, r), policy: `${r.policy}, redistribution ${config.stressThreshold}`, endpointsMoved: r.endpointsMoved };
+    }),
+  );
 }
 
 /** Ours at the settings of the equal-overload check; `shipped` is ours at its defaults, already run. */
@@ -285,6 +311,8 @@ export interface DrawSummary {
   oracleRatio: number;
   overloadShare: number;
   interrupted: number;
+  /** Participants Jicofo's load redistribution moved (rows with it only). */
+  endpointsMoved: number;
   /** The least and the most overload among the draws. */
   overloadRange: [number, number];
 }
@@ -294,11 +322,13 @@ export interface DrawSummary {
  * decides (the flash crowd) says little, so this gives each policy's median and its overload's range.
  */
 export function acrossDraws(casesOfDraw: (draw: number) => TraceCase[], draws: number): DrawSummary[] {
-  const byTraceAndPolicy = new Map<string, ResultRecord[]>();
+  const byTraceAndPolicy = new Map<string, Array<ResultRecord & { endpointsMoved?: number }>>();
   for (let draw = 1; draw <= draws; draw++) {
     for (const c of casesOfDraw(draw)) {
       const bound = oracle(c.trace, c.fromMs, c.toMs);
-      for (const record of tableRecords(c, bound, atDefaults(traceRuns(c), bound))) {
+      const runs = traceRuns(c);
+      const records = [...tableRecords(c, bound, atDefaults(runs, bound)), ...withRedistribution(runs, bound, [redistributionInDraws])];
+      for (const record of records) {
         const key = `${record.trace}\u0000${record.policy}`;
         const records = byTraceAndPolicy.get(key) ?? [];
         records.push(record);
@@ -316,6 +346,7 @@ export function acrossDraws(casesOfDraw: (draw: number) => TraceCase[], draws: n
       oracleRatio: median(records.map((r) => r.oracleRatio)),
       overloadShare: median(overloads),
       interrupted: median(records.map((r) => r.interrupted)),
+      endpointsMoved: median(records.map((r) => r.endpointsMoved ?? 0)),
       overloadRange: [Math.min(...overloads), Math.max(...overloads)],
     };
   });

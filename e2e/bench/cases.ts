@@ -23,13 +23,14 @@ export function benchCases(choice: CaseChoice): TraceCase[] {
   }
   const draw = Number(choice.SEED || "1");
   if (!Number.isInteger(draw) || draw < 1) throw new Error(`SEED must be a whole number from 1 up, got ${JSON.stringify(choice.SEED)}`);
-  return [{ name: "week", trace: weekTrace(draw), fromMs: 0, toMs: 7 * 24 * hour }, ...shortTraceCases(draw)];
+  return builtInCases(draw);
 }
 
-/** The built-in traces of a few hours (the school morning and the flash crowd), n-th draw. */
-export function shortTraceCases(draw: number): TraceCase[] {
+/** The built-in traces, n-th draw. */
+export function builtInCases(draw: number): TraceCase[] {
   // Each trace keeps its own seed sequence (week 1, school 2, flash 3 at draw 1), so draw 1 is unchanged.
   return [
+    { name: "week", trace: weekTrace(draw), fromMs: 0, toMs: 7 * 24 * hour },
     // The school knows its timetable: 28 classes at 8:00 and 34 at 9:00, two or three to a bridge.
     {
       name: "school-morning",

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { benchCases, shortTraceCases } from "./cases.ts";
+import { benchCases, builtInCases } from "./cases.ts";
 import { flashCrowdTrace, schoolMorningTrace, weekTrace } from "./traces.ts";
 
 describe("the traces make bench runs", () => {
@@ -20,8 +20,9 @@ describe("the traces make bench runs", () => {
     expect(cases[0]?.trace).not.toEqual(weekTrace(1));
   });
 
-  test("the short traces of a draw are that draw's school morning and flash crowd, schedule included", () => {
-    expect(shortTraceCases(2)).toEqual(benchCases({ SEED: "2" }).slice(1));
+  test("the n-th draw of the built-in traces is what SEED=n runs, the school's schedule included", () => {
+    expect(builtInCases(2)).toEqual(benchCases({ SEED: "2" }));
+    expect(builtInCases(3)[1]?.schedule).toEqual([{ days: [1, 2, 3, 4, 5], start: "07:50", end: "10:05", minReplicas: 16 }]);
   });
 
   test.each(["0", "-1", "1.5", "two"])("SEED=%j is refused with a message naming it", (seed) => {

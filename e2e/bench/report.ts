@@ -12,16 +12,19 @@ import {
   type Ablation,
   type BenchmarkResults,
   type DrawSummary,
+  type RedistributionRecord,
   type ResultRecord,
 } from "./benchmark.ts";
 
-export function report({ records, matches, ablations, references, gap }: BenchmarkResults): string {
+export function report({ records, matches, ablations, references, gap, redistribution }: BenchmarkResults): string {
   return [
     table(records),
     "\nreference, not a policy: the oracle's count known 3 min ahead plus one spare bridge, meetings staying where Jicofo put them",
     table(references).split("\n").slice(1).join("\n"),
     "\nwhat the gap to the oracle is made of: ours with bridges useful at once, with drained bridges emptied at once (their meetings moved, counted as interrupted), and both at target 0.8 without headroom",
     table(gap).split("\n").slice(1).join("\n"),
+    "\nwith Jicofo's load redistribution (Jicofo's setting: every minute, 10 participants off each bridge at or above the threshold, 3 min apart), at Jicofo's threshold 0.9 and at 0.81; moved: participants whose media restarted",
+    redistributionTable(redistribution),
     `\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}, each with headroom ${ourHeadrooms.join(", ")}; targets ${shortDownWindow.targets.join(", ")} with headroom ${shortDownWindow.headroom} and a ${shortDownWindow.scaleDownWindowMs / 60_000} min scale-down window; schedule minimums x${scheduleShares.join(", x")} where there is one) that cuts no meeting and has no more overload;` +
       ` where that is not fewer, also ours with a drain deadline of ${shortDrainDeadline.deadlinesMs.map((d) => d / 60_000).join(" or ")} min` +
       ` (targets ${shortDrainDeadline.targets.join(", ")}, headroom ${shortDrainDeadline.headrooms.join(" or ")}, ${shortDrainDeadline.scaleDownWindowMs / 60_000} min scale-down window), cutting no more meetings than the peer`,
@@ -35,11 +38,11 @@ export function report({ records, matches, ablations, references, gap }: Benchma
   ].join("\n");
 }
 
-/** The short traces over many draws: medians, and the overload's range. */
+/** The built-in traces over many draws: medians, and the overload's range. */
 export function drawsReport(draws: readonly DrawSummary[]): string {
-  const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "overload range %", "interrupted"];
-  const rows = draws.map((d) => [...costAndQuality(d), `${(100 * d.overloadRange[0]).toFixed(2)}-${(100 * d.overloadRange[1]).toFixed(2)}`, String(d.interrupted)]);
-  return `\nthe short traces over ${draws[0]?.draws ?? 0} draws (SEED=1 and on), every policy at its defaults: medians\n${columns(head, rows)}`;
+  const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "overload range %", "interrupted", "moved"];
+  const rows = draws.map((d) => [...costAndQuality(d), `${(100 * d.overloadRange[0]).toFixed(2)}-${(100 * d.overloadRange[1]).toFixed(2)}`, String(d.interrupted), String(d.endpointsMoved)]);
+  return `\nthe built-in traces over ${draws[0]?.draws ?? 0} draws (SEED=1 and on), every policy at its defaults, and three with Jicofo's load redistribution at 0.81: medians\n${columns(head, rows)}`;
 }
 
 function ablationLines(ablations: readonly Ablation[]): string {
@@ -101,6 +104,11 @@ function table(records: ResultRecord[]): string {
     String(r.scaleActions),
   ]);
   return columns(head, rows);
+}
+
+function redistributionTable(records: readonly RedistributionRecord[]): string {
+  const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "interrupted", "moved"];
+  return columns(head, records.map((r) => [...costAndQuality(r), String(r.interrupted), String(r.endpointsMoved)]));
 }
 
 /** The first cells of every row: which trace and policy, bridge-hours, their ratio to the oracle, overload. */

@@ -47,6 +47,12 @@ describe("make bench TRACE=file.csv", () => {
     expect(gap.map((g) => g.policy)).toEqual(["ours, bridges at once", "ours, meetings moved", "ours, both, 0.8 no headroom"]);
     expect(gap[0]!.overloadShare).toBeLessThan((of("ours").overloadShare as number) / 2);
     expect(stdout).toContain("what the gap to the oracle is made of");
+
+    // Jicofo's load redistribution, for HPA, jitsi-autoscaler and ours at Jicofo's threshold and at 0.81.
+    const redistribution = JSON.parse(readFileSync(path.join(out, "redistribution.json"), "utf8")) as Array<{ policy: string; endpointsMoved: number; interrupted: number }>;
+    expect(redistribution.map((r) => r.policy)).toEqual([0.9, 0.81].flatMap((t) => ["hpa", "jitsi-autoscaler", "ours"].map((p) => `${p}, redistribution ${t}`)));
+    expect(redistribution.find((r) => r.policy === "ours, redistribution 0.81")).toMatchObject({ interrupted: 0, endpointsMoved: expect.any(Number) });
+    expect(stdout).toContain("with Jicofo's load redistribution");
   }, 120_000);
 
   test("a SEED that is not a draw number stops it before any run, with the reason and exit code 2", () => {

@@ -11,6 +11,7 @@ import { conferenceParts, defaultStressModel, sendersOf, stressLevel, type Confe
 import { addJoiners, jicofoDefaults, placeParticipants, type BridgePresence } from "../../emulator/placement.ts";
 import type { ConferenceArrival } from "../../emulator/trace.ts";
 import { planFleet, type ObservedBridge, type VictimOrder } from "../../../operator/src/fleet/plan.ts";
+import { redistributionMoves, type LoadRedistribution } from "./load-redistribution.ts";
 
 export interface SimOptions {
   stepMs: number;
@@ -21,6 +22,8 @@ export interface SimOptions {
   drainSettleMs: number;
   drainDeadlineMs: number;
   model: StressModel;
+  /** Jicofo's automatic load redistribution, when switched on (it is off by default). */
+  loadRedistribution?: LoadRedistribution;
 }
 
 export const simDefaults: SimOptions = {
@@ -70,6 +73,8 @@ export interface SimResult {
   conferencesRefused: number;
   placedOnOverloaded: number;
   scaleActions: number;
+  /** Participants Jicofo's load redistribution moved to another bridge (their media restarts, their meeting goes on). */
+  endpointsMoved: number;
   series: Array<{ t: number; bridges: number; participants: number }>;
 }
 
@@ -104,7 +109,9 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
   let nextArrival = 0;
   let lastDecision = -Infinity;
   let desired = policy.initialBridges;
-  const counters = { bridgeMs: 0, participantMs: 0, overloadMs: 0, interrupted: 0, refused: 0, placedOnOverloaded: 0, scaleActions: 0 };
+  const counters = { bridgeMs: 0, participantMs: 0, overloadMs: 0, interrupted: 0, refused: 0, placedOnOverloaded: 0, scaleActions: 0, endpointsMoved: 0 };
+  /** When Jicofo's load redistribution last moved endpoints off each bridge. */
+  const movedAt = new Map<number, number>();
   const series: SimResult["series"] = [];
 
   const addBridge = (now: number, ready = false) => {
@@ -114,6 +121,11 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
   for (let i = 0; i < policy.initialBridges; i++) addBridge(fromMs, true);
 
   const isReady = (b: Bridge, now: number) => now >= b.readyAt;
+  /** Endpoints Jicofo placed on the bridge in its ramp-up window (20 s). */
+  const recentEndpoints = (b: Bridge, now: number) => {
+    b.recent = b.recent.filter((r) => now - r.at < 20_000);
+    return b.recent.reduce((a, r) => a + r.count, 0);
+  };
   const refresh = (b: Bridge) => {
     b.stress = stressLevel(b.parts.values(), o.model);
     b.participants = [...b.parts.values()].reduce((a, p) => a + p.local, 0);
@@ -136,7 +148,6 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
     const presence: BridgePresence[] = [];
     for (const b of bridges.values()) {
       if (!isReady(b, now)) continue;
-      b.recent = b.recent.filter((r) => now - r.at < 20_000);
       presence.push({
         id: String(b.id),
         operational: true,
@@ -144,7 +155,7 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
         gracefulShutdown: false,
         shuttingDown: false,
         stress: b.published?.stress ?? 0,
-        recentEndpoints: b.recent.reduce((a, r) => a + r.count, 0),
+        recentEndpoints: recentEndpoints(b, now),
         version: "1",
       });
     }
@@ -170,6 +181,30 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
       // Jicofo re-invites them elsewhere: the meeting goes on after the cut.
       if (!join(conference, lost.participants, lost.senders, now)) counters.refused++;
       if (conference.spread.size === 0) conferences.delete(confId);
+    }
+  };
+
+  /** Jicofo moves endpoints off overloaded bridges and re-invites them: its selector places them anew. */
+  const redistribute = (now: number, config: LoadRedistribution) => {
+    const candidates = [...bridges.values()]
+      .filter((b) => isReady(b, now) && b.published)
+      .map((b) => ({
+        id: b.id,
+        correctedStress: b.published!.stress + recentEndpoints(b, now) * jicofoDefaults.averageParticipantStress,
+        conferences: new Map([...b.parts.keys()].map((c) => [c, conferences.get(c)?.spread.get(String(b.id))?.participants ?? 0])),
+      }));
+    for (const { bridge, moves } of redistributionMoves(candidates, config, jicofoDefaults.stressThreshold, now, movedAt)) {
+      movedAt.set(bridge, now);
+      for (const [id, count] of moves) {
+        const conference = conferences.get(id)!;
+        const part = conference.spread.get(String(bridge))!;
+        const senders = Math.round((part.senders * count) / part.participants);
+        if (count === part.participants) conference.spread.delete(String(bridge));
+        else conference.spread.set(String(bridge), { participants: part.participants - count, senders: part.senders - senders });
+        spreadOut(conference, [bridge]);
+        if (!join(conference, count, senders, now)) counters.refused++;
+        counters.endpointsMoved += count;
+      }
     }
   };
 
@@ -239,6 +274,7 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
         b.published = { participants: b.participants, conferences: b.parts.size, stress: b.stress, drain: b.drainingSince !== undefined, at: now };
       }
     }
+    if (o.loadRedistribution && (now - fromMs) % o.loadRedistribution.intervalMs === 0) redistribute(now, o.loadRedistribution);
     if (now - lastDecision >= policy.intervalMs) {
       lastDecision = now;
       const before = desired;
@@ -267,6 +303,7 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
     conferencesRefused: counters.refused,
     placedOnOverloaded: counters.placedOnOverloaded,
     scaleActions: counters.scaleActions,
+    endpointsMoved: counters.endpointsMoved,
     series,
   };
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { simulate, type ScalingPolicy } from "./fleet-sim.ts";
 import { agonesBuffer, hpa, jitsiAutoscaler, staticFleet } from "./peers.ts";
+import { jicofoRedistributionDefaults } from "./load-redistribution.ts";
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -38,6 +39,25 @@ describe("fleet simulation", () => {
     // The drained bridge stays until its meetings end (about 45 min), then goes.
     expect(drained.series.find((s) => s.t === 30 * minute)?.bridges).toBe(2);
     expect(drained.series.find((s) => s.t === 50 * minute)?.bridges).toBe(1);
+  });
+
+  test("Jicofo's load redistribution moves people off an overloaded bridge once others have room, cutting no meeting", () => {
+    // 14 meetings of 8 land on the only bridge; two more are useful from 11 min on.
+    const trace = Array.from({ length: 14 }, (_, i) => ({ startMs: i * 5_000, durationMs: hour, participants: 8 }));
+    const growAt10 = () => fixed("grow", "drain", (now) => (now < 10 * minute ? 1 : 3), 1);
+    const without = simulate(trace, growAt10(), 0, 80 * minute);
+    const at09 = simulate(trace, growAt10(), 0, 80 * minute, { loadRedistribution: jicofoRedistributionDefaults });
+    const at081 = simulate(trace, growAt10(), 0, 80 * minute, { loadRedistribution: { ...jicofoRedistributionDefaults, stressThreshold: 0.81 } });
+    expect(without.endpointsMoved).toBe(0);
+    expect(without.overloadShare).toBeGreaterThan(0.9);
+    expect(at09.endpointsMoved).toBeGreaterThan(0);
+    expect(at09.endpointsMoved % 10).toBe(0); // 10 at a time, from the largest meetings
+    expect(at09.overloadShare).toBeLessThan(without.overloadShare);
+    expect(at081.overloadShare).toBeLessThan(at09.overloadShare / 2);
+    for (const r of [at09, at081]) {
+      expect(r).toMatchObject({ interrupted: 0, conferencesRefused: 0 });
+      expect(r.series.find((s) => s.t === 30 * minute)?.participants).toBe(112);
+    }
   });
 
   test("property: graceful policies (drain) never cut a meeting before the drain deadline, whatever the trace", () => {
