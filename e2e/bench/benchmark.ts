@@ -2,7 +2,7 @@
 // check, the ablation of ours' mechanisms, the foresight reference and the steps of the gap to the oracle.
 // `run.ts` picks the traces and writes the files; `report.ts` prints the results.
 
-import type { ConferenceArrival } from "../emulator/trace.ts";
+import type { BenchArrival } from "./traces.ts";
 import { oracle, type OracleResult } from "./oracle.ts";
 import { median } from "./median.ts";
 import { simulate, type ScalingPolicy, type SimOptions, type SimResult } from "./sim/fleet-sim.ts";
@@ -21,7 +21,7 @@ const timeZone = "Europe/Rome";
 
 export interface TraceCase {
   name: string;
-  trace: ConferenceArrival[];
+  trace: BenchArrival[];
   fromMs: number;
   toMs: number;
   /** What the fleet's owner would configure for ours (only where they can know it). */

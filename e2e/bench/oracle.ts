@@ -6,7 +6,7 @@
 // loads a bridge past 0.8 is split over as many bridges as it needs (Octo), and its relay traffic is
 // left out, so the bound stays a lower one.
 
-import type { ConferenceArrival } from "../emulator/trace.ts";
+import { joinedBy, type BenchArrival } from "./traces.ts";
 import { conferenceStress, defaultStressModel, type StressModel } from "../emulator/stress.ts";
 
 export const stressThreshold = 0.8;
@@ -39,16 +39,16 @@ export interface OracleResult {
 }
 
 /** The oracle over a trace, sampled every `stepMs` from `fromMs` to `toMs`. */
-export function oracle(trace: readonly ConferenceArrival[], fromMs: number, toMs: number, stepMs = 60_000, model: StressModel = defaultStressModel): OracleResult {
+export function oracle(trace: readonly BenchArrival[], fromMs: number, toMs: number, stepMs = 60_000, model: StressModel = defaultStressModel): OracleResult {
   const byStart = [...trace].sort((a, b) => a.startMs - b.startMs);
-  const active: ConferenceArrival[] = [];
+  const active: BenchArrival[] = [];
   const series: OracleResult["series"] = [];
   let next = 0;
   let bridgeMs = 0;
   for (let t = fromMs; t < toMs; t += stepMs) {
     while (next < byStart.length && byStart[next]!.startMs <= t) active.push(byStart[next++]!);
     for (let i = active.length - 1; i >= 0; i--) if (active[i]!.startMs + active[i]!.durationMs <= t) active.splice(i, 1);
-    const bridges = packBridges(active.map((c) => conferenceStress(c.participants, model)));
+    const bridges = packBridges(active.map((c) => conferenceStress(joinedBy(c, t), model)));
     series.push({ t, bridges });
     bridgeMs += bridges * stepMs;
   }

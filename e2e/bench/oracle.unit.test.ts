@@ -40,4 +40,14 @@ describe("oracle", () => {
     const big = oracle([{ startMs: 0, durationMs: hour, participants: 100 }, { startMs: 0, durationMs: hour, participants: 4 }], 0, hour);
     expect(big.peakBridges).toBe(2);
   });
+
+  test("a meeting that fills up over minutes is counted with the people who have joined by each step", () => {
+    const minute = 60_000;
+    // 300 joining evenly over 4 minutes: 75 more each minute, a bridge's worth (stress 0.6 each), all 300 by the fourth.
+    const ramp = oracle([{ startMs: 0, durationMs: 10 * minute, participants: 300, joinMs: 4 * minute }], 0, 10 * minute);
+    const whole = oracle([{ startMs: 0, durationMs: 10 * minute, participants: 300 }], 0, 10 * minute);
+    expect(ramp.series.slice(0, 5).map((s) => s.bridges)).toEqual([0, 1, 2, 3, 4]);
+    expect(whole.series.slice(0, 5).map((s) => s.bridges)).toEqual([4, 4, 4, 4, 4]);
+    expect(ramp.series.slice(4)).toEqual(whole.series.slice(4));
+  });
 });

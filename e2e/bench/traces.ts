@@ -8,6 +8,19 @@
 
 import type { ConferenceArrival } from "../emulator/trace.ts";
 
+/** A meeting of a built-in trace; trace files' meetings start whole. */
+export interface BenchArrival extends ConferenceArrival {
+  /** Its people join evenly over this long from its start (unset: all at once). */
+  joinMs?: number;
+}
+
+/** How many of the meeting's people have joined by `t` (its end is the caller's business). */
+export function joinedBy(c: BenchArrival, t: number): number {
+  if (t < c.startMs) return 0;
+  if (!c.joinMs) return c.participants;
+  return Math.min(c.participants, Math.ceil((c.participants * (t - c.startMs)) / c.joinMs));
+}
+
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -111,21 +124,22 @@ export function schoolMorningTrace(seed = 2, classesAt8 = 28, classesAt9 = 34): 
 }
 
 /** Mid-morning background load, then at 11:00 a press conference of 300 joining within two minutes. */
-export function flashCrowdTrace(seed = 3): ConferenceArrival[] {
+export function flashCrowdTrace(seed = 3): BenchArrival[] {
   const random = seededRandom(seed);
   const background = poissonArrivals(random, () => 0.8, 9 * hour, 13 * hour).map((startMs) => ({
     startMs,
     durationMs: Math.max(2 * minute, logNormal(random, 40 * minute)),
     participants: meetingSize(random),
   }));
-  // One conference: Octo spreads it over bridges (80 per bridge at most). Everyone joins at its start.
-  const press = [{ startMs: 11 * hour + 30_000, durationMs: 60 * minute, participants: 300 }];
+  // One conference: Octo spreads it over bridges (80 per bridge at most). Its people join evenly over two
+  // minutes: faster than a bridge becomes useful (60 s) can be added one after another.
+  const press = [{ startMs: 11 * hour + 30_000, durationMs: 60 * minute, participants: 300, joinMs: 2 * minute }];
   return [...background, ...press].sort((a, b) => a.startMs - b.startMs);
 }
 
 /** Concurrent participants at time t (for checks and plots). */
-export function concurrentParticipants(trace: readonly ConferenceArrival[], t: number): number {
+export function concurrentParticipants(trace: readonly BenchArrival[], t: number): number {
   let total = 0;
-  for (const c of trace) if (c.startMs <= t && t < c.startMs + c.durationMs) total += c.participants;
+  for (const c of trace) if (t < c.startMs + c.durationMs) total += joinedBy(c, t);
   return total;
 }

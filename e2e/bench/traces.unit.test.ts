@@ -1,4 +1,4 @@
-import { concurrentParticipants, flashCrowdTrace, meetingSize, schoolMorningTrace, seededRandom, weekTrace } from "./traces.ts";
+import { concurrentParticipants, flashCrowdTrace, joinedBy, meetingSize, schoolMorningTrace, seededRandom, weekTrace } from "./traces.ts";
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -46,9 +46,15 @@ describe("synthetic traces", () => {
     expect(concurrentParticipants(trace, 7 * hour + 59 * minute)).toBeLessThan(100);
   });
 
-  test("the flash crowd adds 300 participants within two minutes at 11:00", () => {
+  test("the flash crowd's press conference of 300 fills up evenly over two minutes from 11:00:30", () => {
     const trace = flashCrowdTrace();
-    const jump = concurrentParticipants(trace, 11 * hour + 2 * minute) - concurrentParticipants(trace, 11 * hour - 1);
+    const press = trace.find((c) => c.participants === 300)!;
+    expect(press).toMatchObject({ startMs: 11 * hour + 30_000, joinMs: 2 * minute });
+    expect([0, 30_000, 60_000, 120_000, 180_000].map((after) => joinedBy(press, press.startMs + after))).toEqual([0, 75, 150, 300, 300]);
+    const jump = concurrentParticipants(trace, 11 * hour + 2 * minute + 30_000) - concurrentParticipants(trace, 11 * hour + 29_999);
     expect(jump).toBeGreaterThanOrEqual(280);
+    // Meetings without a join time are whole from their start.
+    expect(joinedBy({ startMs: 10, durationMs: 60_000, participants: 4 }, 10)).toBe(4);
+    expect(joinedBy({ startMs: 10, durationMs: 60_000, participants: 4 }, 9)).toBe(0);
   });
 });

@@ -9,7 +9,7 @@
 
 import { conferenceParts, defaultStressModel, sendersOf, stressLevel, type ConferencePart, type StressModel } from "../../emulator/stress.ts";
 import { addJoiners, jicofoDefaults, placeParticipants, type BridgePresence } from "../../emulator/placement.ts";
-import type { ConferenceArrival } from "../../emulator/trace.ts";
+import { joinedBy, type BenchArrival } from "../traces.ts";
 import { planFleet, type ObservedBridge, type VictimOrder } from "../../../operator/src/fleet/plan.ts";
 import { redistributionMoves, type LoadRedistribution } from "./load-redistribution.ts";
 
@@ -99,7 +99,7 @@ interface Conference {
   spread: Map<string, { participants: number; senders: number }>;
 }
 
-export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPolicy, fromMs: number, toMs: number, options: Partial<SimOptions> = {}): SimResult {
+export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, fromMs: number, toMs: number, options: Partial<SimOptions> = {}): SimResult {
   const o = { ...simDefaults, ...options };
   const arrivals = [...trace].filter((c) => c.startMs >= fromMs && c.startMs < toMs).sort((a, b) => a.startMs - b.startMs);
   const bridges = new Map<number, Bridge>();
@@ -113,6 +113,8 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
   /** When Jicofo's load redistribution last moved endpoints off each bridge. */
   const movedAt = new Map<number, number>();
   const series: SimResult["series"] = [];
+  /** Meetings whose people are still joining. */
+  let filling: Array<{ arrival: BenchArrival; conference: Conference; joined: number; refused: boolean }> = [];
 
   const addBridge = (now: number, ready = false) => {
     const id = nextBridge++;
@@ -263,11 +265,22 @@ export function simulate(trace: readonly ConferenceArrival[], policy: ScalingPol
       spreadOut(c, touched);
     }
     while (nextArrival < arrivals.length && arrivals[nextArrival]!.startMs < now + o.stepMs) {
-      const a = arrivals[nextArrival++]!;
-      const conference: Conference = { id: nextConference++, endsAt: a.startMs + a.durationMs, spread: new Map() };
-      if (!join(conference, a.participants, sendersOf(a.participants, o.model), now)) counters.refused++;
-      if (conference.spread.size > 0) conferences.set(conference.id, conference);
+      const arrival = arrivals[nextArrival++]!;
+      filling.push({ arrival, conference: { id: nextConference++, endsAt: arrival.startMs + arrival.durationMs, spread: new Map() }, joined: 0, refused: false });
     }
+    // Those who arrive before the next step join now; the first senders of the meeting send.
+    for (const f of filling) {
+      const due = joinedBy(f.arrival, now + o.stepMs);
+      if (due <= f.joined || now >= f.conference.endsAt) continue;
+      const senders = Math.max(0, Math.min(due, sendersOf(f.arrival.participants, o.model)) - f.joined);
+      if (!join(f.conference, due - f.joined, senders, now) && !f.refused) {
+        f.refused = true;
+        counters.refused++;
+      }
+      f.joined = due;
+      if (f.conference.spread.size > 0) conferences.set(f.conference.id, f.conference);
+    }
+    filling = filling.filter((f) => f.joined < f.arrival.participants && now < f.conference.endsAt);
     if ((now - fromMs) % o.statsIntervalMs === 0) {
       for (const b of bridges.values()) {
         if (!isReady(b, now)) continue;

@@ -41,6 +41,16 @@ describe("fleet simulation", () => {
     expect(drained.series.find((s) => s.t === 50 * minute)?.bridges).toBe(1);
   });
 
+  test("a meeting that fills up over minutes has its people join step by step, its first ten sending", () => {
+    const trace = [{ startMs: 0, durationMs: 20 * minute, participants: 120, joinMs: 4 * minute }];
+    const ramp = simulate(trace, staticFleet(4), 0, 30 * minute);
+    expect([0, 1, 2, 4, 10].map((m) => ramp.series.find((s) => s.t === m * minute)?.participants)).toEqual([3, 33, 63, 120, 120]);
+    // Once all have joined it is the same meeting as one that started whole, on the same bridges.
+    const whole = simulate([{ startMs: 0, durationMs: 20 * minute, participants: 120 }], staticFleet(4), 0, 30 * minute);
+    expect(ramp).toMatchObject({ interrupted: 0, conferencesRefused: 0 });
+    expect(ramp.series.find((s) => s.t === 10 * minute)).toEqual(whole.series.find((s) => s.t === 10 * minute));
+  });
+
   test("Jicofo's load redistribution moves people off an overloaded bridge once others have room, cutting no meeting", () => {
     // 14 meetings of 8 land on the only bridge; two more are useful from 11 min on.
     const trace = Array.from({ length: 14 }, (_, i) => ({ startMs: i * 5_000, durationMs: hour, participants: 8 }));
