@@ -120,8 +120,8 @@ const gapSteps: Array<{ label: string; spec: Partial<PolicySpec>; options: Parti
  * the peers run with it too. At Jicofo's defaults (threshold 0.9), and at 0.81, just above the selection
  * threshold, so that it acts on every bridge the overload figure counts (this one also over the draws).
  */
-const redistributionInDraws: LoadRedistribution = { ...jicofoRedistributionDefaults, stressThreshold: 0.81 };
-const redistributionSettings: LoadRedistribution[] = [jicofoRedistributionDefaults, redistributionInDraws];
+export const redistributionInDraws: LoadRedistribution = { ...jicofoRedistributionDefaults, stressThreshold: 0.81 };
+export const redistributionSettings: LoadRedistribution[] = [jicofoRedistributionDefaults, redistributionInDraws];
 
 export interface RedistributionRecord extends ResultRecord {
   /** Participants moved off an overloaded bridge: each one's media restarts, the meeting goes on. */
@@ -330,9 +330,7 @@ export function acrossDraws(casesOfDraw: (draw: number) => TraceCase[], draws: n
       const records = [...tableRecords(c, bound, atDefaults(runs, bound)), ...withRedistribution(runs, bound, [redistributionInDraws])];
       for (const record of records) {
         const key = `${record.trace}\u0000${record.policy}`;
-        const records = byTraceAndPolicy.get(key) ?? [];
-        records.push(record);
-        byTraceAndPolicy.set(key, records);
+        byTraceAndPolicy.set(key, [...(byTraceAndPolicy.get(key) ?? []), record]);
       }
     }
   }

@@ -6,6 +6,8 @@ import {
   ablationTargets,
   ourHeadrooms,
   ourTargets,
+  redistributionInDraws,
+  redistributionSettings,
   scheduleShares,
   shortDownWindow,
   shortDrainDeadline,
@@ -23,7 +25,7 @@ export function report({ records, matches, ablations, references, gap, redistrib
     table(references).split("\n").slice(1).join("\n"),
     "\nwhat the gap to the oracle is made of: ours with bridges useful at once, with drained bridges emptied at once (their meetings moved, counted as interrupted), and both at target 0.8 without headroom",
     table(gap).split("\n").slice(1).join("\n"),
-    "\nwith Jicofo's load redistribution (Jicofo's setting: every minute, 10 participants off each bridge at or above the threshold, 3 min apart), at Jicofo's threshold 0.9 and at 0.81; moved: participants whose media restarted",
+    `\nwith Jicofo's load redistribution (Jicofo's setting: every ${redistributionSettings[0]!.intervalMs / 1000} s, ${redistributionSettings[0]!.endpoints} participants off each bridge at or above the threshold, ${redistributionSettings[0]!.timeoutMs / 60_000} min apart), at thresholds ${redistributionSettings.map((r) => r.stressThreshold).join(" and ")}; moved: participants whose media restarted`,
     redistributionTable(redistribution),
     `\nequal-overload check: each peer point against the cheapest point of ours (targets ${ourTargets.join(", ")}, each with headroom ${ourHeadrooms.join(", ")}; targets ${shortDownWindow.targets.join(", ")} with headroom ${shortDownWindow.headroom} and a ${shortDownWindow.scaleDownWindowMs / 60_000} min scale-down window; schedule minimums x${scheduleShares.join(", x")} where there is one) that cuts no meeting and has no more overload;` +
       ` where that is not fewer, also ours with a drain deadline of ${shortDrainDeadline.deadlinesMs.map((d) => d / 60_000).join(" or ")} min` +
@@ -42,7 +44,7 @@ export function report({ records, matches, ablations, references, gap, redistrib
 export function drawsReport(draws: readonly DrawSummary[]): string {
   const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "overload range %", "interrupted", "moved"];
   const rows = draws.map((d) => [...costAndQuality(d), `${(100 * d.overloadRange[0]).toFixed(2)}-${(100 * d.overloadRange[1]).toFixed(2)}`, String(d.interrupted), String(d.endpointsMoved)]);
-  return `\nthe built-in traces over ${draws[0]?.draws ?? 0} draws (SEED=1 and on), every policy at its defaults, and three with Jicofo's load redistribution at 0.81: medians\n${columns(head, rows)}`;
+  return `\nthe built-in traces over ${draws[0]?.draws ?? 0} draws (SEED=1 and on), every policy at its defaults, and three with Jicofo's load redistribution at ${redistributionInDraws.stressThreshold}: medians\n${columns(head, rows)}`;
 }
 
 function ablationLines(ablations: readonly Ablation[]): string {

@@ -8,7 +8,7 @@
 // only empty servers (Agones never deletes an Allocated one).
 
 import { conferenceParts, defaultStressModel, sendersOf, stressLevel, type ConferencePart, type StressModel } from "../../emulator/stress.ts";
-import { addJoiners, jicofoDefaults, placeParticipants, type BridgePresence } from "../../emulator/placement.ts";
+import { addJoiners, correctedStress, jicofoDefaults, placeParticipants, type BridgePresence } from "../../emulator/placement.ts";
 import { joinedBy, type BenchArrival } from "../traces.ts";
 import { planFleet, type ObservedBridge, type VictimOrder } from "../../../operator/src/fleet/plan.ts";
 import { redistributionMoves, type LoadRedistribution } from "./load-redistribution.ts";
@@ -123,10 +123,19 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
   for (let i = 0; i < policy.initialBridges; i++) addBridge(fromMs, true);
 
   const isReady = (b: Bridge, now: number) => now >= b.readyAt;
-  /** Endpoints Jicofo placed on the bridge in its ramp-up window (20 s). */
-  const recentEndpoints = (b: Bridge, now: number) => {
+  /** The bridge as Jicofo sees it: its last stats, and the endpoints Jicofo placed there in the last 20 s. */
+  const presenceOf = (b: Bridge, now: number): BridgePresence => {
     b.recent = b.recent.filter((r) => now - r.at < 20_000);
-    return b.recent.reduce((a, r) => a + r.count, 0);
+    return {
+      id: String(b.id),
+      operational: true,
+      draining: b.published?.drain ?? false,
+      gracefulShutdown: false,
+      shuttingDown: false,
+      stress: b.published?.stress ?? 0,
+      recentEndpoints: b.recent.reduce((a, r) => a + r.count, 0),
+      version: "1",
+    };
   };
   const refresh = (b: Bridge) => {
     b.stress = stressLevel(b.parts.values(), o.model);
@@ -147,20 +156,7 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
 
   /** Jicofo places joiners of a conference; false when some of them found no bridge. */
   const join = (conference: Conference, count: number, senders: number, now: number): boolean => {
-    const presence: BridgePresence[] = [];
-    for (const b of bridges.values()) {
-      if (!isReady(b, now)) continue;
-      presence.push({
-        id: String(b.id),
-        operational: true,
-        draining: b.published?.drain ?? false,
-        gracefulShutdown: false,
-        shuttingDown: false,
-        stress: b.published?.stress ?? 0,
-        recentEndpoints: recentEndpoints(b, now),
-        version: "1",
-      });
-    }
+    const presence = [...bridges.values()].filter((b) => isReady(b, now)).map((b) => presenceOf(b, now));
     const current = new Map([...conference.spread].map(([id, p]) => [id, p.participants]));
     const placed = placeParticipants(presence, { count, senders, current }, { maxBridgeParticipants: o.maxBridgeParticipants }, jicofoDefaults);
     if (placed.onOverloaded) counters.placedOnOverloaded++;
@@ -192,7 +188,7 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
       .filter((b) => isReady(b, now) && b.published)
       .map((b) => ({
         id: b.id,
-        correctedStress: b.published!.stress + recentEndpoints(b, now) * jicofoDefaults.averageParticipantStress,
+        correctedStress: correctedStress(presenceOf(b, now)),
         conferences: new Map([...b.parts.keys()].map((c) => [c, conferences.get(c)?.spread.get(String(b.id))?.participants ?? 0])),
       }));
     for (const { bridge, moves } of redistributionMoves(candidates, config, jicofoDefaults.stressThreshold, now, movedAt)) {
