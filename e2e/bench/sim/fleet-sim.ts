@@ -24,6 +24,8 @@ export interface SimOptions {
   model: StressModel;
   /** Jicofo's automatic load redistribution, when switched on (it is off by default). */
   loadRedistribution?: LoadRedistribution;
+  /** How often `series` records the fleet. */
+  seriesEveryMs: number;
 }
 
 export const simDefaults: SimOptions = {
@@ -34,6 +36,7 @@ export const simDefaults: SimOptions = {
   drainSettleMs: 15_000,
   drainDeadlineMs: 4 * 3_600_000,
   model: defaultStressModel,
+  seriesEveryMs: 60_000,
 };
 
 export interface BridgeView {
@@ -54,7 +57,7 @@ export type RemovalStyle = "drain" | "delete-newest" | "delete-empty";
 
 export interface ScalingPolicy {
   name: string;
-  /** How often the policy decides (ms). */
+  /** How often the policy decides (ms); 0: on every step. */
   intervalMs: number;
   removal: RemovalStyle;
   /** With removal "drain": which bridges drain first (planFleet's default when unset). */
@@ -301,7 +304,7 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
     counters.participantMs += participants * o.stepMs;
     counters.overloadMs += overloaded * o.stepMs;
     counters.bridgeMs += bridges.size * o.stepMs;
-    if ((now - fromMs) % 60_000 === 0) series.push({ t: now, bridges: bridges.size, participants });
+    if ((now - fromMs) % o.seriesEveryMs === 0) series.push({ t: now, bridges: bridges.size, participants });
   }
 
   return {

@@ -104,7 +104,8 @@ export function ours(spec: Partial<PolicySpec> = {}, epochMs = 0, victimOrder?: 
   const min = spec.minReplicas ?? policyDefaults.minReplicas;
   return {
     name: "ours",
-    intervalMs: 5_000,
+    // On every step: whenever fresh figures may have come, as the operator decides on each scrape.
+    intervalMs: 0,
     removal: "drain",
     ...(victimOrder ? { victimOrder } : {}),
     initialBridges: min,

@@ -4,12 +4,12 @@
 // policy works on from what it holds, and the failure is logged.
 
 import type { FleetSpec } from "../api/meetingfleet.ts";
+import { policySpecOf } from "../autoscale/fleet-spec.ts";
 import { TimeOfDayMemory } from "../autoscale/memory.ts";
 import { FleetPolicy, type Decision, type PolicySpec } from "../autoscale/policy.ts";
 import { labels, managerName, ownerReference } from "../fleet/bridge-pod.ts";
 import type { ObservedBridge } from "../fleet/plan.ts";
 import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
-import { parseDuration } from "../util/duration.ts";
 
 export interface FleetIdentity {
   namespace: string;
@@ -59,18 +59,7 @@ export class FleetAutoscalers {
     } catch {
       return { stalled: { reason: "InvalidTimeZone", message: `spec.autoscaling.timeZone: unknown time zone "${a.timeZone}"` } };
     }
-    const policySpec = {
-      minReplicas: spec.minReplicas,
-      maxReplicas: spec.maxReplicas,
-      targetStress: a.targetStress,
-      targetParticipants: a.targetParticipants,
-      lookaheadMs: parseDuration(a.lookahead),
-      headroom: a.headroom,
-      scaleUpWindowMs: parseDuration(a.scaleUpWindow),
-      scaleDownWindowMs: parseDuration(a.scaleDownWindow),
-      timeZone: a.timeZone,
-      schedule: a.schedule ?? [],
-    };
+    const policySpec = policySpecOf(spec);
     const key = `${fleet.namespace}/${fleet.name}`;
     const entry = await this.entry(key, fleet, JSON.stringify(policySpec), policySpec);
 
