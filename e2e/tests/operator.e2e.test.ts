@@ -362,7 +362,8 @@ local("MeetingFleet operator", () => {
     const meetings = Array.from({ length: 40 }, (_, i) => ({ startMs: i * 1_500, durationMs: lengthsS[i % 4]! * 1_000, participants: sizes[i % 6]! }));
     const windowMs = 240_000;
     const spec = { replicas: 1, minReplicas: 1, maxReplicas: 10, autoscaling: { scaleDownWindow: "20s" } };
-    await readyFleet("fidelity", spec);
+    // The spec as the API server stored it, its defaults filled in: what the operator reads.
+    const fleetSpec = fleetSpecSchema.parse((await readyFleet("fidelity", spec)).spec);
 
     const start = Date.now();
     await postLoad(bed, { trace: ["start_s,duration_s,participants", ...meetings.map((m) => `${m.startMs / 1_000},${m.durationMs / 1_000},${m.participants}`)].join("\n") });
@@ -375,12 +376,11 @@ local("MeetingFleet operator", () => {
       bridgeMs += live * (now - last);
       last = now;
       seen.push({ t: now - start, bridges: live });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((r) => setTimeout(r, 500));
     }
 
     // The simulator at the test bed's pace: stats and scrapes every second, drains settle in 3 s, a
     // bridge useful about 2 s after its pod is created (the load-step test above measures it).
-    const fleetSpec = fleetSpecSchema.parse(fleet("fidelity", spec).spec);
     const predicted = simulate(meetings, ours(policySpecOf(fleetSpec), start), 0, windowMs, {
       stepMs: 1_000,
       statsIntervalMs: 1_000,

@@ -24,7 +24,7 @@ export interface SimOptions {
   model: StressModel;
   /** Jicofo's automatic load redistribution, when switched on (it is off by default). */
   loadRedistribution?: LoadRedistribution;
-  /** How often `series` records the fleet. */
+  /** How often `series` records the fleet (a multiple of stepMs). */
   seriesEveryMs: number;
 }
 
