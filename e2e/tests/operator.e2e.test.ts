@@ -200,15 +200,74 @@ local("MeetingFleet operator", () => {
     expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(3); // HostPort: one bridge per node
   });
 
-  test("invalid fleets are refused at apply time with a message naming the field", async () => {
-    const refusal = (spec: Record<string, unknown>) => apply(bed, fleet("invalid", spec)).then(() => "accepted", (e: Error) => e.message);
-    expect(await refusal({ minReplicas: 5, maxReplicas: 3, replicas: 4 })).toContain("spec.minReplicas must be <= spec.maxReplicas");
-    expect(await refusal({ signaling: { xmppServer: "x" } })).toMatch(/spec\.signaling\.authPasswordSecretRef: Required value/);
-    expect(await refusal({ maxReplicas: 30, media: { exposure: "NodePort", nodePortRange: { start: 31900, end: 31909 } } })).toContain(
-      "spec.media.nodePortRange is too small",
-    );
-    expect(await refusal({ autoscaling: { targetParticipants: 0 } })).toMatch(/spec\.autoscaling\.targetParticipants: Invalid value: 0: .*greater than or equal to 1/);
+  test("invalid fleets are refused at apply time with a message naming the field; the operator's own check refuses the same ones", async () => {
+    const cases: Array<[Record<string, unknown>, string | RegExp]> = [
+      [{ minReplicas: 5, maxReplicas: 3, replicas: 4 }, "spec.minReplicas must be <= spec.maxReplicas"],
+      [{ minReplicas: 2, replicas: 1 }, "spec.replicas must be between spec.minReplicas and spec.maxReplicas"],
+      [{ signaling: { xmppServer: "x" } }, /spec\.signaling\.authPasswordSecretRef: Required value/],
+      [{ maxReplicas: 30, media: { exposure: "NodePort", nodePortRange: { start: 31900, end: 31909 } } }, "spec.media.nodePortRange is too small"],
+      [{ autoscaling: { targetParticipants: 0 } }, /spec\.autoscaling\.targetParticipants: Invalid value: 0: .*greater than or equal to 1/],
+      [{ maxReplicas: 2, replicas: 2, autoscaling: { schedule: [{ days: [1], start: "08:00", end: "13:00", minReplicas: 3 }] } }, "spec.autoscaling.schedule[].minReplicas must be <= spec.maxReplicas"],
+    ];
+    for (const [spec, message] of cases) {
+      const manifest = fleet("invalid", spec);
+      const server = await kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(manifest)).then(() => "accepted", (e: Error) => e.message);
+      expect(server).toMatch(message);
+      expect(fleetSpecSchema.safeParse(manifest.spec).success).toBe(false);
+    }
+    // On the rules' boundaries both accept.
+    const edge = fleet("invalid", { minReplicas: 3, maxReplicas: 3, replicas: 3, autoscaling: { schedule: [{ days: [1], start: "08:00", end: "13:00", minReplicas: 3 }] } });
+    await kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(edge));
+    expect(fleetSpecSchema.safeParse(edge.spec).success).toBe(true);
     await expect(kubectl(bed, ["get", "meetingfleet", "invalid", "-n", namespace])).rejects.toThrow(/NotFound|not found/);
+  });
+
+  test("a fleet stored under an older, looser CRD is Stalled with an event; its bridges and meetings stay; fixed, it recovers", async () => {
+    // Upgrading a CRD does not re-check the fleets already stored: one saved before a rule existed reaches
+    // the operator as it is. Here the rule on spec.replicas is lifted while the fleet is set under its
+    // minimum, then put back. Acting on that spec would drain both bridges.
+    await readyFleet("slipped", { replicas: 2, minReplicas: 2 });
+    await placeConferences([4, 3], 120);
+    await eventually("meetings on both bridges", async () => (await participantsOn("slipped-1")) === 3, 15_000);
+    await operatorSees("slipped", 7);
+    const before = new Map((await bridgePods("slipped")).map((p) => [p.metadata.name, p.metadata.uid]));
+
+    type Rule = { rule: string };
+    const crd = await kubectlJson<{ metadata: { managedFields?: unknown }; spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { "x-kubernetes-validations": Rule[] } } } } }> } }>(
+      bed, ["get", "crd", "meetingfleets.meet.meetingfleet.dev"],
+    );
+    const specSchema = crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec;
+    specSchema["x-kubernetes-validations"] = specSchema["x-kubernetes-validations"].filter((r) => !r.rule.startsWith("self.replicas >="));
+    delete crd.metadata.managedFields;
+    const underMinimum = ["patch", "meetingfleet/slipped", "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { replicas: 0 } })];
+    try {
+      await kubectl(bed, ["replace", "-f", "-"], JSON.stringify(crd));
+      await eventually("the looser CRD in force: replicas 0 stored", () => kubectl(bed, underMinimum).then(() => true), 15_000, 500);
+    } finally {
+      await installCrd(bed);
+    }
+    await eventually("the CRD's rule back in force", () => kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(fleet("probe", { minReplicas: 2, replicas: 0 }))).then(() => false, () => true), 15_000, 500);
+
+    const stalled = await eventually("Stalled=True", async () => {
+      const current = await getFleet("slipped");
+      return condition(current, "Stalled")?.status === "True" ? current : undefined;
+    }, 20_000);
+    expect(condition(stalled, "Stalled")).toMatchObject({ reason: "InvalidSpec", message: "invalid spec: replicas: spec.replicas must be between spec.minReplicas and spec.maxReplicas" });
+    expect(condition(stalled, "Ready")?.status).toBe("False");
+    const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=InvalidSpec", "-o", "name"]);
+    expect(events.trim()).not.toBe("");
+    // Several resyncs later nothing was drained, deleted or cut, and the operator still runs.
+    await new Promise((r) => setTimeout(r, 8_000));
+    const pods = await bridgePods("slipped");
+    expect(new Map(pods.map((p) => [p.metadata.name, p.metadata.uid]))).toEqual(before);
+    expect(pods.filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"])).toEqual([]);
+    expect(await participantsOn("slipped-1")).toBe(3);
+    expect(await operator.leading()).toBe(true);
+
+    await kubectl(bed, ["patch", "meetingfleet/slipped", "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { replicas: 2 } })]);
+    await eventually("Stalled=False again", async () => condition(await getFleet("slipped"), "Stalled")?.status === "False", 20_000);
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/slipped", "-n", namespace, "--timeout=60s"]);
+    expect(await interruptions("slipped")).toEqual([]);
   });
 
   test("a fleet whose password Secret is missing is Stalled with an event, creates nothing, and recovers when it appears", async () => {

@@ -13,6 +13,24 @@ export const plural = "meetingfleets";
 
 const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.meta({ description });
 
+/** A rule across fields: CEL for the API server, which refuses a fleet that breaks it at apply time, and a predicate for the operator. */
+interface CrossFieldRule<T> {
+  rule: string;
+  message: string;
+  fieldPath?: string;
+  holds: (value: T) => boolean;
+}
+
+// The operator checks the rules again: a fleet stored under an older, looser CRD reaches it unchecked, and
+// acting on one (replicas under minReplicas, say) would drain bridges the user meant to keep. It stalls instead.
+function withRules<T extends z.ZodType>(schema: T, rules: Array<CrossFieldRule<z.output<T>>>): T {
+  return schema
+    .superRefine((value, ctx) => {
+      for (const r of rules) if (!r.holds(value)) ctx.addIssue({ code: "custom", message: r.message, path: r.fieldPath?.slice(1).split(".") ?? [] });
+    })
+    .meta({ "x-kubernetes-validations": rules.map(({ holds: _, ...cel }) => cel) });
+}
+
 const quantity = describe(z.union([z.string(), z.number().int()]), "A Kubernetes quantity, e.g. 500m, 2, 4Gi.");
 
 const resources = describe(
@@ -77,15 +95,16 @@ export const mediaSchema = describe(
         "How a bridge's UDP media port reaches users. HostPort: the bridge's port on its node's address (one bridge per node). NodePort: a NodePort Service per bridge, with a port from nodePortRange.",
       ).default("HostPort"),
       port: describe(z.number().int().min(1024).max(65535), "The bridge's UDP media port (JVB_PORT); with HostPort also the port on the node.").default(10000),
-      nodePortRange: describe(
-        z.object({
-          start: describe(z.number().int().min(1).max(65535), "First port of the range (inclusive)."),
-          end: describe(z.number().int().min(1).max(65535), "Last port of the range (inclusive)."),
-        }),
-        "With NodePort exposure: the node ports bridges may use, one each. Must hold at least maxReplicas ports.",
-      )
-        .meta({ "x-kubernetes-validations": [{ rule: "self.start <= self.end", message: "spec.media.nodePortRange.start must be <= spec.media.nodePortRange.end" }] })
-        .optional(),
+      nodePortRange: withRules(
+        describe(
+          z.object({
+            start: describe(z.number().int().min(1).max(65535), "First port of the range (inclusive)."),
+            end: describe(z.number().int().min(1).max(65535), "Last port of the range (inclusive)."),
+          }),
+          "With NodePort exposure: the node ports bridges may use, one each. Must hold at least maxReplicas ports.",
+        ),
+        [{ rule: "self.start <= self.end", message: "spec.media.nodePortRange.start must be <= spec.media.nodePortRange.end", holds: (r) => r.start <= r.end }],
+      ).optional(),
     }),
   "How each bridge's UDP media port is exposed and advertised (JVB_ADVERTISE_IPS as ip#port).",
 );
@@ -121,23 +140,7 @@ export const autoscalingSchema = describe(
   "The built-in autoscaler: when present, the operator sets spec.replicas from the bridges' live figures (within minReplicas and maxReplicas).",
 );
 
-const crossFieldRules = [
-  { rule: "self.minReplicas <= self.maxReplicas", message: "spec.minReplicas must be <= spec.maxReplicas", fieldPath: ".minReplicas" },
-  { rule: "self.replicas >= self.minReplicas && self.replicas <= self.maxReplicas", message: "spec.replicas must be between spec.minReplicas and spec.maxReplicas", fieldPath: ".replicas" },
-  { rule: "self.media.exposure != 'NodePort' || has(self.media.nodePortRange)", message: "spec.media.nodePortRange is required when spec.media.exposure is NodePort", fieldPath: ".media" },
-  {
-    rule: "!has(self.autoscaling) || !has(self.autoscaling.schedule) || self.autoscaling.schedule.all(e, e.minReplicas <= self.maxReplicas)",
-    message: "spec.autoscaling.schedule[].minReplicas must be <= spec.maxReplicas",
-    fieldPath: ".autoscaling.schedule",
-  },
-  {
-    rule: "!has(self.media.nodePortRange) || self.media.nodePortRange.end - self.media.nodePortRange.start + 1 >= self.maxReplicas",
-    message: "spec.media.nodePortRange is too small: it must hold at least spec.maxReplicas ports",
-    fieldPath: ".media.nodePortRange",
-  },
-];
-
-export const fleetSpecSchema = describe(
+const fleetSpecFields = describe(
   z.object({
     replicas: describe(z.number().int().min(0).max(1000), "Desired number of bridges (the scale subresource: kubectl scale, HPA and KEDA set it).").default(2),
     minReplicas: describe(z.number().int().min(0).max(1000), "Fewest bridges the fleet keeps.").default(1),
@@ -153,7 +156,35 @@ export const fleetSpecSchema = describe(
     autoscaling: autoscalingSchema.optional(),
   }),
   "What the fleet should be.",
-).meta({ "x-kubernetes-validations": crossFieldRules });
+);
+
+export const fleetSpecSchema = withRules(fleetSpecFields, [
+  { rule: "self.minReplicas <= self.maxReplicas", message: "spec.minReplicas must be <= spec.maxReplicas", fieldPath: ".minReplicas", holds: (s) => s.minReplicas <= s.maxReplicas },
+  {
+    rule: "self.replicas >= self.minReplicas && self.replicas <= self.maxReplicas",
+    message: "spec.replicas must be between spec.minReplicas and spec.maxReplicas",
+    fieldPath: ".replicas",
+    holds: (s) => s.replicas >= s.minReplicas && s.replicas <= s.maxReplicas,
+  },
+  {
+    rule: "self.media.exposure != 'NodePort' || has(self.media.nodePortRange)",
+    message: "spec.media.nodePortRange is required when spec.media.exposure is NodePort",
+    fieldPath: ".media",
+    holds: (s) => s.media.exposure !== "NodePort" || s.media.nodePortRange !== undefined,
+  },
+  {
+    rule: "!has(self.autoscaling) || !has(self.autoscaling.schedule) || self.autoscaling.schedule.all(e, e.minReplicas <= self.maxReplicas)",
+    message: "spec.autoscaling.schedule[].minReplicas must be <= spec.maxReplicas",
+    fieldPath: ".autoscaling.schedule",
+    holds: (s) => (s.autoscaling?.schedule ?? []).every((e) => e.minReplicas <= s.maxReplicas),
+  },
+  {
+    rule: "!has(self.media.nodePortRange) || self.media.nodePortRange.end - self.media.nodePortRange.start + 1 >= self.maxReplicas",
+    message: "spec.media.nodePortRange is too small: it must hold at least spec.maxReplicas ports",
+    fieldPath: ".media.nodePortRange",
+    holds: (s) => s.media.nodePortRange === undefined || s.media.nodePortRange.end - s.media.nodePortRange.start + 1 >= s.maxReplicas,
+  },
+]);
 
 export const bridgePhases = ["Pending", "Starting", "Ready", "Draining", "ShuttingDown", "Failed"] as const;
 
