@@ -50,7 +50,7 @@ function queries(namespace: string, fleet: string): Query[] {
 describe("alert rules (promtool)", () => {
   test("promtool check rules", async () => {
     const { stdout } = await run(promtoolBinary, ["check", "rules", path.join(files, "alerts.yaml")]);
-    expect(stdout).toMatch(/SUCCESS: 7 rules found/);
+    expect(stdout).toMatch(/SUCCESS: 8 rules found/);
   });
 
   test("promtool test rules: every alert firing and not firing", async () => {

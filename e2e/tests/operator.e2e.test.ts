@@ -65,6 +65,9 @@ const bridgePods = async (name: string) =>
 const condition = (f: Fleet, type: string) => f.status?.conditions?.find((c) => c.type === type);
 const interruptions = async (fleetName: string) =>
   (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleetName}-`));
+/** The fleet's Stalled condition as the operator exports it for alerting (set just after the status is written). */
+const stalledMetric = async (name: string) =>
+  new RegExp(`^meetingfleet_fleet_condition\\{namespace="${namespace}",fleet="${name}",type="Stalled"\\} (\\d)$`, "m").exec(await (await fetch(operator.metricsUrl)).text())?.[1];
 const participantsOn = async (pod: string) => (await emulatedBridges(bed, namespace)).find((b) => b.pod === pod)?.participants;
 
 async function readyFleet(name: string, spec: Record<string, unknown> = {}): Promise<Fleet> {
@@ -254,6 +257,7 @@ local("MeetingFleet operator", () => {
     }, 20_000);
     expect(condition(stalled, "Stalled")).toMatchObject({ reason: "InvalidSpec", message: "invalid spec: replicas: spec.replicas must be between spec.minReplicas and spec.maxReplicas" });
     expect(condition(stalled, "Ready")?.status).toBe("False");
+    await eventually("the Stalled metric at 1", async () => (await stalledMetric("slipped")) === "1", 5_000);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=InvalidSpec", "-o", "name"]);
     expect(events.trim()).not.toBe("");
     // Several resyncs later nothing was drained, deleted or cut, and the operator still runs.
@@ -266,6 +270,7 @@ local("MeetingFleet operator", () => {
 
     await kubectl(bed, ["patch", "meetingfleet/slipped", "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { replicas: 2 } })]);
     await eventually("Stalled=False again", async () => condition(await getFleet("slipped"), "Stalled")?.status === "False", 20_000);
+    await eventually("the Stalled metric at 0", async () => (await stalledMetric("slipped")) === "0", 5_000);
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/slipped", "-n", namespace, "--timeout=60s"]);
     expect(await interruptions("slipped")).toEqual([]);
   });
@@ -279,11 +284,13 @@ local("MeetingFleet operator", () => {
     expect(condition(f, "Stalled")).toMatchObject({ reason: "SecretNotFound" });
     expect(condition(f, "Stalled")?.message).toContain("spec.signaling.authPasswordSecretRef");
     expect(condition(f, "Ready")?.status).toBe("False");
+    await eventually("the Stalled metric at 1", async () => (await stalledMetric("nosecret")) === "1", 5_000);
     expect(await bridgePods("nosecret")).toEqual([]);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=SecretNotFound", "-o", "name"]);
     expect(events.trim()).not.toBe("");
     await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "absent", namespace }, stringData: { password: "now-here" } });
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/nosecret", "-n", namespace, "--timeout=60s"]);
+    await eventually("the Stalled metric at 0", async () => (await stalledMetric("nosecret")) === "0", 5_000);
   });
 
   test("a bridge pod deleted by hand is replaced, and its Service is not leaked", async () => {

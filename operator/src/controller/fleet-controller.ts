@@ -174,7 +174,9 @@ export class FleetController {
       // The CRD schema should have refused this; whatever slipped through changes nothing on the bridges.
       const message = `invalid spec: ${describeZodError(parsed.error)}`;
       const plan = { create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] };
-      await this.writeStatus(fleet, computeStatus({ generation, desiredReplicas: 0, templateHash: "", selector: fleetSelector(fleet.metadata.name), bridges, plan, stalled: { reason: "InvalidSpec", message }, ...this.previous(fleet), now }));
+      const status = computeStatus({ generation, desiredReplicas: 0, templateHash: "", selector: fleetSelector(fleet.metadata.name), bridges, plan, stalled: { reason: "InvalidSpec", message }, ...this.previous(fleet), now });
+      await this.writeStatus(fleet, status);
+      this.exportConditions({ namespace, fleet: fleet.metadata.name }, status);
       this.stalledEvent(key, regarding, "InvalidSpec", message);
       return;
     }
@@ -293,7 +295,13 @@ export class FleetController {
     metrics.conferences.set(labelsOf, status.conferences ?? 0);
     if (status.maxStress !== undefined) metrics.stressMax.set(labelsOf, Number(status.maxStress));
     if (status.averageStress !== undefined) metrics.stressAverage.set(labelsOf, Number(status.averageStress));
+    this.exportConditions(labelsOf, status);
     this.exportBridgeMetrics(labelsOf, status.bridges ?? []);
+  }
+
+  /** For alerting on a Stalled fleet: stalled fleets reconcile without errors, so no error rate shows them. */
+  private exportConditions(labelsOf: { namespace: string; fleet: string }, status: FleetStatus): void {
+    for (const c of status.conditions ?? []) this.deps.metrics.condition.set({ ...labelsOf, type: c.type }, c.status === "True" ? 1 : 0);
   }
 
   /** Per-bridge series; those of bridges that are gone (or whose figures went stale) are removed. */
@@ -329,6 +337,7 @@ export class FleetController {
     const { metrics } = this.deps;
     const labelsOf = { namespace, fleet };
     for (const state of ["desired", "current", "ready", "draining"]) metrics.bridges.remove({ ...labelsOf, state });
+    for (const type of ["Ready", "Reconciling", "Stalled"]) metrics.condition.remove({ ...labelsOf, type });
     for (const gauge of [metrics.participants, metrics.conferences, metrics.stressMax, metrics.stressAverage, metrics.autoscalerDesired, metrics.maxBridges, metrics.drainDeadline]) gauge.remove(labelsOf);
     for (const [name, phase] of this.exportedBridges.get(`${namespace}/${fleet}`) ?? []) this.forgetBridge({ ...labelsOf, bridge: name }, phase);
     this.exportedBridges.delete(`${namespace}/${fleet}`);

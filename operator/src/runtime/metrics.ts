@@ -20,6 +20,7 @@ export function createMetrics() {
     conferences: new Gauge({ name: "meetingfleet_fleet_conferences", help: "Conferences on a fleet's bridges with known figures.", labelNames: fleetLabels, registers: [registry] }),
     stressMax: new Gauge({ name: "meetingfleet_fleet_stress_max", help: "Highest bridge stress in a fleet.", labelNames: fleetLabels, registers: [registry] }),
     stressAverage: new Gauge({ name: "meetingfleet_fleet_stress_average", help: "Mean bridge stress in a fleet.", labelNames: fleetLabels, registers: [registry] }),
+    condition: new Gauge({ name: "meetingfleet_fleet_condition", help: "A fleet's status conditions (Ready, Reconciling, Stalled): 1 while True, 0 while False.", labelNames: [...fleetLabels, "type"], registers: [registry] }),
     maxBridges: new Gauge({ name: "meetingfleet_fleet_max_bridges", help: "A fleet's spec.maxReplicas.", labelNames: fleetLabels, registers: [registry] }),
     drainDeadline: new Gauge({ name: "meetingfleet_fleet_drain_deadline_seconds", help: "A fleet's spec.drainDeadline.", labelNames: fleetLabels, registers: [registry] }),
     bridgeDrainingSince: new Gauge({ name: "meetingfleet_bridge_draining_since_timestamp_seconds", help: "When a draining bridge started draining (Unix time).", labelNames: [...fleetLabels, "bridge"], registers: [registry] }),
