@@ -141,6 +141,9 @@ local("MeetingFleet operator", () => {
     const table = await kubectl(bed, ["get", "meetingfleet", "up", "-n", namespace]);
     expect(table).toMatch(/^NAME\s+READY\s+DESIRED\s+BRIDGES\s+DRAINING\s+PARTICIPANTS\s+STRESS\s+AGE/m);
     expect(table).toMatch(/^up\s+True\s+3\s+3\s+0\s+0\s+0\.00/m);
+    // The scale subresource is held to the same rules as the spec.
+    await expect(kubectl(bed, ["scale", "meetingfleet/up", "-n", namespace, "--replicas=11"])).rejects.toThrow("spec.replicas must be between spec.minReplicas and spec.maxReplicas");
+    expect((await getFleet("up")).spec.replicas).toBe(3);
   });
 
   test("kubectl scale down by two while meetings run: the two emptiest bridges drain, nobody is cut, they go once empty", async () => {
