@@ -260,6 +260,7 @@ local("MeetingFleet operator", () => {
     }, 20_000);
     expect(condition(stalled, "Stalled")).toMatchObject({ reason: "InvalidSpec", message: "invalid spec: replicas: spec.replicas must be between spec.minReplicas and spec.maxReplicas" });
     expect(condition(stalled, "Ready")?.status).toBe("False");
+    expect(condition(stalled, "Reconciling")).toMatchObject({ status: "False", reason: "Stalled" });
     await eventually("the Stalled metric at 1", async () => (await stalledMetric("slipped")) === "1", 5_000);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=InvalidSpec", "-o", "name"]);
     expect(events.trim()).not.toBe("");

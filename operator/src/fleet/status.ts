@@ -74,7 +74,11 @@ export function computeStatus(input: StatusInput): FleetStatus {
     input.stalled
       ? condition("Ready", false, input.stalled.reason, input.stalled.message, input)
       : condition("Ready", allReady, allReady ? "AllBridgesReady" : "BridgesNotReady", `${ready.length} of ${input.desiredReplicas} bridges ready`, input),
-    reconciling ? condition("Reconciling", true, reconcilingReason, reconcilingMessage, input) : condition("Reconciling", false, "Reconciled", "the fleet matches its spec", input),
+    reconciling
+      ? condition("Reconciling", true, reconcilingReason, reconcilingMessage, input)
+      : input.stalled
+        ? condition("Reconciling", false, "Stalled", "waiting for the cause in the Stalled condition to be fixed", input)
+        : condition("Reconciling", false, "Reconciled", "the fleet matches its spec", input),
     input.stalled ? condition("Stalled", true, input.stalled.reason, input.stalled.message, input) : condition("Stalled", false, "Progressing", "no blocking problem", input),
   ];
 

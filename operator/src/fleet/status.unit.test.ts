@@ -37,7 +37,8 @@ describe("fleet status", () => {
     const s = computeStatus(input([b(0), b(1)], { stalled: { reason: "SecretNotFound", message: "spec.signaling.authPasswordSecretRef: no Secret" } }));
     expect(cond(s, "Stalled")).toMatchObject({ status: "True", reason: "SecretNotFound" });
     expect(cond(s, "Ready")).toMatchObject({ status: "False", reason: "SecretNotFound" });
-    expect(cond(s, "Reconciling")?.status).toBe("False");
+    // Not "the fleet matches its spec": it does not, and a person has to act.
+    expect(cond(s, "Reconciling")).toMatchObject({ status: "False", reason: "Stalled" });
   });
 
   test("lastTransitionTime moves only when a condition flips", () => {
