@@ -65,9 +65,11 @@ const bridgePods = async (name: string) =>
 const condition = (f: Fleet, type: string) => f.status?.conditions?.find((c) => c.type === type);
 const interruptions = async (fleetName: string) =>
   (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleetName}-`));
-/** The fleet's Stalled condition as the operator exports it for alerting (set just after the status is written). */
-const stalledMetric = async (name: string) =>
-  new RegExp(`^meetingfleet_fleet_condition\\{namespace="${namespace}",fleet="${name}",type="Stalled"\\} (\\d)$`, "m").exec(await (await fetch(operator.metricsUrl)).text())?.[1];
+/** A fleet's series as the operator exports it (set just after the status is written). */
+const fleetMetric = async (name: string, series: string, moreLabels = "") =>
+  new RegExp(`^${series}\\{namespace="${namespace}",fleet="${name}"${moreLabels}\\} (\\S+)$`, "m").exec(await (await fetch(operator.metricsUrl)).text())?.[1];
+/** The fleet's Stalled condition, what alerting reads. */
+const stalledMetric = (name: string) => fleetMetric(name, "meetingfleet_fleet_condition", ',type="Stalled"');
 const participantsOn = async (pod: string) => (await emulatedBridges(bed, namespace)).find((b) => b.pod === pod)?.participants;
 
 async function readyFleet(name: string, spec: Record<string, unknown> = {}): Promise<Fleet> {
@@ -271,6 +273,10 @@ local("MeetingFleet operator", () => {
     expect(pods.filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"])).toEqual([]);
     expect(await participantsOn("slipped-1")).toBe(3);
     expect(await operator.leading()).toBe(true);
+    // What is observed is still exported while the spec is invalid, so alerts on the bridges keep working.
+    await placeConferences([5], 120);
+    await operatorSees("slipped", 12);
+    await eventually("the participants metric follows", async () => (await fleetMetric("slipped", "meetingfleet_fleet_participants")) === "12", 5_000);
 
     await kubectl(bed, ["patch", "meetingfleet/slipped", "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { replicas: 2 } })]);
     await eventually("Stalled=False again", async () => condition(await getFleet("slipped"), "Stalled")?.status === "False", 20_000);

@@ -176,7 +176,7 @@ export class FleetController {
       const plan = { create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] };
       const status = computeStatus({ generation, desiredReplicas: 0, templateHash: "", selector: fleetSelector(fleet.metadata.name), bridges, plan, stalled: { reason: "InvalidSpec", message }, ...this.previous(fleet), now });
       await this.writeStatus(fleet, status);
-      this.exportConditions({ namespace, fleet: fleet.metadata.name }, status);
+      this.exportFleetMetrics({ namespace, fleet: fleet.metadata.name }, status);
       this.stalledEvent(key, regarding, "InvalidSpec", message);
       return;
     }
@@ -236,7 +236,7 @@ export class FleetController {
 
     const status = computeStatus({ generation, desiredReplicas, templateHash: hash, selector: fleetSelector(fleet.metadata.name), bridges, plan, ...(stalled ? { stalled } : {}), ...this.previous(fleet), now });
     await this.writeStatus(fleet, status);
-    this.exportFleetMetrics(namespace, fleet.metadata.name, desiredReplicas, spec, status);
+    this.exportFleetMetrics({ namespace, fleet: fleet.metadata.name }, status, { desired: desiredReplicas, spec });
     if (stalled) this.stalledEvent(key, regarding, stalled.reason, stalled.message);
     else this.stalledBefore.delete(key);
 
@@ -282,12 +282,18 @@ export class FleetController {
     this.deps.log.warn({ fleet: key, reason, message }, "Fleet stalled");
   }
 
-  private exportFleetMetrics(namespace: string, fleet: string, desired: number, spec: FleetSpec, status: FleetStatus): void {
+  /**
+   * What was observed is exported on every pass, so alerts on bridges keep working while a spec is invalid.
+   * What the spec sets (desired, max, drain deadline) comes only from a spec the operator acts on: without
+   * one, the last applied values stay, as they still describe the bridges that are running.
+   */
+  private exportFleetMetrics(labelsOf: { namespace: string; fleet: string }, status: FleetStatus, applied?: { desired: number; spec: FleetSpec }): void {
     const { metrics } = this.deps;
-    const labelsOf = { namespace, fleet };
-    metrics.maxBridges.set(labelsOf, spec.maxReplicas);
-    metrics.drainDeadline.set(labelsOf, parseDuration(spec.drainDeadline) / 1000);
-    metrics.bridges.set({ ...labelsOf, state: "desired" }, desired);
+    if (applied) {
+      metrics.maxBridges.set(labelsOf, applied.spec.maxReplicas);
+      metrics.drainDeadline.set(labelsOf, parseDuration(applied.spec.drainDeadline) / 1000);
+      metrics.bridges.set({ ...labelsOf, state: "desired" }, applied.desired);
+    }
     metrics.bridges.set({ ...labelsOf, state: "current" }, status.replicas ?? 0);
     metrics.bridges.set({ ...labelsOf, state: "ready" }, status.readyReplicas ?? 0);
     metrics.bridges.set({ ...labelsOf, state: "draining" }, status.drainingReplicas ?? 0);
@@ -295,13 +301,9 @@ export class FleetController {
     metrics.conferences.set(labelsOf, status.conferences ?? 0);
     if (status.maxStress !== undefined) metrics.stressMax.set(labelsOf, Number(status.maxStress));
     if (status.averageStress !== undefined) metrics.stressAverage.set(labelsOf, Number(status.averageStress));
-    this.exportConditions(labelsOf, status);
+    // Stalled fleets reconcile without errors, so no error rate shows them: this is what alerts on them.
+    for (const c of status.conditions ?? []) metrics.condition.set({ ...labelsOf, type: c.type }, c.status === "True" ? 1 : 0);
     this.exportBridgeMetrics(labelsOf, status.bridges ?? []);
-  }
-
-  /** For alerting on a Stalled fleet: stalled fleets reconcile without errors, so no error rate shows them. */
-  private exportConditions(labelsOf: { namespace: string; fleet: string }, status: FleetStatus): void {
-    for (const c of status.conditions ?? []) this.deps.metrics.condition.set({ ...labelsOf, type: c.type }, c.status === "True" ? 1 : 0);
   }
 
   /** Per-bridge series; those of bridges that are gone (or whose figures went stale) are removed. */
