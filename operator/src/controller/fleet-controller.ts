@@ -3,7 +3,7 @@
 // it when a bridge's figures change. One pass: gather (caches, scraped figures, the referenced Secret)
 // -> decide (planFleet, pure) -> act -> write status when it changed.
 
-import { apiVersion, fleetSpecSchema, group, kind, plural, version, type BridgeStatus, type FleetSpec, type FleetStatus } from "../api/meetingfleet.ts";
+import { apiVersion, fleetSpecSchema, group, kind, plural, version, type FleetSpec, type FleetStatus } from "../api/meetingfleet.ts";
 import type { StatsScraper } from "../bridges/scraper.ts";
 import type { JvbClient } from "../bridges/jvb-client.ts";
 import { fleetSelector, labels, managerName, templateHash, type FleetRef } from "../fleet/bridge-pod.ts";
@@ -19,6 +19,7 @@ import { parseDuration } from "../util/duration.ts";
 import { describeZodError } from "../util/zod-error.ts";
 import { act } from "./act.ts";
 import { FleetAutoscalers } from "./autoscalers.ts";
+import { FleetSeries } from "./fleet-series.ts";
 import type { EventRecorder, Regarding } from "./events.ts";
 import { observeBridge } from "./observe.ts";
 
@@ -63,13 +64,13 @@ export class FleetController {
   private readonly stalledBefore = new Map<string, string>();
   /** One policy per autoscaled fleet: it remembers growth, its scale-down window and earlier days. */
   private readonly autoscalers: FleetAutoscalers;
-  /** Per fleet: the bridges whose series are exported, with the phase label in use. */
-  private readonly exportedBridges = new Map<string, Map<string, string>>();
+  private readonly series: FleetSeries;
 
   constructor(deps: ControllerDeps, options: ControllerOptions) {
     this.deps = deps;
     this.options = options;
     this.autoscalers = new FleetAutoscalers(deps.kube, deps.log, fieldManager);
+    this.series = new FleetSeries(deps.metrics);
     this.queue = new WorkQueue({
       onError: (key, error, retryInMs) => deps.log.warn({ fleet: key, err: String(error), retryInMs }, "Reconcile failed; retrying"),
     });
@@ -88,7 +89,7 @@ export class FleetController {
         this.fingerprints.delete(objectKey(f));
         this.stalledBefore.delete(objectKey(f));
         this.autoscalers.forget(objectKey(f));
-        this.forgetFleetMetrics(f.metadata.namespace ?? "default", f.metadata.name);
+        this.series.forget({ namespace: f.metadata.namespace ?? "default", fleet: f.metadata.name });
       },
     };
     // One reflector per watched namespace (one for all when none is named), read as one cache.
@@ -176,7 +177,7 @@ export class FleetController {
       const plan = { create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] };
       const status = computeStatus({ generation, desiredReplicas: 0, templateHash: "", selector: fleetSelector(fleet.metadata.name), bridges, plan, stalled: { reason: "InvalidSpec", message }, ...this.previous(fleet), now });
       await this.writeStatus(fleet, status);
-      this.exportFleetMetrics({ namespace, fleet: fleet.metadata.name }, status);
+      this.series.export({ namespace, fleet: fleet.metadata.name }, status);
       this.stalledEvent(key, regarding, "InvalidSpec", message);
       return;
     }
@@ -236,7 +237,7 @@ export class FleetController {
 
     const status = computeStatus({ generation, desiredReplicas, templateHash: hash, selector: fleetSelector(fleet.metadata.name), bridges, plan, ...(stalled ? { stalled } : {}), ...this.previous(fleet), now });
     await this.writeStatus(fleet, status);
-    this.exportFleetMetrics({ namespace, fleet: fleet.metadata.name }, status, { desired: desiredReplicas, spec });
+    this.series.export({ namespace, fleet: fleet.metadata.name }, status, { desired: desiredReplicas, spec });
     if (stalled) this.stalledEvent(key, regarding, stalled.reason, stalled.message);
     else this.stalledBefore.delete(key);
 
@@ -280,68 +281,5 @@ export class FleetController {
     this.stalledBefore.set(key, message);
     this.deps.events.record(regarding, "Warning", reason, "Reconcile", message);
     this.deps.log.warn({ fleet: key, reason, message }, "Fleet stalled");
-  }
-
-  /**
-   * What was observed is exported on every pass, so alerts on bridges keep working while a spec is invalid.
-   * What the spec sets (desired, max, drain deadline) comes only from a spec the operator acts on: without
-   * one, the last applied values stay, as they still describe the bridges that are running.
-   */
-  private exportFleetMetrics(labelsOf: { namespace: string; fleet: string }, status: FleetStatus, applied?: { desired: number; spec: FleetSpec }): void {
-    const { metrics } = this.deps;
-    if (applied) {
-      metrics.maxBridges.set(labelsOf, applied.spec.maxReplicas);
-      metrics.drainDeadline.set(labelsOf, parseDuration(applied.spec.drainDeadline) / 1000);
-      metrics.bridges.set({ ...labelsOf, state: "desired" }, applied.desired);
-    }
-    metrics.bridges.set({ ...labelsOf, state: "current" }, status.replicas ?? 0);
-    metrics.bridges.set({ ...labelsOf, state: "ready" }, status.readyReplicas ?? 0);
-    metrics.bridges.set({ ...labelsOf, state: "draining" }, status.drainingReplicas ?? 0);
-    metrics.participants.set(labelsOf, status.participants ?? 0);
-    metrics.conferences.set(labelsOf, status.conferences ?? 0);
-    if (status.maxStress !== undefined) metrics.stressMax.set(labelsOf, Number(status.maxStress));
-    if (status.averageStress !== undefined) metrics.stressAverage.set(labelsOf, Number(status.averageStress));
-    // Stalled fleets reconcile without errors, so no error rate shows them: this is what alerts on them.
-    for (const c of status.conditions ?? []) metrics.condition.set({ ...labelsOf, type: c.type }, c.status === "True" ? 1 : 0);
-    this.exportBridgeMetrics(labelsOf, status.bridges ?? []);
-  }
-
-  /** Per-bridge series; those of bridges that are gone (or whose figures went stale) are removed. */
-  private exportBridgeMetrics(labelsOf: { namespace: string; fleet: string }, bridges: readonly BridgeStatus[]): void {
-    const { metrics } = this.deps;
-    const key = `${labelsOf.namespace}/${labelsOf.fleet}`;
-    const exported = this.exportedBridges.get(key) ?? new Map<string, string>();
-    const seen = new Map<string, string>();
-    for (const b of bridges) {
-      const labels = { ...labelsOf, bridge: b.name };
-      const before = exported.get(b.name);
-      if (before !== undefined && before !== b.phase) metrics.bridgePhase.remove({ ...labels, phase: before });
-      metrics.bridgePhase.set({ ...labels, phase: b.phase }, 1);
-      if (b.stress !== undefined) metrics.bridgeStress.set(labels, Number(b.stress));
-      else metrics.bridgeStress.remove(labels);
-      if (b.participants !== undefined) metrics.bridgeParticipants.set(labels, b.participants);
-      else metrics.bridgeParticipants.remove(labels);
-      if (b.drainingSince !== undefined) metrics.bridgeDrainingSince.set(labels, Date.parse(b.drainingSince) / 1000);
-      else metrics.bridgeDrainingSince.remove(labels);
-      seen.set(b.name, b.phase);
-    }
-    for (const [name, phase] of exported) if (!seen.has(name)) this.forgetBridge({ ...labelsOf, bridge: name }, phase);
-    this.exportedBridges.set(key, seen);
-  }
-
-  private forgetBridge(labels: { namespace: string; fleet: string; bridge: string }, phase: string): void {
-    const { metrics } = this.deps;
-    metrics.bridgePhase.remove({ ...labels, phase });
-    for (const gauge of [metrics.bridgeStress, metrics.bridgeParticipants, metrics.bridgeDrainingSince]) gauge.remove(labels);
-  }
-
-  private forgetFleetMetrics(namespace: string, fleet: string): void {
-    const { metrics } = this.deps;
-    const labelsOf = { namespace, fleet };
-    for (const state of ["desired", "current", "ready", "draining"]) metrics.bridges.remove({ ...labelsOf, state });
-    for (const type of ["Ready", "Reconciling", "Stalled"]) metrics.condition.remove({ ...labelsOf, type });
-    for (const gauge of [metrics.participants, metrics.conferences, metrics.stressMax, metrics.stressAverage, metrics.autoscalerDesired, metrics.maxBridges, metrics.drainDeadline]) gauge.remove(labelsOf);
-    for (const [name, phase] of this.exportedBridges.get(`${namespace}/${fleet}`) ?? []) this.forgetBridge({ ...labelsOf, bridge: name }, phase);
-    this.exportedBridges.delete(`${namespace}/${fleet}`);
   }
 }

@@ -1,0 +1,116 @@
+import { fleetSpecSchema, type FleetStatus } from "../api/meetingfleet.ts";
+import { createMetrics, type Metrics } from "../runtime/metrics.ts";
+import { FleetSeries } from "./fleet-series.ts";
+
+const lectures = { namespace: "uni", fleet: "lectures" };
+const spec = fleetSpecSchema.parse({
+  replicas: 3,
+  maxReplicas: 8,
+  drainDeadline: "2h",
+  signaling: { xmppServer: "xmpp.example", authPasswordSecretRef: { name: "jvb" } },
+  media: { exposure: "HostPort" },
+});
+
+function status(overrides: Partial<FleetStatus> = {}): FleetStatus {
+  return {
+    replicas: 2,
+    readyReplicas: 2,
+    drainingReplicas: 1,
+    participants: 30,
+    conferences: 4,
+    maxStress: "0.40",
+    averageStress: "0.25",
+    conditions: [
+      { type: "Ready", status: "True", reason: "AllBridgesReady", message: "", observedGeneration: 1, lastTransitionTime: "2026-11-30T08:00:00Z" },
+      { type: "Stalled", status: "False", reason: "Progressing", message: "", observedGeneration: 1, lastTransitionTime: "2026-11-30T08:00:00Z" },
+    ],
+    bridges: [
+      { name: "lectures-0", phase: "Ready", templateHash: "h", participants: 20, stress: "0.40" },
+      { name: "lectures-1", phase: "Ready", templateHash: "h", participants: 10, stress: "0.10" },
+      { name: "lectures-2", phase: "Draining", templateHash: "h", participants: 0, stress: "0.00", drainingSince: "2026-11-30T09:00:00Z" },
+    ],
+    ...overrides,
+  };
+}
+
+/** Every series of the fleet metrics, as `name{label=value,...} value`, sorted. */
+async function exported(metrics: Metrics): Promise<string[]> {
+  const lines: string[] = [];
+  for (const m of await metrics.registry.getMetricsAsJSON()) {
+    if (!m.name.startsWith("meetingfleet_fleet_") && !m.name.startsWith("meetingfleet_bridge_") && m.name !== "meetingfleet_autoscaler_desired_bridges") continue;
+    if (String(m.type) !== "gauge") continue;
+    for (const v of m.values) lines.push(`${m.name}{${Object.entries(v.labels).map(([k, l]) => `${k}=${l}`).join(",")}} ${v.value}`);
+  }
+  return lines.sort();
+}
+
+describe("a fleet's series", () => {
+  test("from a spec it acts on: the spec's figures, what was observed, conditions and one set per bridge", async () => {
+    const metrics = createMetrics();
+    new FleetSeries(metrics).export(lectures, status(), { desired: 3, spec });
+    const lines = await exported(metrics);
+    expect(lines).toEqual(expect.arrayContaining([
+      "meetingfleet_fleet_bridges{namespace=uni,fleet=lectures,state=desired} 3",
+      "meetingfleet_fleet_bridges{namespace=uni,fleet=lectures,state=current} 2",
+      "meetingfleet_fleet_bridges{namespace=uni,fleet=lectures,state=draining} 1",
+      "meetingfleet_fleet_max_bridges{namespace=uni,fleet=lectures} 8",
+      "meetingfleet_fleet_drain_deadline_seconds{namespace=uni,fleet=lectures} 7200",
+      "meetingfleet_fleet_participants{namespace=uni,fleet=lectures} 30",
+      "meetingfleet_fleet_stress_max{namespace=uni,fleet=lectures} 0.4",
+      "meetingfleet_fleet_condition{namespace=uni,fleet=lectures,type=Ready} 1",
+      "meetingfleet_fleet_condition{namespace=uni,fleet=lectures,type=Stalled} 0",
+      "meetingfleet_bridge_phase{namespace=uni,fleet=lectures,bridge=lectures-2,phase=Draining} 1",
+      "meetingfleet_bridge_participants{namespace=uni,fleet=lectures,bridge=lectures-0} 20",
+      `meetingfleet_bridge_draining_since_timestamp_seconds{namespace=uni,fleet=lectures,bridge=lectures-2} ${Date.parse("2026-11-30T09:00:00Z") / 1000}`,
+    ]));
+    expect(lines.filter((l) => l.startsWith("meetingfleet_bridge_draining_since"))).toHaveLength(1);
+  });
+
+  test("while the spec is invalid, what is observed still moves and the spec's figures keep the last applied values", async () => {
+    const metrics = createMetrics();
+    const series = new FleetSeries(metrics);
+    series.export(lectures, status(), { desired: 3, spec });
+    const bridges = status().bridges?.map((b) => (b.name === "lectures-1" ? { ...b, participants: 60, stress: "0.85" } : b));
+    series.export(lectures, status({ participants: 80, maxStress: "0.85", bridges }));
+    const lines = await exported(metrics);
+    expect(lines).toEqual(expect.arrayContaining([
+      "meetingfleet_fleet_participants{namespace=uni,fleet=lectures} 80",
+      "meetingfleet_fleet_stress_max{namespace=uni,fleet=lectures} 0.85",
+      "meetingfleet_bridge_stress{namespace=uni,fleet=lectures,bridge=lectures-1} 0.85",
+      "meetingfleet_fleet_bridges{namespace=uni,fleet=lectures,state=desired} 3",
+      "meetingfleet_fleet_max_bridges{namespace=uni,fleet=lectures} 8",
+      "meetingfleet_fleet_drain_deadline_seconds{namespace=uni,fleet=lectures} 7200",
+    ]));
+  });
+
+  test("a bridge's old phase, its unknown figures and a gone bridge leave no series behind", async () => {
+    const metrics = createMetrics();
+    const series = new FleetSeries(metrics);
+    series.export(lectures, status(), { desired: 3, spec });
+    series.export(lectures, status({ bridges: [
+      { name: "lectures-0", phase: "Draining", templateHash: "h", participants: 20, stress: "0.40", drainingSince: "2026-11-30T10:00:00Z" },
+      { name: "lectures-1", phase: "Ready", templateHash: "h" },
+    ] }), { desired: 1, spec });
+    const bridgeLines = (await exported(metrics)).filter((l) => l.startsWith("meetingfleet_bridge_"));
+    expect(bridgeLines).toEqual([
+      `meetingfleet_bridge_draining_since_timestamp_seconds{namespace=uni,fleet=lectures,bridge=lectures-0} ${Date.parse("2026-11-30T10:00:00Z") / 1000}`,
+      "meetingfleet_bridge_participants{namespace=uni,fleet=lectures,bridge=lectures-0} 20",
+      "meetingfleet_bridge_phase{namespace=uni,fleet=lectures,bridge=lectures-0,phase=Draining} 1",
+      "meetingfleet_bridge_phase{namespace=uni,fleet=lectures,bridge=lectures-1,phase=Ready} 1",
+      "meetingfleet_bridge_stress{namespace=uni,fleet=lectures,bridge=lectures-0} 0.4",
+    ]);
+  });
+
+  test("a deleted fleet's series all go; another fleet's stay", async () => {
+    const metrics = createMetrics();
+    const series = new FleetSeries(metrics);
+    const other = { namespace: "uni", fleet: "exams" };
+    series.export(lectures, status(), { desired: 3, spec });
+    metrics.autoscalerDesired.set(lectures, 4);
+    series.export(other, status({ bridges: [{ name: "exams-0", phase: "Ready", templateHash: "h", participants: 5, stress: "0.05" }] }), { desired: 1, spec });
+    series.forget(lectures);
+    const lines = await exported(metrics);
+    expect(lines.filter((l) => l.includes("fleet=lectures"))).toEqual([]);
+    expect(lines.filter((l) => l.includes("fleet=exams")).length).toBeGreaterThan(10);
+  });
+});
