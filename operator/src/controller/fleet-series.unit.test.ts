@@ -44,68 +44,73 @@ async function exported(metrics: Metrics): Promise<string[]> {
   return lines.sort();
 }
 
+/** A series of the lectures fleet as `exported` writes it; `more` adds labels after the fleet's. */
+const of = (name: string, value: number, more = "") => `meetingfleet_${name}{namespace=uni,fleet=lectures${more}} ${value}`;
+const bridge = (name: string, pod: string, value: number) => of(`bridge_${name}`, value, `,bridge=${pod}`);
+
+/** A registry with the lectures fleet exported once from `status()`, as after a pass on a valid spec. */
+function exportedOnce(): { metrics: Metrics; series: FleetSeries } {
+  const metrics = createMetrics();
+  const series = new FleetSeries(metrics);
+  series.export(lectures, status(), { desired: 3, spec });
+  return { metrics, series };
+}
+
 describe("a fleet's series", () => {
   test("from a spec it acts on: the spec's figures, what was observed, conditions and one set per bridge", async () => {
-    const metrics = createMetrics();
-    new FleetSeries(metrics).export(lectures, status(), { desired: 3, spec });
+    const { metrics } = exportedOnce();
     const lines = await exported(metrics);
     expect(lines).toEqual(expect.arrayContaining([
-      "meetingfleet_fleet_bridges{namespace=uni,fleet=lectures,state=desired} 3",
-      "meetingfleet_fleet_bridges{namespace=uni,fleet=lectures,state=current} 2",
-      "meetingfleet_fleet_bridges{namespace=uni,fleet=lectures,state=draining} 1",
-      "meetingfleet_fleet_max_bridges{namespace=uni,fleet=lectures} 8",
-      "meetingfleet_fleet_drain_deadline_seconds{namespace=uni,fleet=lectures} 7200",
-      "meetingfleet_fleet_participants{namespace=uni,fleet=lectures} 30",
-      "meetingfleet_fleet_stress_max{namespace=uni,fleet=lectures} 0.4",
-      "meetingfleet_fleet_condition{namespace=uni,fleet=lectures,type=Ready} 1",
-      "meetingfleet_fleet_condition{namespace=uni,fleet=lectures,type=Stalled} 0",
-      "meetingfleet_bridge_phase{namespace=uni,fleet=lectures,bridge=lectures-2,phase=Draining} 1",
-      "meetingfleet_bridge_participants{namespace=uni,fleet=lectures,bridge=lectures-0} 20",
-      `meetingfleet_bridge_draining_since_timestamp_seconds{namespace=uni,fleet=lectures,bridge=lectures-2} ${Date.parse("2026-11-30T09:00:00Z") / 1000}`,
+      of("fleet_bridges", 3, ",state=desired"),
+      of("fleet_bridges", 2, ",state=current"),
+      of("fleet_bridges", 1, ",state=draining"),
+      of("fleet_max_bridges", 8),
+      of("fleet_drain_deadline_seconds", 7200),
+      of("fleet_participants", 30),
+      of("fleet_stress_max", 0.4),
+      of("fleet_condition", 1, ",type=Ready"),
+      of("fleet_condition", 0, ",type=Stalled"),
+      of("bridge_phase", 1, ",bridge=lectures-2,phase=Draining"),
+      bridge("participants", "lectures-0", 20),
+      bridge("draining_since_timestamp_seconds", "lectures-2", Date.parse("2026-11-30T09:00:00Z") / 1000),
     ]));
     expect(lines.filter((l) => l.startsWith("meetingfleet_bridge_draining_since"))).toHaveLength(1);
   });
 
   test("while the spec is invalid, what is observed still moves and the spec's figures keep the last applied values", async () => {
-    const metrics = createMetrics();
-    const series = new FleetSeries(metrics);
-    series.export(lectures, status(), { desired: 3, spec });
+    const { metrics, series } = exportedOnce();
     const bridges = status().bridges?.map((b) => (b.name === "lectures-1" ? { ...b, participants: 60, stress: "0.85" } : b));
     series.export(lectures, status({ participants: 80, maxStress: "0.85", bridges }));
     const lines = await exported(metrics);
     expect(lines).toEqual(expect.arrayContaining([
-      "meetingfleet_fleet_participants{namespace=uni,fleet=lectures} 80",
-      "meetingfleet_fleet_stress_max{namespace=uni,fleet=lectures} 0.85",
-      "meetingfleet_bridge_stress{namespace=uni,fleet=lectures,bridge=lectures-1} 0.85",
-      "meetingfleet_fleet_bridges{namespace=uni,fleet=lectures,state=desired} 3",
-      "meetingfleet_fleet_max_bridges{namespace=uni,fleet=lectures} 8",
-      "meetingfleet_fleet_drain_deadline_seconds{namespace=uni,fleet=lectures} 7200",
+      of("fleet_participants", 80),
+      of("fleet_stress_max", 0.85),
+      bridge("stress", "lectures-1", 0.85),
+      of("fleet_bridges", 3, ",state=desired"),
+      of("fleet_max_bridges", 8),
+      of("fleet_drain_deadline_seconds", 7200),
     ]));
   });
 
   test("a bridge's old phase, its unknown figures and a gone bridge leave no series behind", async () => {
-    const metrics = createMetrics();
-    const series = new FleetSeries(metrics);
-    series.export(lectures, status(), { desired: 3, spec });
+    const { metrics, series } = exportedOnce();
     series.export(lectures, status({ bridges: [
       { name: "lectures-0", phase: "Draining", templateHash: "h", participants: 20, stress: "0.40", drainingSince: "2026-11-30T10:00:00Z" },
       { name: "lectures-1", phase: "Ready", templateHash: "h" },
     ] }), { desired: 1, spec });
     const bridgeLines = (await exported(metrics)).filter((l) => l.startsWith("meetingfleet_bridge_"));
     expect(bridgeLines).toEqual([
-      `meetingfleet_bridge_draining_since_timestamp_seconds{namespace=uni,fleet=lectures,bridge=lectures-0} ${Date.parse("2026-11-30T10:00:00Z") / 1000}`,
-      "meetingfleet_bridge_participants{namespace=uni,fleet=lectures,bridge=lectures-0} 20",
-      "meetingfleet_bridge_phase{namespace=uni,fleet=lectures,bridge=lectures-0,phase=Draining} 1",
-      "meetingfleet_bridge_phase{namespace=uni,fleet=lectures,bridge=lectures-1,phase=Ready} 1",
-      "meetingfleet_bridge_stress{namespace=uni,fleet=lectures,bridge=lectures-0} 0.4",
+      bridge("draining_since_timestamp_seconds", "lectures-0", Date.parse("2026-11-30T10:00:00Z") / 1000),
+      bridge("participants", "lectures-0", 20),
+      of("bridge_phase", 1, ",bridge=lectures-0,phase=Draining"),
+      of("bridge_phase", 1, ",bridge=lectures-1,phase=Ready"),
+      bridge("stress", "lectures-0", 0.4),
     ]);
   });
 
   test("a deleted fleet's series all go; another fleet's stay", async () => {
-    const metrics = createMetrics();
-    const series = new FleetSeries(metrics);
+    const { metrics, series } = exportedOnce();
     const other = { namespace: "uni", fleet: "exams" };
-    series.export(lectures, status(), { desired: 3, spec });
     metrics.autoscalerDesired.set(lectures, 4);
     series.export(other, status({ bridges: [{ name: "exams-0", phase: "Ready", templateHash: "h", participants: 5, stress: "0.05" }] }), { desired: 1, spec });
     series.forget(lectures);
