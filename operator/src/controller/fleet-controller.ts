@@ -7,7 +7,7 @@ import { apiVersion, fleetSpecSchema, group, kind, plural, version, type FleetSp
 import type { StatsScraper } from "../bridges/scraper.ts";
 import type { JvbClient } from "../bridges/jvb-client.ts";
 import { fleetSelector, labels, managerName, templateHash, type FleetRef } from "../fleet/bridge-pod.ts";
-import { planFleet, type ObservedBridge } from "../fleet/plan.ts";
+import { emptyPlan, planFleet, type ObservedBridge } from "../fleet/plan.ts";
 import { computeStatus } from "../fleet/status.ts";
 import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
 import { Reflector, ReflectorGroup, type ReflectorHandlers } from "../kube/reflector.ts";
@@ -19,8 +19,8 @@ import { parseDuration } from "../util/duration.ts";
 import { describeZodError } from "../util/zod-error.ts";
 import { act } from "./act.ts";
 import { FleetAutoscalers } from "./autoscalers.ts";
-import { FleetSeries } from "./fleet-series.ts";
 import type { EventRecorder, Regarding } from "./events.ts";
+import { FleetSeries } from "./fleet-series.ts";
 import { observeBridge } from "./observe.ts";
 
 export interface MeetingFleet extends KubeObject {
@@ -174,8 +174,7 @@ export class FleetController {
     if (!parsed.success) {
       // The CRD schema should have refused this; whatever slipped through changes nothing on the bridges.
       const message = `invalid spec: ${describeZodError(parsed.error)}`;
-      const plan = { create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] };
-      const status = computeStatus({ generation, desiredReplicas: 0, templateHash: "", selector: fleetSelector(fleet.metadata.name), bridges, plan, stalled: { reason: "InvalidSpec", message }, ...this.previous(fleet), now });
+      const status = computeStatus({ generation, desiredReplicas: 0, templateHash: "", selector: fleetSelector(fleet.metadata.name), bridges, plan: emptyPlan(), stalled: { reason: "InvalidSpec", message }, ...this.previous(fleet), now });
       await this.writeStatus(fleet, status);
       this.series.export({ namespace, fleet: fleet.metadata.name }, status);
       this.stalledEvent(key, regarding, "InvalidSpec", message);

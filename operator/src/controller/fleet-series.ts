@@ -2,6 +2,7 @@
 // Per-bridge series follow the bridges: a gone bridge, or an old phase label, leaves no stale series.
 
 import type { BridgeStatus, FleetSpec, FleetStatus } from "../api/meetingfleet.ts";
+import { conditionTypes } from "../fleet/status.ts";
 import type { Metrics } from "../runtime/metrics.ts";
 import { parseDuration } from "../util/duration.ts";
 
@@ -16,7 +17,6 @@ export interface AppliedSpec {
   spec: FleetSpec;
 }
 
-const conditionTypes = ["Ready", "Reconciling", "Stalled"];
 const bridgeStates = ["desired", "current", "ready", "draining"];
 
 export class FleetSeries {

@@ -105,6 +105,9 @@ export interface Plan {
   requeueAfterMs?: number;
 }
 
+/** A plan that changes nothing. */
+export const emptyPlan = (): Plan => ({ create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] });
+
 // Unknown figures sort last: an unreachable bridge may well be full.
 const known = (n: number | undefined) => n ?? Number.POSITIVE_INFINITY;
 const byParticipants = (a: ObservedBridge, b: ObservedBridge) => known(a.figures?.participants) - known(b.figures?.participants);
@@ -118,7 +121,7 @@ const victimOrders: Record<VictimOrder, (a: ObservedBridge, b: ObservedBridge) =
 export function planFleet(input: PlanInput): Plan {
   const limits = { ...defaultLimits, ...input.limits };
   const { now } = input;
-  const plan: Plan = { create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] };
+  const plan = emptyPlan();
   const wake = (atMs: number) => {
     const inMs = Math.max(0, atMs - now);
     plan.requeueAfterMs = plan.requeueAfterMs === undefined ? inMs : Math.min(plan.requeueAfterMs, inMs);

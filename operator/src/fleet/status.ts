@@ -28,7 +28,10 @@ export function bridgePhase(b: ObservedBridge): BridgePhase {
 
 const decimal = (value: number) => value.toFixed(2);
 
-function condition(type: string, status: boolean, reason: string, message: string, input: StatusInput): Condition {
+/** The conditions every status carries, whatever their state. */
+export const conditionTypes = ["Ready", "Reconciling", "Stalled"] as const;
+
+function condition(type: (typeof conditionTypes)[number], status: boolean, reason: string, message: string, input: StatusInput): Condition {
   const value = status ? "True" : "False";
   const before = input.previous?.conditions?.find((c) => c.type === type);
   return {
