@@ -164,6 +164,7 @@ export class FleetController {
     const { kube, events, log } = this.deps;
     const namespace = fleet.metadata.namespace ?? "default";
     const regarding: Regarding = { apiVersion, kind, name: fleet.metadata.name, namespace, uid: fleet.metadata.uid };
+    const seriesLabels = { namespace, fleet: fleet.metadata.name };
     const generation = fleet.metadata.generation ?? 0;
     const now = Date.now();
 
@@ -176,7 +177,7 @@ export class FleetController {
       const message = `invalid spec: ${describeZodError(parsed.error)}`;
       const status = computeStatus({ generation, desiredReplicas: 0, templateHash: "", selector: fleetSelector(fleet.metadata.name), bridges, plan: emptyPlan(), stalled: { reason: "InvalidSpec", message }, ...this.previous(fleet), now });
       await this.writeStatus(fleet, status);
-      this.series.export({ namespace, fleet: fleet.metadata.name }, status);
+      this.series.export(seriesLabels, status);
       this.stalledEvent(key, regarding, "InvalidSpec", message);
       return;
     }
@@ -191,13 +192,13 @@ export class FleetController {
       const decision = await this.autoscalers.decide({ namespace, name: fleet.metadata.name, uid: fleet.metadata.uid }, spec, bridges, now);
       if ("stalled" in decision) stalled ??= decision.stalled;
       else {
-        this.deps.metrics.autoscalerDesired.set({ namespace, fleet: fleet.metadata.name }, decision.desired);
+        this.series.autoscalerWants(seriesLabels, decision.desired);
         if (decision.desired !== spec.replicas) {
           // Written to spec.replicas, as an HPA would through the scale subresource: kubectl shows it.
           const path = resourcePath({ group, version, plural, namespace, name: fleet.metadata.name });
           await kube.patch(path, { spec: { replicas: decision.desired } }, fieldManager);
           events.record(regarding, "Normal", "Autoscaled", "Scale", `${spec.replicas} -> ${decision.desired} bridges (${decision.reason}): ${decision.message}`);
-          this.deps.metrics.decisions.inc({ namespace, fleet: fleet.metadata.name, action: "autoscale", reason: decision.reason });
+          this.series.autoscaled(seriesLabels, decision.reason);
           log.info({ fleet: key, from: spec.replicas, to: decision.desired, reason: decision.reason }, "Autoscaled fleet");
           desiredReplicas = decision.desired;
         }
@@ -225,18 +226,12 @@ export class FleetController {
       spec.media.exposure === "NodePort" ? pods.filter((p) => !p.metadata.deletionTimestamp && !serviceNames.has(p.metadata.name)) : [];
 
     const result = await act({ ...this.deps, fieldManager, now: () => now }, ref, regarding, plan, byName, missingServices);
-    for (const d of plan.delete) {
-      const since = bridges.find((b) => b.name === d.name)?.drainingSince;
-      if (since !== undefined) this.deps.metrics.drainDuration.observe({ namespace, fleet: fleet.metadata.name }, (now - since) / 1000);
-    }
-    for (const [action, decisions] of Object.entries({ create: plan.create, drain: plan.drain, undrain: plan.undrain, shutdown: plan.shutdown, delete: plan.delete })) {
-      for (const d of decisions) this.deps.metrics.decisions.inc({ namespace, fleet: fleet.metadata.name, action, reason: d.reason });
-    }
+    this.series.planned(seriesLabels, plan, bridges, now);
     if (result.refused.length > 0) stalled ??= { reason: "CreateRefused", message: result.refused.join("; ") };
 
     const status = computeStatus({ generation, desiredReplicas, templateHash: hash, selector: fleetSelector(fleet.metadata.name), bridges, plan, ...(stalled ? { stalled } : {}), ...this.previous(fleet), now });
     await this.writeStatus(fleet, status);
-    this.series.export({ namespace, fleet: fleet.metadata.name }, status, { desired: desiredReplicas, spec });
+    this.series.export(seriesLabels, status, { desired: desiredReplicas, spec });
     if (stalled) this.stalledEvent(key, regarding, stalled.reason, stalled.message);
     else this.stalledBefore.delete(key);
 

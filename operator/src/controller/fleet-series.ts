@@ -1,7 +1,9 @@
 // A fleet's Prometheus series, set from the status each reconcile computed and removed with the fleet.
 // Per-bridge series follow the bridges: a gone bridge, or an old phase label, leaves no stale series.
+// The decision counters and the drain-duration histogram count what a pass decided.
 
 import type { BridgeStatus, FleetSpec, FleetStatus } from "../api/meetingfleet.ts";
+import type { ObservedBridge, Plan } from "../fleet/plan.ts";
 import { conditionTypes } from "../fleet/status.ts";
 import type { Metrics } from "../runtime/metrics.ts";
 import { parseDuration } from "../util/duration.ts";
@@ -50,6 +52,29 @@ export class FleetSeries {
     // Stalled fleets reconcile without errors, so no error rate shows them: this is what alerts on them.
     for (const c of status.conditions ?? []) metrics.condition.set({ ...labelsOf, type: c.type }, c.status === "True" ? 1 : 0);
     this.exportBridges(labelsOf, status.bridges ?? []);
+  }
+
+  /** What the autoscaler wants, shown beside the desired count even when writing it fails. */
+  autoscalerWants(labelsOf: FleetLabels, desired: number): void {
+    this.metrics.autoscalerDesired.set(labelsOf, desired);
+  }
+
+  /** A change of the fleet's size, counted once it is written. */
+  autoscaled(labelsOf: FleetLabels, reason: string): void {
+    this.metrics.decisions.inc({ ...labelsOf, action: "autoscale", reason });
+  }
+
+  /** Each decision of a plan, by action and reason; each bridge removed after draining, by how long it drained. */
+  planned(labelsOf: FleetLabels, plan: Plan, bridges: readonly ObservedBridge[], now: number): void {
+    const { metrics } = this;
+    for (const d of plan.delete) {
+      const since = bridges.find((b) => b.name === d.name)?.drainingSince;
+      if (since !== undefined) metrics.drainDuration.observe(labelsOf, (now - since) / 1000);
+    }
+    const byAction = { create: plan.create, drain: plan.drain, undrain: plan.undrain, shutdown: plan.shutdown, delete: plan.delete };
+    for (const [action, decisions] of Object.entries(byAction)) {
+      for (const d of decisions) metrics.decisions.inc({ ...labelsOf, action, reason: d.reason });
+    }
   }
 
   /** The fleet is gone: every series it had goes too, so dashboards and alerts stop seeing it. */

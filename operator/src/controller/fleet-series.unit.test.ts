@@ -1,4 +1,6 @@
 import { fleetSpecSchema, type FleetStatus } from "../api/meetingfleet.ts";
+import { observedBridge } from "../fleet/fixtures.ts";
+import { emptyPlan } from "../fleet/plan.ts";
 import { createMetrics, type Metrics } from "../runtime/metrics.ts";
 import { FleetSeries } from "./fleet-series.ts";
 
@@ -117,5 +119,25 @@ describe("a fleet's series", () => {
     const lines = await exported(metrics);
     expect(lines.filter((l) => l.includes("fleet=lectures"))).toEqual([]);
     expect(lines.filter((l) => l.includes("fleet=exams")).length).toBeGreaterThan(10);
+  });
+
+  test("each decision is counted by action and reason; a bridge removed after draining is timed, one removed undrained is not", async () => {
+    const { metrics, series } = exportedOnce();
+    const now = Date.parse("2026-11-30T09:30:00Z");
+    const plan = {
+      ...emptyPlan(),
+      create: [{ ordinal: 3, reason: "ScaleUp" as const }, { ordinal: 4, reason: "ScaleUp" as const }],
+      drain: [{ name: "lectures-0", reason: "ScaleDown" as const }],
+      delete: [{ name: "lectures-2", reason: "BridgeEmpty" as const }, { name: "lectures-1", reason: "NotReadyScaleDown" as const }],
+    };
+    series.planned(lectures, plan, [0, 1, 2].map((i) => observedBridge(i, { name: `lectures-${i}`, ...(i === 2 ? { drainingSince: now - 600_000 } : {}) })), now);
+    series.autoscalerWants(lectures, 5);
+    series.autoscaled(lectures, "ScaleUp");
+    const decisions = (await metrics.decisions.get()).values.map((v) => `${v.labels.action}/${v.labels.reason} ${v.value}`).sort();
+    expect(decisions).toEqual(["autoscale/ScaleUp 1", "create/ScaleUp 2", "delete/BridgeEmpty 1", "delete/NotReadyScaleDown 1", "drain/ScaleDown 1"]);
+    const drained = (await metrics.drainDuration.get()).values;
+    expect(drained.find((v) => v.metricName?.endsWith("_count"))?.value).toBe(1);
+    expect(drained.find((v) => v.metricName?.endsWith("_sum"))?.value).toBe(600);
+    expect(await exported(metrics)).toContain("meetingfleet_autoscaler_desired_bridges{namespace=uni,fleet=lectures} 5");
   });
 });

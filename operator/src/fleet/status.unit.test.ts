@@ -1,8 +1,7 @@
 import { observedBridge } from "./fixtures.ts";
-import type { ObservedBridge, Plan } from "./plan.ts";
+import { emptyPlan, type ObservedBridge } from "./plan.ts";
 import { bridgePhase, computeStatus, type StatusInput } from "./status.ts";
 
-const noPlan: Plan = { create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] };
 const b = (ordinal: number, over: Partial<ObservedBridge> = {}) =>
   observedBridge(ordinal, over, { participants: 10 * (ordinal + 1), conferences: ordinal + 1, stress: 0.1 * (ordinal + 1) });
 const input = (bridges: ObservedBridge[], over: Partial<StatusInput> = {}): StatusInput => ({
@@ -11,7 +10,7 @@ const input = (bridges: ObservedBridge[], over: Partial<StatusInput> = {}): Stat
   templateHash: "h",
   selector: "s",
   bridges,
-  plan: noPlan,
+  plan: emptyPlan(),
   now: Date.UTC(2026, 10, 22),
   ...over,
 });
