@@ -429,6 +429,11 @@ local("MeetingFleet operator", () => {
     expect(await interruptions("auto")).toEqual([]);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=Autoscaled", "-o", "name"]);
     expect(events.trim().split("\n").length).toBeGreaterThanOrEqual(2);
+    // What SREs see of it: the autoscaler's wish, and each size it wrote counted with its reason.
+    expect(await fleetMetric("auto", "meetingfleet_autoscaler_desired_bridges")).toBe("1");
+    const written = new RegExp(`^meetingfleet_scale_decisions_total\\{namespace="${namespace}",fleet="auto",action="autoscale",reason="\\w+"\\} (\\S+)$`, "gm");
+    const writes = [...(await (await fetch(operator.metricsUrl)).text()).matchAll(written)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(writes).toBeGreaterThanOrEqual(2);
   }, 300_000);
 
   test("autoscaling: the benchmark's simulator predicts what the operator does on the test bed, for the same meetings and spec", async () => {
