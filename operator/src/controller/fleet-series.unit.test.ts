@@ -132,9 +132,9 @@ describe("a fleet's series", () => {
     };
     series.planned(lectures, plan, [0, 1, 2].map((i) => observedBridge(i, { name: `lectures-${i}`, ...(i === 2 ? { drainingSince: now - 600_000 } : {}) })), now);
     series.autoscalerWants(lectures, 5);
-    series.autoscaled(lectures, "ScaleUp");
+    series.autoscaled(lectures, "Capacity");
     const decisions = (await metrics.decisions.get()).values.map((v) => `${v.labels.action}/${v.labels.reason} ${v.value}`).sort();
-    expect(decisions).toEqual(["autoscale/ScaleUp 1", "create/ScaleUp 2", "delete/BridgeEmpty 1", "delete/NotReadyScaleDown 1", "drain/ScaleDown 1"]);
+    expect(decisions).toEqual(["autoscale/Capacity 1", "create/ScaleUp 2", "delete/BridgeEmpty 1", "delete/NotReadyScaleDown 1", "drain/ScaleDown 1"]);
     const drained = (await metrics.drainDuration.get()).values;
     expect(drained.find((v) => v.metricName?.endsWith("_count"))?.value).toBe(1);
     expect(drained.find((v) => v.metricName?.endsWith("_sum"))?.value).toBe(600);
