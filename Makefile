@@ -11,9 +11,8 @@ KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries prometheus
 
-# `npm install` against the committed lockfile, not `npm ci`: the registry mirror these machines use does not
-# serve other platforms' optional builds (e.g. @swc/core-darwin-*), so the lock cannot list them and
-# `npm ci` refuses it. --no-save keeps the lockfile as committed; versions are the locked ones.
+# `npm install` against the committed lockfile rather than `npm ci`, which deletes node_modules on every run:
+# this fetches only what the lockfile changed. --no-save keeps the lockfile as committed; versions are the locked ones.
 node_modules/.package-lock.json: package-lock.json
 	npm install --no-save --no-audit --no-fund
 	@touch $@
