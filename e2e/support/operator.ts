@@ -22,6 +22,8 @@ export interface RunningOperator {
   stop(): Promise<void>;
   /** SIGKILL at once: a crash. */
   kill(): Promise<void>;
+  /** What its /metrics serves now. */
+  metrics(): Promise<string>;
   /** Whether this replica holds the leader lease, from its own metrics. */
   leading(): Promise<boolean>;
 }
@@ -54,6 +56,7 @@ export async function startOperator(bed: Testbed, name = "operator", namespaces:
     if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logFile}`);
     return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
   }, 30_000);
-  const leading = async () => /^meetingfleet_leader 1$/m.test(await (await fetch(metricsUrl)).text());
-  return { pid, metricsUrl, logFile, stop: () => end("SIGTERM"), kill: () => end("SIGKILL"), leading };
+  const metrics = async () => (await fetch(metricsUrl)).text();
+  const leading = async () => /^meetingfleet_leader 1$/m.test(await metrics());
+  return { pid, metricsUrl, logFile, stop: () => end("SIGTERM"), kill: () => end("SIGKILL"), metrics, leading };
 }

@@ -65,11 +65,9 @@ const bridgePods = async (name: string) =>
 const condition = (f: Fleet, type: string) => f.status?.conditions?.find((c) => c.type === type);
 const interruptions = async (fleetName: string) =>
   (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleetName}-`));
-/** What the operator's /metrics serves now. */
-const operatorMetrics = async () => (await fetch(operator.metricsUrl)).text();
 /** A fleet's series as the operator exports it (set just after the status is written). */
 const fleetMetric = async (name: string, series: string, moreLabels = "") =>
-  new RegExp(`^${series}\\{namespace="${namespace}",fleet="${name}"${moreLabels}\\} (\\S+)$`, "m").exec(await operatorMetrics())?.[1];
+  new RegExp(`^${series}\\{namespace="${namespace}",fleet="${name}"${moreLabels}\\} (\\S+)$`, "m").exec(await operator.metrics())?.[1];
 /** The fleet's Stalled condition, what alerting reads. */
 const stalledMetric = (name: string) => fleetMetric(name, "meetingfleet_fleet_condition", ',type="Stalled"');
 const participantsOn = async (pod: string) => (await emulatedBridges(bed, namespace)).find((b) => b.pod === pod)?.participants;
@@ -127,7 +125,7 @@ local("MeetingFleet operator", () => {
     expect(services.every((s) => s.metadata.ownerReferences[0]?.kind === "Pod" && s.spec.ports[0]?.protocol === "UDP")).toBe(true);
     expect(new Set(services.map((s) => s.spec.ports[0]?.nodePort)).size).toBe(3);
     const metrics = await eventually("fleet metrics exported", async () => {
-      const text = await operatorMetrics();
+      const text = await operator.metrics();
       return text.includes(`meetingfleet_fleet_bridges{namespace="${namespace}",fleet="up",state="ready"} 3`) ? text : undefined;
     }, 15_000);
     expect(metrics).toMatch(new RegExp(`^meetingfleet_fleet_bridges\\{namespace="${namespace}",fleet="up",state="desired"\\} 3$`, "m"));
@@ -138,7 +136,7 @@ local("MeetingFleet operator", () => {
 
     // Idle, the fleet is reconciled only by the periodic resync (5 s here): its own status writes do not
     // wake it. A hot loop would show hundreds of passes.
-    const reconciles = async () => Number(/^meetingfleet_reconcile_operations_total\{result="success"\} (\d+)$/m.exec(await operatorMetrics())?.[1]);
+    const reconciles = async () => Number(/^meetingfleet_reconcile_operations_total\{result="success"\} (\d+)$/m.exec(await operator.metrics())?.[1]);
     const before = await reconciles();
     await new Promise((r) => setTimeout(r, 6_000));
     expect((await reconciles()) - before).toBeLessThanOrEqual(4);
@@ -434,7 +432,7 @@ local("MeetingFleet operator", () => {
     // What SREs see of it: the autoscaler's wish, and each size it wrote counted with its reason.
     expect(await fleetMetric("auto", "meetingfleet_autoscaler_desired_bridges")).toBe("1");
     const written = new RegExp(`^meetingfleet_scale_decisions_total\\{namespace="${namespace}",fleet="auto",action="autoscale",reason="\\w+"\\} (\\S+)$`, "gm");
-    const writes = [...(await operatorMetrics()).matchAll(written)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const writes = [...(await operator.metrics()).matchAll(written)].reduce((sum, m) => sum + Number(m[1]), 0);
     expect(writes).toBeGreaterThanOrEqual(2);
   }, 300_000);
 
