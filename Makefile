@@ -22,7 +22,7 @@ binaries:
 
 # Debian's prometheus and promtool, for the alert and dashboard tests.
 prometheus:
-	@scripts/ensure-prometheus.sh
+	@scripts/ensure-debian-packages.sh promtool:prometheus
 
 ## test: type check, unit tests, e2e suite on a test bed of its own; ends with "N passed, N failed"
 test: setup

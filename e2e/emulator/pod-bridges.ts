@@ -8,6 +8,7 @@ import { EmulatedBridge, type BridgeConfig } from "./bridge.ts";
 import type { Clock } from "./clock.ts";
 import type { BridgeDirectory } from "./driver.ts";
 import { serveBridge, type RunningServer } from "./jvb-http.ts";
+import { exitedStatus, restartsInPlace } from "../kubelet/pod-status.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
 
 export const bridgePodSelector = "app.kubernetes.io/name=jitsi-videobridge";
@@ -133,40 +134,16 @@ export class PodBridges implements BridgeDirectory {
   private async exited(uid: string, entry: RunningBridge): Promise<void> {
     if (this.running.get(uid) !== entry) return;
     const { pod } = entry;
-    const restart = (pod.spec?.restartPolicy ?? "Always") === "Always";
+    const restart = restartsInPlace(pod);
     if (!restart) this.finished.add(uid);
     await this.stop(uid, "bridge process exited");
     const now = new Date(this.deps.clock.now()).toISOString();
-    const container = pod.spec?.containers[0];
-    const terminated = { exitCode: 0, reason: "Completed", startedAt: entry.startedAt, finishedAt: now };
-    const containerStatus = (ready: boolean, restartCount: number, state: object, lastState?: object) => ({
-      name: container?.name ?? "jvb",
-      image: container?.image ?? "",
-      imageID: "",
-      ready,
-      started: ready,
-      restartCount,
-      state,
-      ...(lastState ? { lastState } : {}),
-    });
+    const status = exitedStatus(pod, { exitCode: 0, startedAt: entry.startedAt, finishedAt: now, restarts: entry.restarts });
     try {
+      await this.deps.patchPodStatus(pod.metadata.namespace ?? "default", pod.metadata.name, status);
       if (restart) {
-        await this.deps.patchPodStatus(pod.metadata.namespace ?? "default", pod.metadata.name, {
-          containerStatuses: [containerStatus(true, entry.restarts + 1, { running: { startedAt: now } }, { terminated })],
-        });
         const latest = { ...pod, status: { ...pod.status } };
         if (shouldRun(latest)) this.start(latest, entry.restarts + 1);
-      } else {
-        await this.deps.patchPodStatus(pod.metadata.namespace ?? "default", pod.metadata.name, {
-          phase: "Succeeded",
-          conditions: [
-            { type: "PodScheduled", status: "True", lastTransitionTime: now },
-            { type: "Initialized", status: "True", lastTransitionTime: now },
-            { type: "ContainersReady", status: "False", reason: "PodCompleted", lastTransitionTime: now },
-            { type: "Ready", status: "False", reason: "PodCompleted", lastTransitionTime: now },
-          ],
-          containerStatuses: [containerStatus(false, entry.restarts, { terminated })],
-        });
       }
     } catch (error) {
       this.deps.log.warn({ pod: pod.metadata.name, err: String(error) }, "Failed to record bridge exit in pod status");

@@ -77,6 +77,7 @@ stop() { # name
 # --- addresses ---------------------------------------------------------------------------------
 
 port_free() { ! ss -Htln "sport = :$1" | grep -q .; }
+port_listening() { ! port_free "$1"; }
 
 # Ports come from below the kernel's range for outgoing connections: a port picked free inside it can
 # become the local end of some connection (a client of the API server, say) before its server binds it,
@@ -122,8 +123,10 @@ write_env() { # bin-dir
     echo "TESTBED_BLOCK=$block"
     echo "POD_CIDR=127.$block.0.0/17"
     echo "NODE_IP_PREFIX=127.$block.200."
+    echo "EXTERNAL_IP_PREFIX=127.$block.201."
+    echo "BRIDGES=${BRIDGES:-emulator}"
     echo "SERVICE_CIDR=127.$block.224.0/20"
-    for name in ETCD_PORT ETCD_PEER_PORT API_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT EMULATOR_PORT; do
+    for name in ETCD_PORT ETCD_PEER_PORT API_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT EMULATOR_PORT XMPP_PORT JICOFO_PORT; do
       echo "$name=$(free_port)" | tee -a "$dir/env.tmp"
     done
   } >"$dir/env.new"
@@ -197,6 +200,42 @@ api_ready() {
     "https://127.0.0.1:$API_PORT/readyz" | grep -q ok
 }
 
+# --- real Jitsi (BRIDGES=jvb) ------------------------------------------------------------------
+
+# Prosody and one Jicofo on loopback, and the runner that gives every bridge pod a real JVB process.
+start_jitsi() { # node-bin
+  local jitsi tpl
+  "$root/scripts/ensure-debian-packages.sh" prosody:prosody java:openjdk-17-jdk-headless
+  jitsi=$("$here/jitsi/build.sh")
+  # shellcheck source=/dev/null
+  . "$here/jitsi/versions.env"
+  tpl="${MEETINGFLEET_CACHE:-$HOME/.cache/meetingfleet}/bin/tpl-$TPL_VERSION"
+  "$here/jitsi/configure.sh" "$dir/jitsi" "$XMPP_PORT" "$JICOFO_PORT" "$jitsi" "$tpl" "${JITSI_SOURCES:-$root/../shared/third-party}/prosody-plugins"
+  start prosody prosody -F --config "$dir/jitsi/prosody.cfg.lua"
+  wait_for prosody "Prosody on port $XMPP_PORT" 30 port_listening "$XMPP_PORT"
+  local jicofo
+  jicofo=$(ls -d "$jitsi"/jicofo-*)
+  start jicofo java -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Djava.util.logging.config.file="$dir/jitsi/jicofo/logging.properties" -Dconfig.file="$dir/jitsi/jicofo/jicofo.conf" \
+    -Dnet.java.sip.communicator.SC_HOME_DIR_LOCATION="$dir/jitsi/jicofo" -Dnet.java.sip.communicator.SC_HOME_DIR_NAME=. \
+    -cp "$jicofo/jicofo.jar:$jicofo/lib/*" org.jitsi.jicofo.Main
+  # /about/health fails while no bridge has joined; /stats answers once Jicofo runs.
+  wait_for jicofo "Jicofo's REST API" 120 curl -fsS --max-time 2 "http://127.0.0.1:$JICOFO_PORT/stats"
+  start jvb-runner "$1/node" "$root/e2e/jitsi/main.ts" --kubeconfig "$dir/kubeconfig" \
+    --jvb-dir "$(ls -d "$jitsi"/jvb-*)" --image-root "$(ls -d "$jitsi"/docker-jitsi-meet-*)/jvb" --tpl "$tpl" \
+    --state-dir "$dir/jvb" --stats-interval "${JVB_STATS_INTERVAL:-1 second}" --shutting-down-delay "${JVB_SHUTTING_DOWN_DELAY:-2 seconds}"
+}
+
+# Bridges whose runner was killed before it could stop them, and the pod addresses it put on lo.
+cleanup_jitsi() {
+  local pid addr
+  for pid in $(pgrep -f -- "-Dconfig.file=$dir/jvb/" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  [ -n "${TESTBED_BLOCK:-}" ] || return 0
+  for addr in $(ip -o addr show dev lo 2>/dev/null | awk '{print $4}' | grep "^127\.$TESTBED_BLOCK\." || true); do
+    ip addr del "$addr" dev lo 2>/dev/null || true
+  done
+}
+
 # --- commands ----------------------------------------------------------------------------------
 
 # A failed `up` stops what it started: all of a test bed it began (so the next `up` picks new ports), or
@@ -220,9 +259,15 @@ up() {
   node_bin=$("$root/scripts/node-env.sh")
   # shellcheck source=/dev/null
   . "$here/tools/versions.env"
+  local wanted=${BRIDGES:-}
   write_env "$bin"
   # shellcheck source=/dev/null
   . "$dir/env"
+  if [ -n "$wanted" ] && [ "$wanted" != "$BRIDGES" ]; then
+    trap - EXIT
+    die "this test bed runs BRIDGES=$BRIDGES; run cluster-down first to start one with BRIDGES=$wanted"
+  fi
+  case "$BRIDGES" in emulator | jvb) ;; *) die "BRIDGES must be emulator or jvb, not $BRIDGES" ;; esac
   pki
   write_kubeconfig
   local kubectl="$bin/kubectl-$K8S_VERSION --kubeconfig $dir/kubeconfig"
@@ -271,6 +316,7 @@ metadata:
   annotations:
     kwok.x-k8s.io/node: fake
     testbed.meetingfleet.dev/node-ip: "${NODE_IP_PREFIX}$i"
+    testbed.meetingfleet.dev/external-ip: "${EXTERNAL_IP_PREFIX}$i"
   labels:
     kubernetes.io/hostname: kwok-node-$i
     kubernetes.io/os: linux
@@ -284,26 +330,30 @@ EOF
   wait_for kwok "$nodes Ready nodes" 60 sh -c "[ \$($kubectl get nodes --no-headers 2>/dev/null | awk '\$2==\"Ready\"' | wc -l) -ge $nodes ]"
   wait_for kube-controller-manager "the default service account (controller manager)" 60 $kubectl get serviceaccount default -n default
 
-  start bridge-emulator "$node_bin/node" "$root/e2e/emulator/main.ts" --kubeconfig "$dir/kubeconfig" \
-    --control-address "127.0.0.1:$EMULATOR_PORT" \
-    --stats-interval "${EMULATOR_STATS_INTERVAL:-1s}" --shutting-down-delay "${EMULATOR_SHUTTING_DOWN_DELAY:-2s}"
-  wait_for bridge-emulator "bridge emulator /healthz" 30 curl -fsS --max-time 2 "http://127.0.0.1:$EMULATOR_PORT/healthz"
+  if [ "$BRIDGES" = jvb ]; then start_jitsi "$node_bin"; else
+    start bridge-emulator "$node_bin/node" "$root/e2e/emulator/main.ts" --kubeconfig "$dir/kubeconfig" \
+      --control-address "127.0.0.1:$EMULATOR_PORT" \
+      --stats-interval "${EMULATOR_STATS_INTERVAL:-1s}" --shutting-down-delay "${EMULATOR_SHUTTING_DOWN_DELAY:-2s}"
+    wait_for bridge-emulator "bridge emulator /healthz" 30 curl -fsS --max-time 2 "http://127.0.0.1:$EMULATOR_PORT/healthz"
+  fi
 
   trap - EXIT
-  log "ready in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s: KUBECONFIG=$dir/kubeconfig, emulator http://127.0.0.1:$EMULATOR_PORT"
+  log "ready in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s: KUBECONFIG=$dir/kubeconfig, bridges: $BRIDGES"
 }
 
 down() {
   local name
-  for name in bridge-emulator kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do stop "$name"; done
+  [ -f "$dir/env" ] && . "$dir/env"
+  for name in jvb-runner jicofo prosody bridge-emulator kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do stop "$name"; done
+  cleanup_jitsi
   rm -f "/tmp/meetingfleet-testbed-blocks/$(echo "$dir" | md5sum | cut -c1-12)"
-  rm -rf "$dir/etcd" "$dir/env" "$dir/kubeconfig" "$dir/pids"
+  rm -rf "$dir/etcd" "$dir/env" "$dir/kubeconfig" "$dir/pids" "$dir/jitsi" "$dir/jvb"
 }
 
 status() {
   local name
   [ -f "$dir/env" ] && cat "$dir/env"
-  for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok bridge-emulator; do
+  for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok bridge-emulator prosody jicofo jvb-runner; do
     if running "$name"; then echo "$name: running (pid $(cat "$(pidfile "$name")"))"; else echo "$name: stopped"; fi
   done
 }

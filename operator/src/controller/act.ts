@@ -4,6 +4,7 @@
 // drain record is written to the pod before the bridge is told, so a restarted operator knows.
 
 import { annotations, bridgePod, bridgeService, type FleetRef } from "../fleet/bridge-pod.ts";
+import { advertisedAddress, mediaConfigMap, type NodeAddress } from "../fleet/media-config.ts";
 import type { Decision, Plan } from "../fleet/plan.ts";
 import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
 import type { Pod } from "../kube/types.ts";
@@ -16,6 +17,8 @@ export interface ActDeps {
   events: EventRecorder;
   fieldManager: string;
   now: () => number;
+  /** The addresses of a node, undefined when it does not exist. */
+  nodeAddresses(node: string): Promise<readonly NodeAddress[] | undefined>;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -28,8 +31,16 @@ export interface ActResult {
 
 const podsPath = (namespace: string, name?: string) => resourcePath({ version: "v1", plural: "pods", namespace, ...(name ? { name } : {}) });
 const servicesPath = (namespace: string) => resourcePath({ version: "v1", plural: "services", namespace });
+const configMapsPath = (namespace: string) => resourcePath({ version: "v1", plural: "configmaps", namespace });
 
-export async function act(deps: ActDeps, fleet: FleetRef, regarding: Regarding, plan: Plan, pods: ReadonlyMap<string, Pod>, missingServices: readonly Pod[]): Promise<ActResult> {
+export interface Repairs {
+  /** Bridges of a NodePort fleet without their Service (created before a crash, or deleted by hand). */
+  missingServices: readonly Pod[];
+  /** Bridges scheduled to a node whose public address is not yet in their media ConfigMap. */
+  unadvertised: readonly Pod[];
+}
+
+export async function act(deps: ActDeps, fleet: FleetRef, regarding: Regarding, plan: Plan, pods: ReadonlyMap<string, Pod>, repairs: Repairs): Promise<ActResult> {
   const result: ActResult = { refused: [], errors: [] };
   const { kube, jvb, events, fieldManager } = deps;
   const fail = (what: string, error: unknown) => {
@@ -70,7 +81,7 @@ export async function act(deps: ActDeps, fleet: FleetRef, regarding: Regarding, 
   }
 
   // Services of bridges created before a crash (or deleted by hand) are put back.
-  for (const pod of missingServices) {
+  for (const pod of repairs.missingServices) {
     const ordinal = Number(pod.metadata.annotations?.[annotations.ordinal]);
     const service = bridgeService(fleet, ordinal, { name: pod.metadata.name, uid: pod.metadata.uid });
     if (!service) continue;
@@ -78,6 +89,29 @@ export async function act(deps: ActDeps, fleet: FleetRef, regarding: Regarding, 
       if (!(error instanceof ApiError && error.code === 409)) fail(`create service ${pod.metadata.name}`, error);
     });
   }
+
+  // A bridge's container starts once its media ConfigMap exists; the pod's annotation records it was written.
+  await Promise.all(
+    repairs.unadvertised.map(async (pod) => {
+      const node = pod.spec?.nodeName ?? "";
+      try {
+        const address = advertisedAddress((await deps.nodeAddresses(node)) ?? []);
+        if (!address) {
+          result.errors.push(`bridge ${pod.metadata.name}: node ${node} has no ExternalIP or InternalIP yet`);
+          return;
+        }
+        const ordinal = Number(pod.metadata.annotations?.[annotations.ordinal]);
+        const configMap = mediaConfigMap(fleet, ordinal, { name: pod.metadata.name, uid: pod.metadata.uid }, address);
+        await kube.create(configMapsPath(fleet.namespace), configMap, fieldManager).catch((error: unknown) => {
+          if (!(error instanceof ApiError && error.code === 409)) throw error; // written by an earlier pass
+        });
+        await annotate(pod.metadata.name, { [annotations.advertisedAddress]: address });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 404) return; // the pod is already gone
+        fail(`advertise ${pod.metadata.name}`, error);
+      }
+    }),
+  );
 
   const step = async <D extends Decision>(decisions: D[], what: string, run: (d: D) => Promise<void>, event?: (d: D) => [type: "Normal" | "Warning", note: string]) => {
     await Promise.all(

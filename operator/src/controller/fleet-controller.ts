@@ -6,7 +6,8 @@
 import { apiVersion, fleetSpecSchema, group, kind, plural, version, type FleetSpec, type FleetStatus } from "../api/meetingfleet.ts";
 import type { StatsScraper } from "../bridges/scraper.ts";
 import type { JvbClient } from "../bridges/jvb-client.ts";
-import { fleetSelector, labels, managerName, templateHash, type FleetRef } from "../fleet/bridge-pod.ts";
+import { annotations, fleetSelector, labels, managerName, templateHash, type FleetRef } from "../fleet/bridge-pod.ts";
+import type { NodeAddress } from "../fleet/media-config.ts";
 import { emptyPlan, planFleet, type ObservedBridge } from "../fleet/plan.ts";
 import { computeStatus } from "../fleet/status.ts";
 import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
@@ -222,10 +223,13 @@ export class FleetController {
 
     const byName = new Map(pods.map((p) => [p.metadata.name, p]));
     const serviceNames = new Set(this.services.items().filter((s) => s.metadata.namespace === namespace).map((s) => s.metadata.name));
-    const missingServices =
-      spec.media.exposure === "NodePort" ? pods.filter((p) => !p.metadata.deletionTimestamp && !serviceNames.has(p.metadata.name)) : [];
+    const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+    const repairs = {
+      missingServices: spec.media.exposure === "NodePort" ? live.filter((p) => !serviceNames.has(p.metadata.name)) : [],
+      unadvertised: live.filter((p) => p.spec?.nodeName && !p.metadata.annotations?.[annotations.advertisedAddress]),
+    };
 
-    const result = await act({ ...this.deps, fieldManager, now: () => now }, ref, regarding, plan, byName, missingServices);
+    const result = await act({ ...this.deps, fieldManager, now: () => now, nodeAddresses: (node) => this.nodeAddresses(node) }, ref, regarding, plan, byName, repairs);
     this.series.planned(seriesLabels, plan, bridges, now);
     if (result.refused.length > 0) stalled ??= { reason: "CreateRefused", message: result.refused.join("; ") };
 
@@ -251,6 +255,11 @@ export class FleetController {
       reason: "SecretNotFound",
       message: `spec.signaling.authPasswordSecretRef: ${secret ? `key "${ref.key}" not in` : "no"} Secret ${namespace}/${ref.name}; no new bridges until it exists`,
     };
+  }
+
+  private async nodeAddresses(node: string): Promise<readonly NodeAddress[] | undefined> {
+    const found = await this.deps.kube.get<{ status?: { addresses?: NodeAddress[] } }>(resourcePath({ version: "v1", plural: "nodes", name: node }));
+    return found ? (found.status?.addresses ?? []) : undefined;
   }
 
   private previous(fleet: MeetingFleet): { previous?: FleetStatus } {

@@ -20,6 +20,8 @@ export const annotations = {
   ordinal: "meet.meetingfleet.dev/ordinal",
   drainingSince: "meet.meetingfleet.dev/draining-since",
   shutdownRequestedAt: "meet.meetingfleet.dev/shutdown-requested-at",
+  /** The public address written into the bridge's media ConfigMap (media-config.ts), once its node is known. */
+  advertisedAddress: "meet.meetingfleet.dev/advertised-address",
 } as const;
 
 export const bridgeAppName = "jitsi-videobridge";
@@ -53,6 +55,13 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Where the jitsi/jvb image reads custom-jvb.conf: the bridge's media ConfigMap is mounted here (media-config.ts). */
+export const mediaConfigMountPath = "/config";
+
+export function mediaConfigName(bridge: string): string {
+  return `${bridge}-media`;
+}
+
 export function bridgeName(fleetName: string, ordinal: number): string {
   return `${fleetName}-${ordinal}`;
 }
@@ -83,6 +92,7 @@ interface BridgeContainer {
   env: EnvEntry[];
   resources?: object;
   readinessProbe: object;
+  volumeMounts: Array<{ name: string; mountPath: string; readOnly: boolean }>;
 }
 
 interface BridgePodSpec {
@@ -90,6 +100,7 @@ interface BridgePodSpec {
   terminationGracePeriodSeconds: number;
   enableServiceLinks: boolean;
   containers: BridgeContainer[];
+  volumes: Array<{ name: string; configMap: { name: string } }>;
   nodeSelector?: Record<string, string>;
   tolerations?: object[];
   priorityClassName?: string;
@@ -98,12 +109,9 @@ interface BridgePodSpec {
 export function bridgePod(fleet: FleetRef, ordinal: number) {
   const { spec } = fleet;
   const name = bridgeName(fleet.name, ordinal);
-  const nodePort = nodePortFor(spec, ordinal);
-  const advertisedPort = nodePort ?? spec.media.port;
   const env: EnvEntry[] = [
-    // The node's address is known only once the pod is scheduled: the downward API fills it in.
-    { name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
-    { name: "JVB_ADVERTISE_IPS", value: `$(HOST_IP)#${advertisedPort}` },
+    // The advertised address comes from the media ConfigMap (media-config.ts), which maps from this address.
+    { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
     { name: "JVB_PORT", value: String(spec.media.port) },
     { name: "XMPP_SERVER", value: spec.signaling.xmppServer },
     { name: "XMPP_PORT", value: String(spec.signaling.xmppPort) },
@@ -142,8 +150,11 @@ export function bridgePod(fleet: FleetRef, ordinal: number) {
         env,
         ...(spec.template.resources ? { resources: spec.template.resources } : {}),
         readinessProbe: { httpGet: { path: "/about/health", port: restPort }, periodSeconds: 10, failureThreshold: 3 },
+        volumeMounts: [{ name: "media", mountPath: mediaConfigMountPath, readOnly: true }],
       },
     ],
+    // Not optional: the bridge must not start before it knows the address to advertise.
+    volumes: [{ name: "media", configMap: { name: mediaConfigName(name) } }],
   };
   if (spec.template.nodeSelector) podSpec.nodeSelector = spec.template.nodeSelector;
   if (spec.template.tolerations) podSpec.tolerations = spec.template.tolerations;

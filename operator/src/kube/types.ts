@@ -23,6 +23,15 @@ export interface KubeObject {
 export interface EnvVar {
   name: string;
   value?: string;
+  valueFrom?: {
+    fieldRef?: { fieldPath: string };
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+  };
+}
+
+export interface Volume {
+  name: string;
+  configMap?: { name: string; optional?: boolean };
 }
 
 export interface ContainerStatus {
@@ -37,7 +46,8 @@ export interface Pod extends KubeObject {
   spec?: {
     nodeName?: string;
     restartPolicy?: "Always" | "OnFailure" | "Never";
-    containers: Array<{ name: string; image?: string; env?: EnvVar[] }>;
+    containers: Array<{ name: string; image?: string; env?: EnvVar[]; volumeMounts?: Array<{ name: string; mountPath: string }> }>;
+    volumes?: Volume[];
   };
   status?: {
     phase?: string;
