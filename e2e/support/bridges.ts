@@ -14,8 +14,7 @@ export function bridgeContainer(image = jvbImage) {
   const env = {
     COLIBRI_REST_ENABLED: "true",
     SHUTDOWN_REST_ENABLED: "true",
-    JVB_AUTH_PASSWORD: "e2e-not-a-secret",
-    XMPP_SERVER: "xmpp.invalid",
+    JVB_DISABLE_XMPP: "true",
     JVB_DISABLE_STUN: "true",
   };
   return {

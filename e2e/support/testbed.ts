@@ -22,6 +22,10 @@ export interface Testbed {
   emulatorUrl?: string;
   /** Local test bed only: pod IPs come from this 127.x block. */
   podCidr?: string;
+  /** What answers on a bridge pod: the emulator, or a real JVB (BRIDGES=jvb; on kind, always real). */
+  bridges: "emulator" | "jvb";
+  /** BRIDGES=jvb only: the real signaling loop. */
+  jitsi?: { xmppPort: number; jicofoUrl: string; jvbPassword: string; externalIpPrefix: string };
 }
 
 export function testbed(): Testbed {
@@ -36,8 +40,18 @@ export function testbed(): Testbed {
     text.split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   );
   const cluster = env.CLUSTER === "kind" ? "kind" : "local";
-  const bed: Testbed = { cluster, dir, kubeconfig: path.join(dir, "kubeconfig"), kubectlPath: env.KUBECTL ?? "kubectl" };
-  if (env.EMULATOR_PORT) bed.emulatorUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
+  const bridges = cluster === "kind" || env.BRIDGES === "jvb" ? "jvb" : "emulator";
+  const bed: Testbed = { cluster, dir, kubeconfig: path.join(dir, "kubeconfig"), kubectlPath: env.KUBECTL ?? "kubectl", bridges };
+  if (env.EMULATOR_PORT && bridges === "emulator") bed.emulatorUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
+  if (env.BRIDGES === "jvb") {
+    const passwords = readFileSync(path.join(dir, "jitsi", "passwords.env"), "utf8");
+    bed.jitsi = {
+      xmppPort: Number(env.XMPP_PORT),
+      jicofoUrl: `http://127.0.0.1:${env.JICOFO_PORT}`,
+      jvbPassword: /^JVB_PASSWORD=(.*)$/m.exec(passwords)?.[1] ?? "",
+      externalIpPrefix: env.EXTERNAL_IP_PREFIX ?? "",
+    };
+  }
   if (env.POD_CIDR) bed.podCidr = env.POD_CIDR;
   return bed;
 }

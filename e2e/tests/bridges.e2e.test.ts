@@ -1,6 +1,6 @@
 // Bridge pods and JVB's REST API: health, stats, drain and the graceful shutdown state machine. The
-// first block runs against the bridge emulator on the local test bed and against real jitsi/jvb on
-// kind; the second needs the conference driver, so it runs on the local test bed only.
+// first block runs against the bridge emulator, against real JVBs on the local test bed (BRIDGES=jvb)
+// and against real jitsi/jvb on kind; the second needs the conference driver, so it runs on the emulator only.
 
 import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
@@ -15,8 +15,8 @@ import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } f
 import { apply, createNamespace, deleteNamespace, deployment, eventually, inCidr, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 
 const bed = testbed();
-// A real JVB takes a while to start and waits a minute in SHUTTING_DOWN; the emulator is quick.
-const slow = bed.cluster === "kind" ? 4 : 1;
+// A real JVB takes a while to start (and on kind waits a minute in SHUTTING_DOWN); the emulator is quick.
+const slow = bed.bridges === "jvb" ? 4 : 1;
 jest.setTimeout(120_000 * slow);
 let namespace: string;
 
@@ -105,7 +105,7 @@ describe("JVB REST API of a bridge pod", () => {
 });
 
 const withDriver = bed.emulatorUrl ? describe : describe.skip;
-withDriver("bridges under conference load (emulator's conference driver)", () => {
+withDriver("bridges under conference load (skipped with real bridges: needs the emulator's conference driver)", () => {
   // Each scenario starts with no bridges but its own, so Jicofo's choices are the test's to predict.
   beforeEach(async () => {
     await stopLoad(bed);

@@ -1,0 +1,189 @@
+// The operator with real Jitsi (BRIDGES=jvb): real JVB processes for its bridge pods, joined to Prosody's
+// brewery, a real Jicofo placing conferences, and synthetic participants (XMPP clients) who join rooms and
+// accept Jicofo's Jingle offers. What a person in a meeting would notice is what is asserted: which bridge
+// they were offered, at which address, and whether their call was cut or moved.
+
+import { jest } from "@jest/globals";
+import type { Pod } from "../../operator/src/kube/types.ts";
+import { Participant, type SignalingAddress } from "../jitsi/participant.ts";
+import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
+import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+
+// Real bridges take seconds to start, and more on a busy machine.
+jest.setTimeout(240_000);
+const bed = testbed();
+const jitsi = bed.jitsi;
+if (!jitsi) throw new Error("this suite needs the real-Jitsi test bed: BRIDGES=jvb make cluster-up");
+const signaling: SignalingAddress = { service: `xmpp://127.0.0.1:${jitsi.xmppPort}`, domain: "meet.jitsi", mucDomain: "muc.meet.jitsi", focus: "focus.meet.jitsi" };
+let namespace: string;
+let operator: RunningOperator;
+const participants: Participant[] = [];
+let portBlock = Math.floor(Math.random() * 85);
+
+interface Fleet {
+  status?: { readyReplicas?: number; drainingReplicas?: number; bridges?: Array<{ name: string; phase: string; participants?: number }> };
+}
+
+beforeAll(async () => {
+  await installCrd(bed);
+  namespace = await createNamespace(bed, "e2e-jitsi");
+  await kubectl(bed, ["create", "secret", "generic", "jvb-xmpp", "-n", namespace, `--from-literal=password=${jitsi.jvbPassword}`]);
+  operator = await startOperator(bed, "operator-jitsi", [namespace]);
+});
+// Each scenario starts with no bridges but its own, so Jicofo's choices are the test's to predict.
+afterEach(async () => {
+  await Promise.all(participants.splice(0).map((p) => p.leave()));
+  await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=90s"]);
+  await eventually("the scenario's bridges gone", async () => (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace])).items.length === 0, 90_000);
+});
+afterAll(async () => {
+  await operator?.stop();
+  await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=90s"]).catch(() => undefined);
+  await deleteNamespace(bed, namespace);
+});
+
+function fleet(name: string, spec: Record<string, unknown> = {}) {
+  const start = 31000 + 20 * (portBlock++ % 85);
+  return {
+    apiVersion: "meet.meetingfleet.dev/v1alpha1",
+    kind: "MeetingFleet",
+    metadata: { name, namespace },
+    spec: {
+      replicas: 2,
+      minReplicas: 0,
+      maxReplicas: 6,
+      drainDeadline: "10m",
+      signaling: { xmppServer: "127.0.0.1", xmppPort: jitsi!.xmppPort, authPasswordSecretRef: { name: "jvb-xmpp" } },
+      media: { exposure: "NodePort", nodePortRange: { start, end: start + 19 } },
+      ...spec,
+    },
+  };
+}
+
+const getFleet = (name: string) => kubectlJson<Fleet>(bed, ["get", "meetingfleet", name, "-n", namespace]);
+const bridgePods = async (name: string) =>
+  (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", `meet.meetingfleet.dev/fleet=${name}`])).items;
+const podOf = async (fleetName: string, ip: string | undefined) => (await bridgePods(fleetName)).find((p) => p.status?.podIP === ip);
+
+async function readyFleet(name: string, spec: Record<string, unknown> = {}): Promise<Pod[]> {
+  await apply(bed, fleet(name, spec));
+  await kubectl(bed, ["wait", "--for=condition=Ready", `meetingfleet/${name}`, "-n", namespace, "--timeout=180s"]);
+  return bridgePods(name);
+}
+
+/** Jicofo's view of the bridges: its REST /stats. */
+async function jicofoBridges(): Promise<{ bridge_count: number; operational_bridge_count: number }> {
+  const stats = (await (await fetch(`${jitsi!.jicofoUrl}/stats`)).json()) as { bridge_selector: { bridge_count: number; operational_bridge_count: number } };
+  return stats.bridge_selector;
+}
+
+/** `count` participants in `room`, each with Jicofo's offer in hand. */
+async function meeting(room: string, count: number): Promise<Participant[]> {
+  const joined: Participant[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = await Participant.join(signaling, room);
+    participants.push(p);
+    joined.push(p);
+  }
+  await eventually(`Jicofo's offers in ${room}`, async () => joined.every((p) => p.bridgeAddress !== undefined), 60_000);
+  return joined;
+}
+
+/** Waits until the fleet's status (the operator's scraped figures) shows these participants on these bridges. */
+async function figuresShow(fleetName: string, expected: Record<string, number>): Promise<void> {
+  await eventually(`${fleetName}'s status to show ${JSON.stringify(expected)}`, async () => {
+    const bridges = (await getFleet(fleetName)).status?.bridges ?? [];
+    return Object.entries(expected).every(([name, count]) => bridges.find((b) => b.name === name)?.participants === count);
+  }, 30_000);
+}
+
+const interruptions = () => participants.flatMap((p) => p.interruptions.map((i) => ({ room: p.room, nick: p.nick, ...i })));
+
+describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => {
+  test("a fleet comes up Ready, its bridges join Jicofo's selector, and clients are offered the node's public address and port", async () => {
+    const before = (await jicofoBridges()).operational_bridge_count;
+    const pods = await readyFleet("media", { replicas: 2 });
+    expect(pods).toHaveLength(2);
+    await eventually("both bridges operational in Jicofo", async () => (await jicofoBridges()).operational_bridge_count >= before + 2, 60_000);
+
+    const [first] = await meeting("media-room", 2);
+    const pod = await podOf("media", first!.bridgeAddress);
+    expect(pod).toBeDefined();
+    const node = await kubectlJson<{ status: { addresses: Array<{ type: string; address: string }> } }>(bed, ["get", "node", pod!.spec!.nodeName!]);
+    const external = node.status.addresses.find((a) => a.type === "ExternalIP")!.address;
+    const internal = node.status.addresses.find((a) => a.type === "InternalIP")!.address;
+    expect(external.startsWith(jitsi!.externalIpPrefix)).toBe(true);
+    expect(external).not.toBe(internal);
+    const svc = await kubectlJson<{ spec: { ports: Array<{ nodePort: number }> } }>(bed, ["get", "service", pod!.metadata.name, "-n", namespace]);
+    const offered = first!.offers.at(-1)!.candidates;
+    // The node's public address at the bridge's node port: what a client on the internet can reach.
+    expect(offered).toContainEqual({ ip: external, port: svc.spec.ports[0]!.nodePort, type: "srflx" });
+    expect(offered.some((c) => c.ip === internal)).toBe(false);
+    expect(interruptions()).toEqual([]);
+  });
+
+  test("scale-down drains the emptiest bridge: Jicofo places no new conference there, and it goes only when its meeting ends", async () => {
+    await readyFleet("lectures", { replicas: 2 });
+    // Two rooms, one on each bridge (Jicofo spreads by recently added endpoints); the second has more people.
+    const [a] = await meeting("lectures-a", 2);
+    const b = await meeting("lectures-b", 3);
+    expect(b[0]!.bridgeAddress).not.toBe(a!.bridgeAddress);
+    const quieter = (await podOf("lectures", a!.bridgeAddress))!.metadata.name;
+    const busier = (await podOf("lectures", b[0]!.bridgeAddress))!.metadata.name;
+    await figuresShow("lectures", { [quieter]: 2, [busier]: 3 });
+
+    await kubectl(bed, ["scale", "meetingfleet/lectures", "-n", namespace, "--replicas=1"]);
+    await eventually(`${quieter} draining`, async () => (await getFleet("lectures")).status?.bridges?.find((x) => x.name === quieter)?.phase === "Draining", 60_000);
+    // Let the drain reach Jicofo through the bridge's presence before the next room is asked for.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    const [c] = await meeting("lectures-c", 2);
+    expect((await podOf("lectures", c!.bridgeAddress))?.metadata.name).toBe(busier);
+
+    // The drained bridge stays while its meeting lives...
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    expect((await bridgePods("lectures")).map((p) => p.metadata.name)).toContain(quieter);
+    // ...and goes when it ends.
+    await Promise.all(participants.filter((p) => p.room === "lectures-a").map((p) => p.leave()));
+    await eventually(`${quieter} deleted`, async () => !(await bridgePods("lectures")).some((p) => p.metadata.name === quieter), 90_000);
+    expect(interruptions()).toEqual([]);
+  });
+
+  test("past the drain deadline the bridge shuts down, Jicofo moves its participants to another bridge, and the pod goes", async () => {
+    await readyFleet("deadline", { replicas: 2, drainDeadline: "15s" });
+    const [a] = await meeting("deadline-a", 2);
+    const b = await meeting("deadline-b", 3);
+    const quieter = (await podOf("deadline", a!.bridgeAddress))!;
+    const other = (await podOf("deadline", b[0]!.bridgeAddress))!;
+    expect(quieter.metadata.name).not.toBe(other.metadata.name);
+    await figuresShow("deadline", { [quieter.metadata.name]: 2, [other.metadata.name]: 3 });
+
+    await kubectl(bed, ["scale", "meetingfleet/deadline", "-n", namespace, "--replicas=1"]);
+    await eventually(`${quieter.metadata.name} deleted after its deadline`, async () => !(await bridgePods("deadline")).some((p) => p.metadata.name === quieter.metadata.name), 150_000);
+    // Everyone of room a was moved (Jicofo re-invited them), onto the remaining bridge.
+    const moved = participants.filter((p) => p.room === "deadline-a");
+    await eventually("room a re-offered on the other bridge", async () => moved.every((p) => p.bridgeAddress === other.status?.podIP), 60_000);
+    expect(moved.every((p) => p.interruptions.length > 0)).toBe(true);
+    // Room b was never touched.
+    expect(participants.filter((p) => p.room === "deadline-b").flatMap((p) => p.interruptions)).toEqual([]);
+  });
+
+  test("a bridge process that dies is replaced, and the fleet is Ready again", async () => {
+    const pods = await readyFleet("crashing", { replicas: 1 });
+    const victim = pods[0]!;
+    // SIGKILL the java process of this pod: what an OOM kill does to a real bridge.
+    const { execFile } = await import("node:child_process");
+    const pids = await new Promise<string>((resolve) =>
+      execFile("pgrep", ["-f", `jvb/${namespace}_${victim.metadata.name}_${victim.metadata.uid.slice(0, 8)}`], (_e, out) => resolve(out)),
+    );
+    const pid = Number(pids.trim().split("\n")[0]);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, "SIGKILL");
+    await eventually("a replacement bridge", async () => {
+      const now = await bridgePods("crashing");
+      return now.some((p) => p.metadata.uid !== victim.metadata.uid && p.status?.phase === "Running");
+    }, 120_000);
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/crashing", "-n", namespace, "--timeout=180s"]);
+    const status = (await getFleet("crashing")).status;
+    expect(status?.readyReplicas).toBe(1);
+  });
+});
