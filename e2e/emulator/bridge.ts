@@ -43,7 +43,8 @@ export interface ColibriStats {
   largest_conference: number;
   octo_endpoints: number;
   octo_conferences: number;
-  relay_id: string;
+  /** Only with relays (Octo) enabled, as in JVB. */
+  relay_id?: string;
   region?: string;
   drain: boolean;
   graceful_shutdown: boolean;
@@ -236,7 +237,6 @@ export class EmulatedBridge {
       largest_conference: Math.max(0, ...parts.map((p) => p.local + p.remote)),
       octo_endpoints: octo,
       octo_conferences: parts.filter((p) => p.relays > 0).length,
-      relay_id: this.config.relayId ?? this.config.id,
       drain: this.drainMode,
       graceful_shutdown: this.shutdownState !== "RUNNING",
       shutting_down: this.shutdownState === "SHUTTING_DOWN",
@@ -250,7 +250,10 @@ export class EmulatedBridge {
       total_conferences_completed: this.conferencesCompleted,
       current_timestamp: jvbTimestamp(this.clock.now()),
     };
-    if (this.config.region !== undefined) stats.region = this.config.region;
+    if (this.config.region !== undefined) {
+      stats.region = this.config.region;
+      stats.relay_id = this.config.relayId ?? this.config.id;
+    }
     return stats;
   }
 }

@@ -40,9 +40,18 @@ export interface BridgeResponse {
   body: string;
 }
 
-function direct(ip: string, method: string, path: string, body?: string): Promise<BridgeResponse> {
+/**
+ * An Accept header on every call, as curl and Prometheus send one: a real JVB answers /metrics without one
+ * with a 500 (a NullPointerException in its content negotiation; found by conformance.jvb.e2e.test.ts).
+ */
+export function requestHeaders(withJsonBody: boolean): Record<string, string> {
+  return { Accept: "*/*", ...(withJsonBody ? { "Content-Type": "application/json" } : {}) };
+}
+
+/** A call straight to <ip>:8080, for bridges this machine can reach (the local test bed's, in-process ones). */
+export function direct(ip: string, method: string, path: string, body?: string): Promise<BridgeResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: ip, port: 8080, method, path, timeout: 5_000, agent: false, headers: body ? { "Content-Type": "application/json" } : {} }, (res) => {
+    const req = http.request({ host: ip, port: 8080, method, path, timeout: 5_000, agent: false, headers: requestHeaders(body !== undefined) }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (text += c));
