@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries prometheus test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench
+.PHONY: setup binaries prometheus jitsi test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries prometheus
@@ -20,18 +20,25 @@ node_modules/.package-lock.json: package-lock.json
 binaries:
 	@e2e/testbed/tools/build.sh >/dev/null
 
+## jitsi: the real-Jitsi test bed's parts (BRIDGES=jvb): Prosody and Java from Debian, JVB, Jicofo and tpl built
+## from the pinned sources (a cold build takes about 12 minutes on 2 cores; cached like the binaries)
+jitsi:
+	@scripts/ensure-debian-packages.sh prosody:prosody java:openjdk-17-jdk-headless mvn:maven unzip:unzip patch:patch
+	@e2e/testbed/jitsi/build.sh >/dev/null
+
 # Debian's prometheus and promtool, for the alert and dashboard tests.
 prometheus:
 	@scripts/ensure-debian-packages.sh promtool:prometheus
 
-## test: type check, unit tests, e2e suite on a test bed of its own; ends with "N passed, N failed"
-test: setup
+## test: type check, unit tests, e2e suite on a test bed of its own (emulated bridges, then real Jitsi);
+## ends with "N passed, N failed"
+test: setup jitsi
 	@TESTBED_DIR=$(TESTBED_DIR)/test scripts/test.sh
 
 test-unit: setup
 	npm run -s test:unit
 
-## test-e2e: the e2e suite against the running test bed (make cluster-up first)
+## test-e2e: the e2e suite against the running test bed (make cluster-up first; BRIDGES=jvb for real Jitsi)
 test-e2e: setup
 	npm run -s test:e2e
 

@@ -19,15 +19,28 @@ fi
 
 jest --selectProjects unit --json --outputFile "$results/unit.json"
 
-trap 'e2e/testbed/cluster.sh down' EXIT
-if e2e/testbed/cluster.sh up; then
-  jest --selectProjects e2e --runInBand --json --outputFile "$results/e2e.json"
-else
-  echo "test: the test bed did not come up; e2e suite not run (counted as one failure)" >&2
-  extra_failed=$((extra_failed + 1))
+# The e2e suite twice: on the emulator (the whole suite), then with real Jitsi (BRIDGES=jvb: real JVBs,
+# Jicofo and Prosody; the suites written for real bridges). Each on a test bed of its own, stopped here.
+e2e_phase() { # bridges testbed-dir report
+  local bridges=$1
+  export TESTBED_DIR=$2
+  trap 'e2e/testbed/cluster.sh down' EXIT
+  if BRIDGES=$bridges e2e/testbed/cluster.sh up; then
+    BRIDGES=$bridges jest --selectProjects e2e --runInBand --json --outputFile "$3"
+  else
+    echo "test: the $bridges test bed did not come up; its e2e suite not run (counted as one failure)" >&2
+    extra_failed=$((extra_failed + 1))
+  fi
+  e2e/testbed/cluster.sh down
+  trap - EXIT
+}
+e2e_phase emulator "$TESTBED_DIR" "$results/e2e.json"
+reports=("$results/unit.json" "$results/e2e.json")
+# kind runs real jitsi/jvb images already (and has no Prosody or Jicofo of the test bed's).
+if [ "${CLUSTER:-local}" = local ]; then
+  e2e_phase jvb "$TESTBED_DIR-jvb" "$results/e2e-jvb.json"
+  reports+=("$results/e2e-jvb.json")
 fi
-e2e/testbed/cluster.sh down
-trap - EXIT
 
 # Exits non-zero when anything failed (pipefail carries it through tee).
-node scripts/test-summary.mjs "$extra_failed" "$results"/*.json | tee "$results/summary.txt"
+node scripts/test-summary.mjs "$extra_failed" "${reports[@]}" | tee "$results/summary.txt"

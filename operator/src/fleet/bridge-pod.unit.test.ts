@@ -18,13 +18,17 @@ describe("bridge pods", () => {
     expect(pod.spec.restartPolicy).toBe("Never");
   });
 
-  test("the password comes from the Secret, never inline; REST APIs on; advertised address from the node", () => {
+  test("the password comes from the Secret, never inline; REST APIs on; the media ConfigMap mounted where the image reads custom-jvb.conf", () => {
     const env = envOf(bridgePod(fleet(), 0));
     expect(env.JVB_AUTH_PASSWORD).toEqual({ secretKeyRef: { name: "jvb-xmpp", key: "password" } });
     expect(JSON.stringify(bridgePod(fleet(), 0))).not.toContain("change-me");
     expect(env).toMatchObject({ COLIBRI_REST_ENABLED: "true", SHUTDOWN_REST_ENABLED: "true", XMPP_SERVER: "prosody.jitsi", JVB_BREWERY_MUC: "jvbbrewery", JVB_PORT: "10000" });
-    expect(env.HOST_IP).toEqual({ fieldRef: { fieldPath: "status.hostIP" } });
-    expect(env.JVB_ADVERTISE_IPS).toBe("$(HOST_IP)#10000");
+    expect(env.POD_IP).toEqual({ fieldRef: { fieldPath: "status.podIP" } });
+    // The private node address is never advertised: the media ConfigMap names the public one.
+    expect(env).not.toHaveProperty("JVB_ADVERTISE_IPS");
+    const pod = bridgePod(fleet(), 0);
+    expect(pod.spec.volumes).toEqual([{ name: "media", configMap: { name: "lectures-0-media" } }]);
+    expect(pod.spec.containers[0]!.volumeMounts).toEqual([{ name: "media", mountPath: "/config", readOnly: true }]);
   });
 
   test("HostPort exposure binds the media port on the node; NodePort gets a Service with the ordinal's port", () => {
@@ -35,7 +39,6 @@ describe("bridge pods", () => {
     const np = fleet({ media: { exposure: "NodePort", nodePortRange: { start: 31000, end: 31009 } } });
     const pod = bridgePod(np, 4);
     expect(pod.spec.containers[0]!.ports[0]).not.toHaveProperty("hostPort");
-    expect(envOf(pod).JVB_ADVERTISE_IPS).toBe("$(HOST_IP)#31004");
     const service = bridgeService(np, 4, { name: "lectures-4", uid: "pod-uid" })!;
     expect(service.spec).toMatchObject({ type: "NodePort", selector: { "meet.meetingfleet.dev/bridge": "lectures-4" }, ports: [{ protocol: "UDP", nodePort: 31004, targetPort: 10000 }] });
     expect(service.metadata.ownerReferences[0]).toMatchObject({ kind: "Pod", uid: "pod-uid" });
