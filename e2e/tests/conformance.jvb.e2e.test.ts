@@ -12,6 +12,7 @@ import { serveBridge, type RunningServer } from "../emulator/jvb-http.ts";
 import { selectBridge, type BridgePresence } from "../emulator/placement.ts";
 import { Participant, type SignalingAddress } from "../jitsi/participant.ts";
 import { bridgeContainer, bridgeLabels, direct } from "../support/bridges.ts";
+import { jicofoBridge } from "../support/jicofo.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 
 jest.setTimeout(180_000);
@@ -145,14 +146,14 @@ describe("the emulator's placement rules choose the bridge real Jicofo chooses",
   const drain = async (pod: Pod, on: boolean) => {
     await call(pod.status!.podIP!, "POST", `/colibri/drain/${on ? "enable" : "disable"}`);
     // Jicofo learns of it from the bridge's presence, sent every stats interval.
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await eventually(`Jicofo to see ${pod.metadata.name} drain=${on}`, async () => (await jicofoBridge(bed, pod.metadata.name))?.drain === on, 30_000);
   };
 
   beforeAll(async () => {
     [a, b] = await Promise.all([realBridge("place-a", true), realBridge("place-b", true)]);
-    await eventually("both bridges in Jicofo's selector", async () => {
-      const stats = (await (await fetch(`${jitsi!.jicofoUrl}/stats`)).json()) as { bridge_selector: { operational_bridge_count: number } };
-      return stats.bridge_selector.operational_bridge_count >= 2;
+    await eventually("both bridges operational in Jicofo's selector", async () => {
+      const [viewA, viewB] = await Promise.all([jicofoBridge(bed, "place-a"), jicofoBridge(bed, "place-b")]);
+      return viewA?.operational === true && viewB?.operational === true;
     }, 60_000);
   });
 
@@ -174,7 +175,7 @@ describe("the emulator's placement rules choose the bridge real Jicofo chooses",
   test("a bridge in graceful shutdown gets no new conference", async () => {
     // a has meetings, so it stays in GRACEFUL_SHUTDOWN instead of exiting.
     expect((await call(a.status!.podIP!, "POST", "/colibri/shutdown", JSON.stringify({ "graceful-shutdown": true }))).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await eventually("Jicofo to see place-a in graceful shutdown", async () => (await jicofoBridge(bed, "place-a"))?.["graceful-shutdown"] === true, 30_000);
     expect(selectBridge([presence("a", { gracefulShutdown: true }), presence("b", { recentEndpoints: 20 })])?.id).toBe("b");
     expect(await placedOn("place-graceful")).toBe("b");
   });

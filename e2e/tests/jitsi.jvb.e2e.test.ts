@@ -4,8 +4,13 @@
 // they were offered, at which address, and whether their call was cut or moved.
 
 import { jest } from "@jest/globals";
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { Participant, type SignalingAddress } from "../jitsi/participant.ts";
+import { jicofoBridge, jicofoSelector } from "../support/jicofo.ts";
 import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 
@@ -19,6 +24,20 @@ let namespace: string;
 let operator: RunningOperator;
 const participants: Participant[] = [];
 let portBlock = Math.floor(Math.random() * 85);
+
+/** Figures measured along the way, written to <test bed>/jitsi-figures.json for the README and the issue. */
+const figures: Record<string, number[]> = {};
+const record = (name: string, value: number) => (figures[name] ??= []).push(Math.round(value));
+const since = (t0: number) => performance.now() - t0;
+
+/** Resident memory of processes whose command line matches `pattern`, in MiB. */
+async function rssMiB(pattern: string): Promise<number[]> {
+  const out = await promisify(execFile)("pgrep", ["-f", pattern]).then((r) => r.stdout, () => "");
+  return out.split("\n").filter(Boolean).map((pid) => {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return Number(kb ?? 0) / 1024;
+  });
+}
 
 interface Fleet {
   status?: { readyReplicas?: number; drainingReplicas?: number; bridges?: Array<{ name: string; phase: string; participants?: number }> };
@@ -37,6 +56,7 @@ afterEach(async () => {
   await eventually("the scenario's bridges gone", async () => (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace])).items.length === 0, 90_000);
 });
 afterAll(async () => {
+  writeFileSync(path.join(bed.dir, "jitsi-figures.json"), `${JSON.stringify(figures, null, 1)}\n`);
   await operator?.stop();
   await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=90s"]).catch(() => undefined);
   await deleteNamespace(bed, namespace);
@@ -66,15 +86,11 @@ const bridgePods = async (name: string) =>
 const podOf = async (fleetName: string, ip: string | undefined) => (await bridgePods(fleetName)).find((p) => p.status?.podIP === ip);
 
 async function readyFleet(name: string, spec: Record<string, unknown> = {}): Promise<Pod[]> {
+  const t0 = performance.now();
   await apply(bed, fleet(name, spec));
   await kubectl(bed, ["wait", "--for=condition=Ready", `meetingfleet/${name}`, "-n", namespace, "--timeout=180s"]);
+  record("applyToReadyMs", since(t0));
   return bridgePods(name);
-}
-
-/** Jicofo's view of the bridges: its REST /stats. */
-async function jicofoBridges(): Promise<{ bridge_count: number; operational_bridge_count: number }> {
-  const stats = (await (await fetch(`${jitsi!.jicofoUrl}/stats`)).json()) as { bridge_selector: { bridge_count: number; operational_bridge_count: number } };
-  return stats.bridge_selector;
 }
 
 /** `count` participants in `room`, each with Jicofo's offer in hand. */
@@ -101,10 +117,10 @@ const interruptions = () => participants.flatMap((p) => p.interruptions.map((i) 
 
 describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => {
   test("a fleet comes up Ready, its bridges join Jicofo's selector, and clients are offered the node's public address and port", async () => {
-    const before = (await jicofoBridges()).operational_bridge_count;
+    const before = (await jicofoSelector(bed)).operational_bridge_count;
     const pods = await readyFleet("media", { replicas: 2 });
     expect(pods).toHaveLength(2);
-    await eventually("both bridges operational in Jicofo", async () => (await jicofoBridges()).operational_bridge_count >= before + 2, 60_000);
+    await eventually("both bridges operational in Jicofo", async () => (await jicofoSelector(bed)).operational_bridge_count >= before + 2, 60_000);
 
     const [first] = await meeting("media-room", 2);
     const pod = await podOf("media", first!.bridgeAddress);
@@ -119,6 +135,11 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     // The node's public address at the bridge's node port: what a client on the internet can reach.
     expect(offered).toContainEqual({ ip: external, port: svc.spec.ports[0]!.nodePort, type: "srflx" });
     expect(offered.some((c) => c.ip === internal)).toBe(false);
+    for (const mib of await rssMiB(`jvb/${namespace}_media-`)) record("jvbRssMiBWithConference", mib);
+    for (const pid of ["jicofo", "prosody"]) {
+      const status = readFileSync(`/proc/${readFileSync(path.join(bed.dir, "pids", `${pid}.pid`), "utf8").trim()}/status`, "utf8");
+      record(`${pid}RssMiB`, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+    }
     expect(interruptions()).toEqual([]);
   });
 
@@ -132,10 +153,14 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     const busier = (await podOf("lectures", b[0]!.bridgeAddress))!.metadata.name;
     await figuresShow("lectures", { [quieter]: 2, [busier]: 3 });
 
+    const scaled = performance.now();
     await kubectl(bed, ["scale", "meetingfleet/lectures", "-n", namespace, "--replicas=1"]);
-    await eventually(`${quieter} draining`, async () => (await getFleet("lectures")).status?.bridges?.find((x) => x.name === quieter)?.phase === "Draining", 60_000);
-    // Let the drain reach Jicofo through the bridge's presence before the next room is asked for.
-    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    await eventually(`${quieter} draining`, async () => (await getFleet("lectures")).status?.bridges?.find((x) => x.name === quieter)?.phase === "Draining", 60_000, 100);
+    const drained = performance.now();
+    record("scaleToDrainMs", drained - scaled);
+    // The drain reaches Jicofo through the bridge's presence; the next room is asked for once it has.
+    await eventually(`Jicofo to see ${quieter} draining`, async () => (await jicofoBridge(bed, quieter))?.drain === true, 30_000, 100);
+    record("drainToJicofoMs", since(drained));
     const [c] = await meeting("lectures-c", 2);
     expect((await podOf("lectures", c!.bridgeAddress))?.metadata.name).toBe(busier);
 
@@ -143,8 +168,10 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     expect((await bridgePods("lectures")).map((p) => p.metadata.name)).toContain(quieter);
     // ...and goes when it ends.
+    const ended = performance.now();
     await Promise.all(participants.filter((p) => p.room === "lectures-a").map((p) => p.leave()));
     await eventually(`${quieter} deleted`, async () => !(await bridgePods("lectures")).some((p) => p.metadata.name === quieter), 90_000);
+    record("lastLeaveToBridgeDeletedMs", since(ended));
     expect(interruptions()).toEqual([]);
   });
 
@@ -167,11 +194,53 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     expect(participants.filter((p) => p.room === "deadline-b").flatMap((p) => p.interruptions)).toEqual([]);
   });
 
+  test("when load returns, the draining bridge is undrained before any new one starts, and Jicofo uses it again", async () => {
+    await readyFleet("returning", { replicas: 2 });
+    const [a] = await meeting("returning-a", 2);
+    const b = await meeting("returning-b", 3);
+    const quieter = (await podOf("returning", a!.bridgeAddress))!.metadata.name;
+    const busier = (await podOf("returning", b[0]!.bridgeAddress))!.metadata.name;
+    await figuresShow("returning", { [quieter]: 2, [busier]: 3 });
+    await kubectl(bed, ["scale", "meetingfleet/returning", "-n", namespace, "--replicas=1"]);
+    await eventually(`Jicofo to see ${quieter} draining`, async () => (await jicofoBridge(bed, quieter))?.drain === true, 60_000);
+
+    await kubectl(bed, ["scale", "meetingfleet/returning", "-n", namespace, "--replicas=2"]);
+    await eventually(`Jicofo to see ${quieter} undrained`, async () => (await jicofoBridge(bed, quieter))?.drain === false, 60_000);
+    expect((await bridgePods("returning")).map((p) => p.metadata.name).sort()).toEqual([busier, quieter].sort());
+    expect(interruptions()).toEqual([]);
+  });
+
+  test("a template change rolls the fleet: a new bridge first, then the old one drained and removed when its meeting ends", async () => {
+    const [old] = await readyFleet("rolling", { replicas: 1 });
+    await meeting("rolling-a", 2);
+    await figuresShow("rolling", { [old!.metadata.name]: 2 });
+    await apply(bed, fleet("rolling", { replicas: 1, template: { env: [{ name: "JVB_ENABLE_SOMETHING", value: "1" }] } }));
+    await eventually(`${old!.metadata.name} draining once the new bridge is ready`, async () => (await jicofoBridge(bed, old!.metadata.name))?.drain === true, 120_000);
+    const fresh = (await bridgePods("rolling")).find((p) => p.metadata.uid !== old!.metadata.uid)!;
+    expect(fresh).toBeDefined();
+    // New meetings go to the new bridge while the old one finishes its meeting.
+    const [c] = await meeting("rolling-b", 2);
+    expect(c!.bridgeAddress).toBe(fresh.status?.podIP);
+    expect((await bridgePods("rolling")).some((p) => p.metadata.uid === old!.metadata.uid)).toBe(true);
+    await Promise.all(participants.filter((p) => p.room === "rolling-a").map((p) => p.leave()));
+    await eventually("the old bridge removed", async () => !(await bridgePods("rolling")).some((p) => p.metadata.uid === old!.metadata.uid), 90_000);
+    expect(interruptions()).toEqual([]);
+  });
+
+  test("the autoscaler (targetParticipants: stress stays near zero without media) grows the fleet with meetings and shrinks it after", async () => {
+    await readyFleet("auto", { replicas: 1, minReplicas: 1, autoscaling: { targetParticipants: 4, headroom: 0, scaleDownWindow: "0s" } });
+    const first = await meeting("auto-a", 3);
+    await meeting("auto-b", 3);
+    await eventually("two bridges for six participants", async () => (await getFleet("auto")).status?.readyReplicas === 2, 120_000);
+    await Promise.all(participants.splice(0).map((p) => p.leave()));
+    expect(first.flatMap((p) => p.interruptions)).toEqual([]);
+    await eventually("back to one bridge", async () => (await bridgePods("auto")).length === 1, 120_000);
+  });
+
   test("a bridge process that dies is replaced, and the fleet is Ready again", async () => {
     const pods = await readyFleet("crashing", { replicas: 1 });
     const victim = pods[0]!;
     // SIGKILL the java process of this pod: what an OOM kill does to a real bridge.
-    const { execFile } = await import("node:child_process");
     const pids = await new Promise<string>((resolve) =>
       execFile("pgrep", ["-f", `jvb/${namespace}_${victim.metadata.name}_${victim.metadata.uid.slice(0, 8)}`], (_e, out) => resolve(out)),
     );

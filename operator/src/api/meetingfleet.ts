@@ -106,7 +106,7 @@ export const mediaSchema = describe(
         [{ rule: "self.start <= self.end", message: "spec.media.nodePortRange.start must be <= spec.media.nodePortRange.end", holds: (r) => r.start <= r.end }],
       ).optional(),
     }),
-  "How each bridge's UDP media port is exposed and advertised (JVB_ADVERTISE_IPS as ip#port).",
+  "How each bridge's UDP media port is exposed. Clients are told the node's public address (its ExternalIP, else its InternalIP) at that port, through a ConfigMap <bridge>-media the operator writes once the bridge is scheduled.",
 );
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
