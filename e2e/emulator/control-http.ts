@@ -1,5 +1,6 @@
-// The emulator's own control API on 127.0.0.1 (not part of JVB): tests, the demo and users read the
-// driver's figures here (interrupted conferences above all) and start or stop load.
+// The test bed's control API on 127.0.0.1 (not part of JVB): tests, the demo and users read the
+// driver's figures here (interrupted conferences above all) and start or stop load. The emulator serves it
+// with its simulated Jicofo and users; with real Jitsi, the JVB runner serves it with synthetic participants.
 //   GET  /healthz            200 once the pod watch has synced
 //   GET  /driver             DriverStats
 //   GET  /bridges            every emulated bridge: pod, IP, state, drain, participants, stress
@@ -8,35 +9,25 @@
 //   POST /driver/end-all     every running conference ends normally
 
 import http from "node:http";
-import type { ConferenceDriver } from "./driver.ts";
+import type { DriverStats } from "./driver.ts";
 import { loadArrivals, loadScriptSchema } from "./load.ts";
-import type { PodBridges } from "./pod-bridges.ts";
-import { parseTrace, TraceError } from "./trace.ts";
+import { parseTrace, TraceError, type ConferenceArrival } from "./trace.ts";
 import { z } from "zod";
 import { describeZodError } from "../../operator/src/util/zod-error.ts";
 
-export interface ControlDeps {
-  driver: ConferenceDriver;
-  bridges: PodBridges;
-  ready: () => boolean;
+/** What plays the meetings: the emulator's conference driver, or real-Jitsi synthetic participants. */
+export interface LoadDriver {
+  replay(arrivals: readonly ConferenceArrival[]): void;
+  stopLoad(): void;
+  endAll(): void | Promise<void>;
+  stats(): DriverStats;
 }
 
-function bridgeRows(bridges: PodBridges) {
-  return bridges.list().map(({ namespace, pod, ip, restarts, bridge }) => {
-    const stats = bridge.stats();
-    return {
-      namespace,
-      pod,
-      ip,
-      restarts,
-      state: bridge.hasExited ? "EXITED" : bridge.state,
-      drain: bridge.draining,
-      version: bridge.config.version,
-      participants: bridge.localEndpoints,
-      conferences: bridge.conferenceParts().size,
-      stress: stats.stress_level,
-    };
-  });
+export interface ControlDeps {
+  driver: LoadDriver;
+  /** One row per bridge the test bed runs. */
+  bridgeRows: () => unknown[];
+  ready: () => boolean;
 }
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
@@ -45,7 +36,7 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   return body === "" ? {} : JSON.parse(body);
 }
 
-export function startLoad(driver: ConferenceDriver, body: unknown): { started: number } {
+export function startLoad(driver: LoadDriver, body: unknown): { started: number } {
   if (body !== null && typeof body === "object" && "trace" in body && typeof body.trace === "string") {
     const arrivals = parseTrace(body.trace);
     driver.replay(arrivals);
@@ -57,7 +48,7 @@ export function startLoad(driver: ConferenceDriver, body: unknown): { started: n
   return { started: arrivals.length };
 }
 
-export function serveControl({ driver, bridges, ready }: ControlDeps, host: string, port: number): Promise<http.Server> {
+export function serveControl({ driver, bridgeRows, ready }: ControlDeps, host: string, port: number): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
     const send = (status: number, value: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(value));
     try {
@@ -67,14 +58,14 @@ export function serveControl({ driver, bridges, ready }: ControlDeps, host: stri
         case "GET /driver":
           return void send(200, driver.stats());
         case "GET /bridges":
-          return void send(200, bridgeRows(bridges));
+          return void send(200, bridgeRows());
         case "POST /driver/load":
           return void send(200, startLoad(driver, await readJson(req)));
         case "POST /driver/stop":
           driver.stopLoad();
           return void send(200, { ok: true });
         case "POST /driver/end-all":
-          driver.endAll();
+          await driver.endAll();
           return void send(200, { ok: true });
         default:
           return void send(404, { error: "not found" });

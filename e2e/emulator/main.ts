@@ -11,7 +11,7 @@ import { jvbDefaults } from "./bridge.ts";
 import { systemClock } from "./clock.ts";
 import { serveControl, startLoad } from "./control-http.ts";
 import { ConferenceDriver } from "./driver.ts";
-import { bridgePodSelector, PodBridges } from "./pod-bridges.ts";
+import { bridgePodSelector, bridgeRows, PodBridges } from "./pod-bridges.ts";
 import { parseTrace } from "./trace.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
 
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   });
 
   const [host = "127.0.0.1", port = "9080"] = flags["control-address"].split(":");
-  const control = await serveControl({ driver, bridges, ready: () => synced }, host, Number(port));
+  const control = await serveControl({ driver, bridgeRows: () => bridgeRows(bridges), ready: () => synced }, host, Number(port));
   log.info({ address: flags["control-address"] }, "Control API listening");
   if (initialLoad) log.info(startLoad(driver, initialLoad), "Started initial load");
 

@@ -42,6 +42,25 @@ export function bridgeVersion(pod: Pod): string {
   return tag === "" || tag.includes("/") ? "latest" : tag;
 }
 
+/** The control API's /bridges rows: every emulated bridge with its state and load. */
+export function bridgeRows(bridges: PodBridges) {
+  return bridges.list().map(({ namespace, pod, ip, restarts, bridge }) => {
+    const stats = bridge.stats();
+    return {
+      namespace,
+      pod,
+      ip,
+      restarts,
+      state: bridge.hasExited ? "EXITED" : bridge.state,
+      drain: bridge.draining,
+      version: bridge.config.version,
+      participants: bridge.localEndpoints,
+      conferences: bridge.conferenceParts().size,
+      stress: stats.stress_level,
+    };
+  });
+}
+
 export function shouldRun(pod: Pod): boolean {
   return !pod.metadata.deletionTimestamp && pod.status?.phase === "Running" && !!pod.status.podIP;
 }

@@ -1,5 +1,7 @@
 // The real-JVB runner of the test bed (BRIDGES=jvb): follows bridge pods through the API server and runs a
-// real Jitsi Videobridge for each (see jvb-pods.ts). Started by `BRIDGES=jvb make cluster-up`.
+// real Jitsi Videobridge for each (see jvb-pods.ts), and serves the test bed's control API, whose load
+// scripts and traces synthetic participants play through Prosody and Jicofo (meetings.ts).
+// Started by `BRIDGES=jvb make cluster-up`.
 
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -9,7 +11,9 @@ import { connect, resourcePath } from "../../operator/src/kube/client.ts";
 import { Reflector } from "../../operator/src/kube/reflector.ts";
 import { parseFlagsOrExit } from "../../operator/src/util/flags.ts";
 import { bridgePodSelector } from "../emulator/pod-bridges.ts";
+import { serveControl } from "../emulator/control-http.ts";
 import { JvbPods } from "./jvb-pods.ts";
+import { MeetingDriver } from "./meetings.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
 
 const run = promisify(execFile);
@@ -23,6 +27,8 @@ const flagsSchema = z.object({
   "stats-interval": z.string().default("1 second"),
   "shutting-down-delay": z.string().default("2 seconds"),
   heap: z.string().default("384m"),
+  "control-address": z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/, "must be a loopback address and port").default("127.0.0.1:9080"),
+  "xmpp-port": z.coerce.number().int().min(1).max(65535).default(5222),
   "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -34,7 +40,9 @@ const usage = `usage: node e2e/jitsi/main.ts --jvb-dir DIR --image-root DIR --tp
   --state-dir DIR                 one config directory and log per bridge
   --stats-interval "1 second"     videobridge.stats.interval (JVB: 5 seconds)
   --shutting-down-delay "2 seconds"  videobridge.shutdown.shutting-down-delay (JVB: 1 minute)
-  --heap 384m                     each JVB's -Xmx`;
+  --heap 384m                     each JVB's -Xmx
+  --control-address 127.0.0.1:PORT  the control API (load scripts, traces, driver figures)
+  --xmpp-port 5222                Prosody's client port on 127.0.0.1, for the synthetic participants`;
 
 /** Puts a pod's address on lo (ice4j harvests only addresses an interface has) and takes it off again. */
 const loopback = {
@@ -73,11 +81,22 @@ async function main(): Promise<void> {
     onError: (error) => log.warn({ err: String(error) }, "Pod watch failed; retrying"),
   });
   reflector.start();
-  void reflector.synced.then(() => log.info({ server: kube.server }, "Pod watch synced"));
+  let synced = false;
+  void reflector.synced.then(() => {
+    synced = true;
+    log.info({ server: kube.server }, "Pod watch synced");
+  });
+  const driver = new MeetingDriver({ service: `xmpp://127.0.0.1:${flags["xmpp-port"]}`, domain: "meet.jitsi", mucDomain: "muc.meet.jitsi", focus: "focus.meet.jitsi" });
+  const [host = "127.0.0.1", port = "9080"] = flags["control-address"].split(":");
+  const control = await serveControl({ driver, bridgeRows: () => jvbs.list(), ready: () => synced }, host, Number(port));
 
   const shutdown = async (signal: string) => {
     log.info({ signal, bridges: jvbs.list().length }, "Stopping JVB runner");
     reflector.stop();
+    driver.stopLoad();
+    await driver.endAll();
+    control.close();
+    control.closeAllConnections();
     await jvbs.close();
     process.exit(0);
   };

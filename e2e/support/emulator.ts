@@ -1,4 +1,5 @@
-// The bridge emulator's control API (local test bed only): the conference driver's figures and load.
+// The test bed's control API (local test bed only): the conference driver's figures and load (emulated or,
+// with BRIDGES=jvb, real participants), and the emulated bridges' rows.
 
 import type { DriverStats } from "../emulator/driver.ts";
 import type { Testbed } from "./testbed.ts";
@@ -16,8 +17,8 @@ export interface BridgeRow {
 }
 
 function url(bed: Testbed, path: string): string {
-  if (!bed.emulatorUrl) throw new Error("this cluster has no bridge emulator");
-  return bed.emulatorUrl + path;
+  if (!bed.driverUrl) throw new Error("this cluster has no conference driver");
+  return bed.driverUrl + path;
 }
 
 export async function driverStats(bed: Testbed): Promise<DriverStats> {
@@ -25,7 +26,8 @@ export async function driverStats(bed: Testbed): Promise<DriverStats> {
 }
 
 export async function emulatedBridges(bed: Testbed, namespace: string): Promise<BridgeRow[]> {
-  const rows = (await (await fetch(url(bed, "/bridges"))).json()) as BridgeRow[];
+  if (!bed.emulatorUrl) throw new Error("this cluster has no bridge emulator");
+  const rows = (await (await fetch(`${bed.emulatorUrl}/bridges`)).json()) as BridgeRow[];
   return rows.filter((r) => r.namespace === namespace);
 }
 

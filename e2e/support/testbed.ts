@@ -18,8 +18,10 @@ export interface Testbed {
   dir: string;
   kubeconfig: string;
   kubectlPath: string;
-  /** Local test bed only: the bridge emulator's control API. */
+  /** Local test bed with emulated bridges only: the bridge emulator's control API (its /bridges rows). */
   emulatorUrl?: string;
+  /** Local test bed: the control API whose load scripts and traces play meetings (emulated or real participants). */
+  driverUrl?: string;
   /** Local test bed only: pod IPs come from this 127.x block. */
   podCidr?: string;
   /** What answers on a bridge pod: the emulator, or a real JVB (BRIDGES=jvb; on kind, always real). */
@@ -42,7 +44,8 @@ export function testbed(): Testbed {
   const cluster = env.CLUSTER === "kind" ? "kind" : "local";
   const bridges = cluster === "kind" || env.BRIDGES === "jvb" ? "jvb" : "emulator";
   const bed: Testbed = { cluster, dir, kubeconfig: path.join(dir, "kubeconfig"), kubectlPath: env.KUBECTL ?? "kubectl", bridges };
-  if (env.EMULATOR_PORT && bridges === "emulator") bed.emulatorUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
+  if (env.EMULATOR_PORT && cluster === "local") bed.driverUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
+  if (bed.driverUrl && bridges === "emulator") bed.emulatorUrl = bed.driverUrl;
   if (env.BRIDGES === "jvb") {
     const passwords = readFileSync(path.join(dir, "jitsi", "passwords.env"), "utf8");
     bed.jitsi = {

@@ -223,7 +223,9 @@ start_jitsi() { # node-bin
   wait_for jicofo "Jicofo's REST API" 120 curl -fsS --max-time 2 "http://127.0.0.1:$JICOFO_PORT/stats"
   start jvb-runner "$1/node" "$root/e2e/jitsi/main.ts" --kubeconfig "$dir/kubeconfig" \
     --jvb-dir "$(ls -d "$jitsi"/jvb-*)" --image-root "$(ls -d "$jitsi"/docker-jitsi-meet-*)/jvb" --tpl "$tpl" \
-    --state-dir "$dir/jvb" --stats-interval "${JVB_STATS_INTERVAL:-1 second}" --shutting-down-delay "${JVB_SHUTTING_DOWN_DELAY:-2 seconds}"
+    --state-dir "$dir/jvb" --stats-interval "${JVB_STATS_INTERVAL:-1 second}" --shutting-down-delay "${JVB_SHUTTING_DOWN_DELAY:-2 seconds}" \
+    --control-address "127.0.0.1:$EMULATOR_PORT" --xmpp-port "$XMPP_PORT"
+  wait_for jvb-runner "the JVB runner's control API" 30 curl -fsS --max-time 2 "http://127.0.0.1:$EMULATOR_PORT/healthz"
 }
 
 # Bridges whose runner was killed before it could stop them, and the pod addresses it put on lo.

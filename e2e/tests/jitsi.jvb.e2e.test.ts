@@ -10,6 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { Participant, type SignalingAddress } from "../jitsi/participant.ts";
+import { driverStats, endAllConferences, postLoad } from "../support/emulator.ts";
 import { jicofoBridge, jicofoSelector } from "../support/jicofo.ts";
 import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
@@ -235,6 +236,20 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     await Promise.all(participants.splice(0).map((p) => p.leave()));
     expect(first.flatMap((p) => p.interruptions)).toEqual([]);
     await eventually("back to one bridge", async () => (await bridgePods("auto")).length === 1, 120_000);
+  });
+
+  test("the driver's load scripts play meetings of synthetic participants through Jicofo onto the fleet; none is interrupted", async () => {
+    await readyFleet("driven", { replicas: 2 });
+    const started = await postLoad(bed, { kind: "constant", participants: 8, conferenceSize: 2, durationS: 600, horizonS: 2 });
+    expect(started).toMatchObject({ status: 200, body: { started: 4 } });
+    await eventually("8 participants on the fleet's bridges", async () => {
+      const bridges = (await getFleet("driven")).status?.bridges ?? [];
+      return bridges.reduce((sum, b) => sum + (b.participants ?? 0), 0) === 8;
+    }, 120_000);
+    const stats = await driverStats(bed);
+    expect(stats).toMatchObject({ conferencesStarted: 4, activeConferences: 4, participants: 8, interrupted: 0 });
+    await endAllConferences(bed);
+    expect((await driverStats(bed)).conferencesEnded).toBeGreaterThanOrEqual(4);
   });
 
   test("a bridge process that dies is replaced, and the fleet is Ready again", async () => {
