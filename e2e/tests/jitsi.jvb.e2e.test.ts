@@ -144,6 +144,16 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     expect(interruptions()).toEqual([]);
   });
 
+  test("with HostPort exposure clients are offered the node's public address at the media port", async () => {
+    await readyFleet("hostport", { replicas: 1, media: { exposure: "HostPort", port: 10000 } });
+    const [first] = await meeting("hostport-room", 2);
+    const pod = (await podOf("hostport", first!.bridgeAddress))!;
+    const node = await kubectlJson<{ status: { addresses: Array<{ type: string; address: string }> } }>(bed, ["get", "node", pod.spec!.nodeName!]);
+    const external = node.status.addresses.find((a) => a.type === "ExternalIP")!.address;
+    expect(first!.offers.at(-1)!.candidates).toContainEqual({ ip: external, port: 10000, type: "srflx" });
+    expect(pod.metadata.annotations?.["meet.meetingfleet.dev/advertised-address"]).toBe(external);
+  });
+
   test("scale-down drains the emptiest bridge: Jicofo places no new conference there, and it goes only when its meeting ends", async () => {
     await readyFleet("lectures", { replicas: 2 });
     // Two rooms, one on each bridge (Jicofo spreads by recently added endpoints); the second has more people.
