@@ -10,16 +10,16 @@ import { EmulatedBridge, jvbDefaults } from "../emulator/bridge.ts";
 import { systemClock } from "../emulator/clock.ts";
 import { serveBridge, type RunningServer } from "../emulator/jvb-http.ts";
 import { selectBridge, type BridgePresence } from "../emulator/placement.ts";
-import { Participant, type SignalingAddress } from "../jitsi/participant.ts";
+import type { Participant } from "../jitsi/participant.ts";
 import { bridgeContainer, bridgeLabels, direct } from "../support/bridges.ts";
 import { jicofoBridge } from "../support/jicofo.ts";
+import { meeting, signalingOf } from "../support/meetings.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 
 jest.setTimeout(180_000);
 const bed = testbed();
-const jitsi = bed.jitsi;
-if (!jitsi) throw new Error("this suite needs the real-Jitsi test bed: BRIDGES=jvb make cluster-up");
-const signaling: SignalingAddress = { service: `xmpp://127.0.0.1:${jitsi.xmppPort}`, domain: "meet.jitsi", mucDomain: "muc.meet.jitsi", focus: "focus.meet.jitsi" };
+const signaling = signalingOf(bed);
+const jitsi = bed.jitsi!;
 let namespace: string;
 const participants: Participant[] = [];
 
@@ -41,7 +41,7 @@ async function realBridge(name: string, xmpp = false): Promise<Pod> {
   const container = bridgeContainer();
   if (xmpp) {
     container.env = container.env.filter((e) => e.name !== "JVB_DISABLE_XMPP");
-    container.env.push({ name: "XMPP_SERVER", value: "127.0.0.1" }, { name: "XMPP_PORT", value: String(jitsi!.xmppPort) }, { name: "JVB_AUTH_PASSWORD", value: jitsi!.jvbPassword });
+    container.env.push({ name: "XMPP_SERVER", value: "127.0.0.1" }, { name: "XMPP_PORT", value: String(jitsi.xmppPort) }, { name: "JVB_AUTH_PASSWORD", value: jitsi.jvbPassword });
   }
   await apply(bed, { apiVersion: "v1", kind: "Pod", metadata: { name, namespace, labels: bridgeLabels }, spec: { restartPolicy: "Never", terminationGracePeriodSeconds: 5, containers: [container] } });
   const pod = await eventually(`${name} Running`, async () => {
@@ -133,14 +133,8 @@ describe("the emulator's placement rules choose the bridge real Jicofo chooses",
     id, operational: true, draining: false, gracefulShutdown: false, shuttingDown: false, stress: 0, recentEndpoints: 0, version: "v", ...over,
   });
   const placedOn = async (room: string, people = 2) => {
-    const joined: Participant[] = [];
-    for (let i = 0; i < people; i++) {
-      const p = await Participant.join(signaling, room);
-      participants.push(p);
-      joined.push(p);
-    }
-    await eventually(`Jicofo's offer in ${room}`, async () => joined.every((p) => p.bridgeAddress !== undefined), 60_000);
-    const ip = joined[0]!.bridgeAddress;
+    const [first] = await meeting(signaling, room, people, participants);
+    const ip = first!.bridgeAddress;
     return ip === a.status?.podIP ? "a" : ip === b.status?.podIP ? "b" : `elsewhere (${ip})`;
   };
   const drain = async (pod: Pod, on: boolean) => {

@@ -9,8 +9,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { Participant, type SignalingAddress } from "../jitsi/participant.ts";
-import { driverStats, endAllConferences, postLoad } from "../support/emulator.ts";
+import type { Participant } from "../jitsi/participant.ts";
+import { driverStats, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
+import { fleetManifest } from "../support/fleets.ts";
+import { meeting as joinMeeting, signalingOf } from "../support/meetings.ts";
 import { jicofoBridge, jicofoSelector } from "../support/jicofo.ts";
 import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
@@ -18,13 +20,11 @@ import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJs
 // Real bridges take seconds to start, and more on a busy machine.
 jest.setTimeout(240_000);
 const bed = testbed();
-const jitsi = bed.jitsi;
-if (!jitsi) throw new Error("this suite needs the real-Jitsi test bed: BRIDGES=jvb make cluster-up");
-const signaling: SignalingAddress = { service: `xmpp://127.0.0.1:${jitsi.xmppPort}`, domain: "meet.jitsi", mucDomain: "muc.meet.jitsi", focus: "focus.meet.jitsi" };
+const signaling = signalingOf(bed);
+const jitsi = bed.jitsi!;
 let namespace: string;
 let operator: RunningOperator;
 const participants: Participant[] = [];
-let portBlock = Math.floor(Math.random() * 85);
 
 /** Figures measured along the way, written to <test bed>/jitsi-figures.json for the README and the issue. */
 const figures: Record<string, number[]> = {};
@@ -52,6 +52,8 @@ beforeAll(async () => {
 });
 // Each scenario starts with no bridges but its own, so Jicofo's choices are the test's to predict.
 afterEach(async () => {
+  await stopLoad(bed);
+  await endAllConferences(bed);
   await Promise.all(participants.splice(0).map((p) => p.leave()));
   await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=90s"]);
   await eventually("the scenario's bridges gone", async () => (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace])).items.length === 0, 90_000);
@@ -63,23 +65,13 @@ afterAll(async () => {
   await deleteNamespace(bed, namespace);
 });
 
-function fleet(name: string, spec: Record<string, unknown> = {}) {
-  const start = 31000 + 20 * (portBlock++ % 85);
-  return {
-    apiVersion: "meet.meetingfleet.dev/v1alpha1",
-    kind: "MeetingFleet",
-    metadata: { name, namespace },
-    spec: {
-      replicas: 2,
-      minReplicas: 0,
-      maxReplicas: 6,
-      drainDeadline: "10m",
-      signaling: { xmppServer: "127.0.0.1", xmppPort: jitsi!.xmppPort, authPasswordSecretRef: { name: "jvb-xmpp" } },
-      media: { exposure: "NodePort", nodePortRange: { start, end: start + 19 } },
-      ...spec,
-    },
-  };
-}
+const fleet = (name: string, spec: Record<string, unknown> = {}) =>
+  fleetManifest(name, namespace, {
+    maxReplicas: 6,
+    drainDeadline: "10m",
+    signaling: { xmppServer: "127.0.0.1", xmppPort: jitsi.xmppPort, authPasswordSecretRef: { name: "jvb-xmpp" } },
+    ...spec,
+  });
 
 const getFleet = (name: string) => kubectlJson<Fleet>(bed, ["get", "meetingfleet", name, "-n", namespace]);
 const bridgePods = async (name: string) =>
@@ -94,17 +86,7 @@ async function readyFleet(name: string, spec: Record<string, unknown> = {}): Pro
   return bridgePods(name);
 }
 
-/** `count` participants in `room`, each with Jicofo's offer in hand. */
-async function meeting(room: string, count: number): Promise<Participant[]> {
-  const joined: Participant[] = [];
-  for (let i = 0; i < count; i++) {
-    const p = await Participant.join(signaling, room);
-    participants.push(p);
-    joined.push(p);
-  }
-  await eventually(`Jicofo's offers in ${room}`, async () => joined.every((p) => p.bridgeAddress !== undefined), 60_000);
-  return joined;
-}
+const meeting = (room: string, count: number) => joinMeeting(signaling, room, count, participants);
 
 /** Waits until the fleet's status (the operator's scraped figures) shows these participants on these bridges. */
 async function figuresShow(fleetName: string, expected: Record<string, number>): Promise<void> {
@@ -129,7 +111,7 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     const node = await kubectlJson<{ status: { addresses: Array<{ type: string; address: string }> } }>(bed, ["get", "node", pod!.spec!.nodeName!]);
     const external = node.status.addresses.find((a) => a.type === "ExternalIP")!.address;
     const internal = node.status.addresses.find((a) => a.type === "InternalIP")!.address;
-    expect(external.startsWith(jitsi!.externalIpPrefix)).toBe(true);
+    expect(external.startsWith(jitsi.externalIpPrefix)).toBe(true);
     expect(external).not.toBe(internal);
     const svc = await kubectlJson<{ spec: { ports: Array<{ nodePort: number }> } }>(bed, ["get", "service", pod!.metadata.name, "-n", namespace]);
     const offered = first!.offers.at(-1)!.candidates;
@@ -250,16 +232,22 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
 
   test("the driver's load scripts play meetings of synthetic participants through Jicofo onto the fleet; none is interrupted", async () => {
     await readyFleet("driven", { replicas: 2 });
+    const before = await driverStats(bed);
     const started = await postLoad(bed, { kind: "constant", participants: 8, conferenceSize: 2, durationS: 600, horizonS: 2 });
     expect(started).toMatchObject({ status: 200, body: { started: 4 } });
     await eventually("8 participants on the fleet's bridges", async () => {
       const bridges = (await getFleet("driven")).status?.bridges ?? [];
       return bridges.reduce((sum, b) => sum + (b.participants ?? 0), 0) === 8;
     }, 120_000);
-    const stats = await driverStats(bed);
-    expect(stats).toMatchObject({ conferencesStarted: 4, activeConferences: 4, participants: 8, interrupted: 0 });
+    // The driver outlives test runs: its counters are compared with what they were before.
+    const during = await driverStats(bed);
+    expect(during.conferencesStarted - before.conferencesStarted).toBe(4);
+    expect(during.participants - before.participants).toBe(8);
+    expect(during.interrupted - before.interrupted).toBe(0);
     await endAllConferences(bed);
-    expect((await driverStats(bed)).conferencesEnded).toBeGreaterThanOrEqual(4);
+    const after = await driverStats(bed);
+    expect(after.conferencesEnded - before.conferencesEnded).toBe(4);
+    expect(after.activeConferences).toBe(0);
   });
 
   test("a bridge process that dies is replaced, and the fleet is Ready again", async () => {

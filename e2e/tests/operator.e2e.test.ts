@@ -15,6 +15,7 @@ import { parseDuration } from "../../operator/src/util/duration.ts";
 import { simulate } from "../bench/sim/fleet-sim.ts";
 import { ours } from "../bench/sim/peers.ts";
 import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
+import { fleetManifest } from "../support/fleets.ts";
 import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 
@@ -23,9 +24,6 @@ const bed = testbed();
 const local = bed.cluster === "local" ? describe : describe.skip;
 let namespace: string;
 let operator: RunningOperator;
-// Node ports are allocated cluster-wide and held until a deleted namespace is gone: each run starts at a
-// random block of 20 in 31000-32699, so reruns on a reused test bed do not collide.
-let portBlock = Math.floor(Math.random() * 85);
 
 interface Fleet {
   metadata: { name: string; generation: number };
@@ -42,22 +40,7 @@ interface Fleet {
   };
 }
 
-function fleet(name: string, spec: Record<string, unknown> = {}) {
-  const start = 31000 + 20 * (portBlock++ % 85);
-  return {
-    apiVersion: "meet.meetingfleet.dev/v1alpha1",
-    kind: "MeetingFleet",
-    metadata: { name, namespace },
-    spec: {
-      replicas: 2,
-      minReplicas: 0,
-      maxReplicas: 10,
-      signaling: { xmppServer: "prosody.invalid", authPasswordSecretRef: { name: "jvb-xmpp" } },
-      media: { exposure: "NodePort", nodePortRange: { start, end: start + 19 } },
-      ...spec,
-    },
-  };
-}
+const fleet = (name: string, spec: Record<string, unknown> = {}) => fleetManifest(name, namespace, spec);
 
 const getFleet = (name: string) => kubectlJson<Fleet>(bed, ["get", "meetingfleet", name, "-n", namespace]);
 const bridgePods = async (name: string) =>
