@@ -353,9 +353,14 @@ down() {
 }
 
 status() {
-  local name
-  [ -f "$dir/env" ] && cat "$dir/env"
-  for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok bridge-emulator prosody jicofo jvb-runner; do
+  local name bridges=emulator
+  if [ -f "$dir/env" ]; then
+    cat "$dir/env"
+    bridges=$(sed -n 's/^BRIDGES=//p' "$dir/env")
+  fi
+  local parts=(bridge-emulator)
+  [ "$bridges" = jvb ] && parts=(prosody jicofo jvb-runner)
+  for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok "${parts[@]}"; do
     if running "$name"; then echo "$name: running (pid $(cat "$(pidfile "$name")"))"; else echo "$name: stopped"; fi
   done
 }
