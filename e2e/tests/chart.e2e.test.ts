@@ -95,7 +95,7 @@ describe("Helm chart", () => {
     const manifest = await helm(["get", "manifest", "chart-test", "-n", namespace], bed.kubeconfig);
     const objects = objectsOf(manifest);
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ["ConfigMap", "ConfigMap", "CustomResourceDefinition", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "Role", "Role", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"].sort(),
+      ["ClusterRole", "ClusterRoleBinding", "ConfigMap", "ConfigMap", "CustomResourceDefinition", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "Role", "Role", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"].sort(),
     );
     for (const o of objects) {
       const found = await kubectl(bed, ["get", o.kind, o.metadata.name, ...(o.metadata.namespace ? ["-n", o.metadata.namespace] : []), "-o", "name"]);
@@ -115,6 +115,9 @@ describe("Helm chart", () => {
       ["get", "secrets", "-n", namespace],
       ["patch", "configmaps", "-n", namespace],
       ["create", "events.events.k8s.io", "-n", namespace],
+      ["create", "configmaps", "-n", namespace],
+      // the node's public address, for the address a bridge advertises (media-config.ts)
+      ["get", "nodes"],
       ["create", "leases.coordination.k8s.io", "-n", namespace],
       ["update", "leases.coordination.k8s.io/chart-test-meetingfleet-operator", "-n", namespace],
     ];
@@ -129,6 +132,8 @@ describe("Helm chart", () => {
       ["update", "leases.coordination.k8s.io/someone-else", "-n", namespace],
       ["delete", "meetingfleets.meet.meetingfleet.dev", "-n", namespace],
       ["create", "clusterrolebindings.rbac.authorization.k8s.io"],
+      ["list", "nodes"],
+      ["patch", "nodes"],
     ];
     for (const a of allowed) expect([a.join(" "), await can(...a)]).toEqual([a.join(" "), true]);
     for (const d of denied) expect([d.join(" "), await can(...d)]).toEqual([d.join(" "), false]);
