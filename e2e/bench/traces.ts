@@ -54,7 +54,7 @@ export function meetingSize(random: () => number): number {
   if (u < 0.7) return 2 + Math.floor(random() * 3);
   if (u < 0.95) return 5 + Math.floor(random() * 21);
   // Pareto tail from 30, capped at 200.
-  return Math.min(200, Math.floor(30 / Math.pow(1 - random(), 1 / 1.5)));
+  return Math.min(200, Math.floor(30 / (1 - random()) ** (1 / 1.5)));
 }
 
 /** Relative arrival rate by hour of day for a working day (assumption shaped on lecture/office hours). */

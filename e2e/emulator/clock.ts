@@ -43,7 +43,11 @@ export class ManualClock implements Clock {
   setTimeout(callback: () => void, delayMs: number): Timer {
     const entry: Scheduled = { at: this.current + Math.max(0, delayMs), seq: this.seq++, callback, cancelled: false };
     this.queue.push(entry);
-    return { cancel: () => void (entry.cancelled = true) };
+    return {
+      cancel: () => {
+        entry.cancelled = true;
+      },
+    };
   }
 
   /** Moves time forward by `ms`, running every timer that falls due on the way (including ones they schedule). */

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { parseAllDocuments } from "yaml";
-import { chartDir, helm, HelmError, manifestsDir, renderManifests, root } from "../support/helm.ts";
+import { chartDir, helm, type HelmError, manifestsDir, renderManifests, root } from "../support/helm.ts";
 import { installCrd } from "../support/operator.ts";
 import { createNamespace, deleteNamespace, kubectl, testbed } from "../support/testbed.ts";
 

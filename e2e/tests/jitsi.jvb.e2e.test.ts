@@ -28,7 +28,10 @@ const participants: Participant[] = [];
 
 /** Figures measured along the way, written to <test bed>/jitsi-figures.json for the README and the issue. */
 const figures: Record<string, number[]> = {};
-const record = (name: string, value: number) => (figures[name] ??= []).push(Math.round(value));
+function record(name: string, value: number): void {
+  figures[name] ??= [];
+  figures[name].push(Math.round(value));
+}
 const since = (t0: number) => performance.now() - t0;
 
 /** Resident memory of processes whose command line matches `pattern`, in MiB. */

@@ -508,7 +508,7 @@ local("MeetingFleet operator", () => {
     await kubectl(bed, ["patch", "meetingfleet/roll", "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { template: { image: "jitsi/jvb:stable-2" } } })]);
     let mostDraining = 0;
     let mostPods = 0;
-    const rolled = await eventually("both bridges on the new version", async () => {
+    await eventually("both bridges on the new version", async () => {
       const pods = await bridgePods("roll");
       mostDraining = Math.max(mostDraining, pods.filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]).length);
       mostPods = Math.max(mostPods, pods.length);

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseConfig, platformSchema } from "../../infra/src/config.ts";
 import { platformArgs } from "../../infra/src/platform/from-config.ts";
 import { Platform } from "../../infra/src/platform/platform.ts";
-import { mockPulumi, reveal, settle, valueOf, type Registered } from "../../infra/src/testing/mocks.ts";
+import { mockPulumi, reveal, settle, outputValue, type Registered } from "../../infra/src/testing/mocks.ts";
 import { helm } from "../support/helm.ts";
 import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
 import { deleteNamespace, kubectl, testbed } from "../support/testbed.ts";
@@ -48,7 +48,7 @@ local("Pulumi platform program on the test bed", () => {
       fleet: { replicas: 1, minReplicas: 1, maxReplicas: 2, onMediaNodes: false },
     });
     const platform = new Platform("p", platformArgs(config, pulumi.secret(bed.kubeconfig)));
-    await valueOf(platform.fleet.id);
+    await outputValue(platform.fleet.id);
     await settle();
     await installCrd(bed);
   });

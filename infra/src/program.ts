@@ -1,7 +1,7 @@
 // What the cluster programs share: the cluster's outputs and, when the stack has `platform` config, the
 // platform installed on that cluster with the cluster's kubeconfig.
 
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { parseConfig, platformSchema } from "./config.ts";
 import { platformArgs } from "./platform/from-config.ts";
 import { Platform } from "./platform/platform.ts";

@@ -37,7 +37,7 @@ export function plotBenchmark(panels: readonly PlotPanel[]): Buffer {
     canvas.rect(x, 12, 14, 10, color);
     x += 20 + drawText(canvas, policy, x + 20, 12, ink) + 16;
   }
-  panels.forEach((panel, i) => drawPanel(canvas, panel, top + i * panelHeight));
+  for (const [i, panel] of panels.entries()) drawPanel(canvas, panel, top + i * panelHeight);
   return canvas.toPng();
 }
 

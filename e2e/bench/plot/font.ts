@@ -23,7 +23,9 @@ export function drawText(canvas: Canvas, text: string, x: number, y: number, col
   let cursor = x;
   for (const char of text.toUpperCase()) {
     const rows = (glyphs[char] ?? glyphs[" "]!).split(" ");
-    rows.forEach((row, dy) => [...row].forEach((bit, dx) => bit === "1" && canvas.rect(cursor + dx * scale, y + dy * scale, scale, scale, color)));
+    for (const [dy, row] of rows.entries()) {
+      for (const [dx, bit] of [...row].entries()) if (bit === "1") canvas.rect(cursor + dx * scale, y + dy * scale, scale, scale, color);
+    }
     cursor += 4 * scale;
   }
   return cursor - x;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { mockPulumi, ofType, reveal, settle, valueOf, type Registered } from "../testing/mocks.ts";
+import { mockPulumi, ofType, reveal, settle, outputValue, type Registered } from "../testing/mocks.ts";
 import type { ClusterArgs } from "./args.ts";
 import { mediaTaint } from "./cloud-init.ts";
 import { HetznerCluster } from "./hetzner.ts";
@@ -32,7 +32,7 @@ describe("OpenStack cluster", () => {
   beforeAll(async () => {
     const mark = registered.length;
     cluster = new OpenStackCluster("garr", { ...base, externalNetworkName: "floating-ip", externalNetworkId: "ext-net" });
-    await valueOf(cluster.kubeconfig);
+    await outputValue(cluster.kubeconfig);
     await settle();
     created = since(mark);
   });
@@ -70,13 +70,13 @@ describe("OpenStack cluster", () => {
     // One floating IP per media node plus the API's, each associated with its VM.
     expect(ofType(created, "openstack:networking/floatingIp:FloatingIp")).toHaveLength(4);
     expect(ofType(created, "openstack:compute/floatingIpAssociate:FloatingIpAssociate")).toHaveLength(4);
-    expect(await valueOf(cluster.mediaAddresses)).toHaveLength(3);
+    expect(await outputValue(cluster.mediaAddresses)).toHaveLength(3);
   });
 
   test("the kubeconfig and the VMs' cloud-init (token, CA keys) are secrets", async () => {
     expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
-    const config = JSON.parse(await valueOf(cluster.kubeconfig)) as { clusters: Array<{ cluster: { server: string } }> };
-    expect(config.clusters[0]?.cluster.server).toBe(`https://${await valueOf(cluster.apiAddress)}:6443`);
+    const config = JSON.parse(await outputValue(cluster.kubeconfig)) as { clusters: Array<{ cluster: { server: string } }> };
+    expect(config.clusters[0]?.cluster.server).toBe(`https://${await outputValue(cluster.apiAddress)}:6443`);
     const controlPlane = ofType(created, "openstack:compute/instance:Instance").find((v) => v.inputs.flavorName === "cp-flavor")!;
     expect(userData(controlPlane)).toContain("client-ca.key");
   });
@@ -88,7 +88,7 @@ describe("Hetzner cluster", () => {
   beforeAll(async () => {
     const mark = registered.length;
     cluster = new HetznerCluster("hz", { ...base, location: "fsn1", networkZone: "eu-central", workers: { count: 1, flavor: "cx33" }, media: { count: 2, flavor: "cx43" }, controlPlane: { flavor: "cx33" } });
-    await valueOf(cluster.kubeconfig);
+    await outputValue(cluster.kubeconfig);
     await settle();
     created = since(mark);
   });
@@ -117,7 +117,7 @@ describe("Hetzner cluster", () => {
 
   test("the kubeconfig is a secret pointing at the control plane's primary IP", async () => {
     expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
-    expect(await valueOf(cluster.kubeconfig)).toContain(`https://${await valueOf(cluster.apiAddress)}:6443`);
+    expect(await outputValue(cluster.kubeconfig)).toContain(`https://${await outputValue(cluster.apiAddress)}:6443`);
   });
 
   test("an admin CIDR of the whole Internet is refused before anything is created", () => {

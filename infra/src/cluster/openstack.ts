@@ -36,13 +36,13 @@ export class OpenStackCluster extends pulumi.ComponentResource {
     const group = (groupName: string, selected: IngressRule[], internal: boolean) => {
       const sg = new openstack.networking.SecGroup(`${name}-${groupName}`, { description: `meetingfleet ${groupName}` }, parent);
       const all = internal ? [...selected, ...(["tcp", "udp"] as const).map((protocol) => ({ description: "between nodes", protocol, portMin: 1, portMax: 65535, from: privateCidr, mediaOnly: false }))] : selected;
-      all.forEach((r, i) =>
+      for (const [i, r] of all.entries()) {
         new openstack.networking.SecGroupRule(
           `${name}-${groupName}-${i}`,
           { securityGroupId: sg.id, direction: "ingress", ethertype: "IPv4", protocol: r.protocol, portRangeMin: r.portMin, portRangeMax: r.portMax, remoteIpPrefix: r.from, description: r.description },
           parent,
-        ),
-      );
+        );
+      }
       return sg;
     };
     const nodes = group("nodes", rules.filter((r) => !r.mediaOnly), true);

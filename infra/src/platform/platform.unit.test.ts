@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseConfig, platformSchema } from "../config.ts";
-import { mockPulumi, ofType, reveal, settle, valueOf, type Registered } from "../testing/mocks.ts";
+import { mockPulumi, ofType, reveal, settle, outputValue, type Registered } from "../testing/mocks.ts";
 import { mediaLabel } from "../cluster/cloud-init.ts";
 import { chartDir, platformArgs } from "./from-config.ts";
 import { Platform } from "./platform.ts";
@@ -10,7 +10,7 @@ const registered: Registered[] = mockPulumi();
 async function build(platform: Record<string, unknown>): Promise<{ created: Registered[]; platform: Platform }> {
   const mark = registered.length;
   const p = new Platform(`p${mark}`, platformArgs(parseConfig(platformSchema, "platform", platform), pulumi.secret("apiVersion: v1\nkind: Config\n")));
-  await valueOf(p.fleet.id);
+  await outputValue(p.fleet.id);
   await settle();
   return { created: registered.slice(mark), platform: p };
 }

@@ -39,7 +39,7 @@ export function mockPulumi(): Registered[] {
   return registered;
 }
 
-export const valueOf = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resolve) => output.apply(resolve));
+export const outputValue = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resolve) => output.apply(resolve));
 
 /** Lets every pending registration reach the mocks. */
 export const settle = async () => {

@@ -11,7 +11,10 @@ describe("MeetingFleet CRD", () => {
 
   test("is structural: every object has properties or additionalProperties, no additionalProperties: false", () => {
     const visit = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${path}[${i}]`));
+      if (Array.isArray(node)) {
+        for (const [i, n] of node.entries()) visit(n, `${path}[${i}]`);
+        return;
+      }
       if (node === null || typeof node !== "object") return;
       const schema = node as Record<string, unknown>;
       expect({ path, additionalProperties: schema.additionalProperties }).not.toEqual({ path, additionalProperties: false });

@@ -16,7 +16,7 @@ describe("FleetPolicy", () => {
   test("asks for bridges before the threshold is crossed when participants grow fast", () => {
     const steady = new FleetPolicy({ lookaheadMs: 90_000 });
     const growing = new FleetPolicy({ lookaheadMs: 90_000 });
-    const at = (t: number, people: number) => [bridge(people / 2, people / 2 / 133), bridge(people / 2, people / 2 / 133)];
+    const at = (_t: number, people: number) => [bridge(people / 2, people / 2 / 133), bridge(people / 2, people / 2 / 133)];
     steady.decide(0, at(0, 120), 2);
     growing.decide(0, at(0, 60), 2);
     const steadyNow = steady.decide(60_000, at(60_000, 120), 2);

@@ -42,7 +42,7 @@ describe("figures read from /colibri/stats", () => {
     );
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), statsLike), (body) => {
-        let figures;
+        let figures: ReturnType<typeof figuresFromStats>;
         try {
           figures = figuresFromStats(body);
         } catch {

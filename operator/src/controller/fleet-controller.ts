@@ -8,7 +8,7 @@ import type { StatsScraper } from "../bridges/scraper.ts";
 import type { JvbClient } from "../bridges/jvb-client.ts";
 import { annotations, fleetSelector, labels, managerName, templateHash, type FleetRef } from "../fleet/bridge-pod.ts";
 import type { NodeAddress } from "../fleet/media-config.ts";
-import { emptyPlan, planFleet, type ObservedBridge } from "../fleet/plan.ts";
+import { emptyPlan, planFleet } from "../fleet/plan.ts";
 import { computeStatus } from "../fleet/status.ts";
 import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
 import { Reflector, ReflectorGroup, type ReflectorHandlers } from "../kube/reflector.ts";

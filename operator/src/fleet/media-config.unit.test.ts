@@ -33,6 +33,7 @@ describe("the address a bridge advertises", () => {
   test("HostPort: the node's address at the media port, mapped from the pod's own address", () => {
     const conf = mediaConfig(fleet().spec, 2, "203.0.113.7");
     expect(conf).toContain("ice4j.harvest.mapping.static-mappings = [");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a HOCON substitution, meant literally
     expect(conf).toContain('local-address = ${POD_IP}, local-port = 10000, public-address = "203.0.113.7", public-port = 10000');
   });
 

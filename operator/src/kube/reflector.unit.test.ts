@@ -23,7 +23,11 @@ class ScriptedSource implements ListWatchSource<KubeObject> {
   async watch(from: string, onEvent: (t: WatchEventType, o: never) => void, onDone: (e?: unknown) => void) {
     const w = { from, emit: (t: WatchEventType, o: unknown) => onEvent(t, o as never), end: onDone, aborted: false };
     this.watches.push(w);
-    return { abort: () => void (w.aborted = true) };
+    return {
+      abort: () => {
+        w.aborted = true;
+      },
+    };
   }
 
   get current() {

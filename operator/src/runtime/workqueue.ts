@@ -42,7 +42,10 @@ export class WorkQueue {
   /** Adds the key after a delay; an earlier pending delay for the key wins. */
   addAfter(key: string, delayMs: number): void {
     if (this.stopped) return;
-    if (delayMs <= 0) return this.add(key);
+    if (delayMs <= 0) {
+      this.add(key);
+      return;
+    }
     const at = Date.now() + delayMs;
     const pending = this.delayed.get(key);
     if (pending && pending.at <= at) return;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 
 /** One line per problem, each naming the field: "stats-interval: invalid duration ...". */
 export function describeZodError(error: z.ZodError): string {
