@@ -1,9 +1,6 @@
 // Unit tests need no API server; e2e tests need the test bed (`make cluster-up`) and run serially.
 const transform = {
-  "^.+\\.ts$": [
-    "@swc/jest",
-    { jsc: { parser: { syntax: "typescript" }, target: "es2024" }, module: { type: "es6" } },
-  ],
+  "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2024" }, module: { type: "es6" } }],
 };
 const common = { transform, extensionsToTreatAsEsm: [".ts"], testEnvironment: "node" };
 

@@ -2,18 +2,18 @@
 // check, the ablation of ours' mechanisms, the foresight reference and the steps of the gap to the oracle.
 // `run.ts` picks the traces and writes the files; `report.ts` prints the results.
 
-import type { BenchArrival } from "./traces.ts";
-import { oracle, type OracleResult } from "./oracle.ts";
+import { type PolicySpec, policyDefaults } from "../../operator/src/autoscale/policy.ts";
+import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
+import type { VictimOrder } from "../../operator/src/fleet/plan.ts";
+import { bridgeHoursAt, type FrontierPoint, type Match, matchPeers } from "./frontier.ts";
 import { median } from "./median.ts";
-import { simulate, type ScalingPolicy, type SimOptions, type SimResult } from "./sim/fleet-sim.ts";
-import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "./sim/peers.ts";
+import { type OracleResult, oracle } from "./oracle.ts";
+import type { PlotPanel } from "./plot/chart.ts";
+import { type ScalingPolicy, type SimOptions, type SimResult, simulate } from "./sim/fleet-sim.ts";
 import { foresight } from "./sim/foresight.ts";
 import { jicofoRedistributionDefaults, type LoadRedistribution } from "./sim/load-redistribution.ts";
-import type { PlotPanel } from "./plot/chart.ts";
-import { bridgeHoursAt, matchPeers, type FrontierPoint, type Match } from "./frontier.ts";
-import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
-import { policyDefaults, type PolicySpec } from "../../operator/src/autoscale/policy.ts";
-import type { VictimOrder } from "../../operator/src/fleet/plan.ts";
+import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "./sim/peers.ts";
+import type { BenchArrival } from "./traces.ts";
 
 /** Trace time 0 is Monday 2026-11-23 00:00 in Rome (23:00 UTC the day before). */
 const epochMs = Date.UTC(2026, 10, 22, 23, 0);
@@ -252,7 +252,12 @@ function ourFrontier({ c, run, oursWith }: TraceRuns, shipped: FrontierPoint): F
   );
   for (const targetStress of shortDownWindow.targets) {
     const { headroom, scaleDownWindowMs } = shortDownWindow;
-    points.push(run(oursWith({ targetStress, headroom, scaleDownWindowMs }), `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min`).point);
+    points.push(
+      run(
+        oursWith({ targetStress, headroom, scaleDownWindowMs }),
+        `target ${targetStress}, headroom ${headroom}, down window ${scaleDownWindowMs / 60_000} min`,
+      ).point,
+    );
   }
   for (const drainDeadlineMs of shortDrainDeadline.deadlinesMs) {
     const { targets, headrooms, scaleDownWindowMs } = shortDrainDeadline;
@@ -278,7 +283,8 @@ function ablate({ c, run, oursWith }: TraceRuns, shipped: FrontierPoint): Ablati
     .map((m) => {
       const switchedOn = m.switchedOn ?? false;
       const sweep = targets.map(
-        (targetStress) => run(oursWith({ ...m.change, targetStress }, m.victimOrder), `${switchedOn ? "with" : "without"} ${m.name}, target ${targetStress}`).point,
+        (targetStress) =>
+          run(oursWith({ ...m.change, targetStress }, m.victimOrder), `${switchedOn ? "with" : "without"} ${m.name}, target ${targetStress}`).point,
       );
       const point = sweep[targets.indexOf(policyDefaults.targetStress)]!;
       const atShippedOverload = bridgeHoursAt(sweep, shipped.overloadShare);

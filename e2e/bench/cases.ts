@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseTrace } from "../emulator/trace.ts";
-import { flashCrowdTrace, schoolMorningTrace, weekTrace } from "./traces.ts";
 import type { TraceCase } from "./benchmark.ts";
+import { flashCrowdTrace, schoolMorningTrace, weekTrace } from "./traces.ts";
 
 const hour = 3_600_000;
 

@@ -38,16 +38,23 @@ async function main(): Promise<void> {
             media: { exposure: "NodePort", nodePortRange: { start: 30000, end: 30000 + Math.max(size, 10) - 1 } },
           },
         });
-        await eventually(`${size} bridges Ready`, async () => {
-          const f = await kubectlJson<{ status?: { readyReplicas?: number } }>(bed, ["get", "meetingfleet", name, "-n", namespace]);
-          return f.status?.readyReplicas === size;
-        }, 300_000, 100);
+        await eventually(
+          `${size} bridges Ready`,
+          async () => {
+            const f = await kubectlJson<{ status?: { readyReplicas?: number } }>(bed, ["get", "meetingfleet", name, "-n", namespace]);
+            return f.status?.readyReplicas === size;
+          },
+          300_000,
+          100,
+        );
         times.push((performance.now() - started) / 1000);
         rss.push(rssMiB(operator.pid));
         await kubectl(bed, ["delete", "meetingfleet", name, "-n", namespace, "--wait=true", "--timeout=120s"]);
         await eventually("bridges gone", async () => (await kubectl(bed, ["get", "pods", "-n", namespace, "-o", "name"])).trim() === "", 120_000);
       }
-      console.log(`${size} bridges: apply -> all Ready median ${median(times).toFixed(1)} s (runs ${times.map((t) => t.toFixed(1)).join(", ")}); operator RSS median ${median(rss).toFixed(0)} MiB (idle ${idleRss.toFixed(0)} MiB)`);
+      console.log(
+        `${size} bridges: apply -> all Ready median ${median(times).toFixed(1)} s (runs ${times.map((t) => t.toFixed(1)).join(", ")}); operator RSS median ${median(rss).toFixed(0)} MiB (idle ${idleRss.toFixed(0)} MiB)`,
+      );
     }
   } finally {
     await operator.stop();

@@ -1,7 +1,13 @@
 import fc from "fast-check";
-import { bridgeHoursAt, matchPeers, type FrontierPoint } from "./frontier.ts";
+import { bridgeHoursAt, type FrontierPoint, matchPeers } from "./frontier.ts";
 
-const point = (policy: string, bridgeHours: number, overloadShare: number, interrupted = 0): FrontierPoint => ({ policy, setting: "", bridgeHours, overloadShare, interrupted });
+const point = (policy: string, bridgeHours: number, overloadShare: number, interrupted = 0): FrontierPoint => ({
+  policy,
+  setting: "",
+  bridgeHours,
+  overloadShare,
+  interrupted,
+});
 
 describe("equal-overload matching", () => {
   test("picks the cheapest of ours at no more overload, and says whether it beats the peer", () => {
@@ -29,11 +35,18 @@ describe("equal-overload matching", () => {
   });
 
   test("property: a match is the cheapest of ours that cuts nothing at no more overload; a match with cuts never cuts more", () => {
-    const arb = fc.record({ bridgeHours: fc.double({ min: 1, max: 1e4, noNaN: true }), overloadShare: fc.double({ min: 0, max: 1, noNaN: true }), interrupted: fc.integer({ min: 0, max: 5 }) });
+    const arb = fc.record({
+      bridgeHours: fc.double({ min: 1, max: 1e4, noNaN: true }),
+      overloadShare: fc.double({ min: 0, max: 1, noNaN: true }),
+      interrupted: fc.integer({ min: 0, max: 5 }),
+    });
     fc.assert(
       fc.property(fc.array(arb, { maxLength: 8 }), fc.array(arb, { maxLength: 8 }), (ours, peers) => {
         const ourPoints = ours.map((o) => ({ policy: "ours", setting: "", ...o }));
-        for (const m of matchPeers(ourPoints, peers.map((p) => ({ policy: "peer", setting: "", ...p })))) {
+        for (const m of matchPeers(
+          ourPoints,
+          peers.map((p) => ({ policy: "peer", setting: "", ...p })),
+        )) {
           const keepingAsGood = ourPoints.filter((o) => o.interrupted === 0 && o.overloadShare <= m.peer.overloadShare + 1e-12);
           expect(m.ours?.bridgeHours).toBe(keepingAsGood.length ? Math.min(...keepingAsGood.map((o) => o.bridgeHours)) : undefined);
           if (m.cheaperWithCuts) {

@@ -6,8 +6,8 @@
 // loads a bridge past 0.8 is split over as many bridges as it needs (Octo), and its relay traffic is
 // left out, so the bound stays a lower one.
 
-import { joinedBy, type BenchArrival } from "./traces.ts";
 import { conferenceStress, defaultStressModel, type StressModel } from "../emulator/stress.ts";
+import { type BenchArrival, joinedBy } from "./traces.ts";
 
 export const stressThreshold = 0.8;
 
@@ -15,11 +15,13 @@ export const stressThreshold = 0.8;
 export function packBridges(stresses: readonly number[], capacity = stressThreshold): number {
   // Octo splits an oversized conference: full bridges' worth, and the rest packed like any conference.
   const full = capacity - 1e-9;
-  const pieces = stresses.filter((s) => s > 0).flatMap((s) => {
-    const fullParts = s < capacity ? 0 : Math.floor(s / full);
-    const rest = s - fullParts * full;
-    return [...Array<number>(fullParts).fill(full), ...(rest > 1e-12 ? [rest] : [])];
-  });
+  const pieces = stresses
+    .filter((s) => s > 0)
+    .flatMap((s) => {
+      const fullParts = s < capacity ? 0 : Math.floor(s / full);
+      const rest = s - fullParts * full;
+      return [...Array<number>(fullParts).fill(full), ...(rest > 1e-12 ? [rest] : [])];
+    });
   const sorted = pieces.sort((a, b) => b - a);
   const loads: number[] = [];
   for (const s of sorted) {

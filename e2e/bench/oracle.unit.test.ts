@@ -37,7 +37,14 @@ describe("oracle", () => {
     expect(result.bridgeHours).toBeCloseTo(2, 5);
     expect(result.series.at(-1)?.bridges).toBe(0);
     // A meeting of 100 (stress 0.83) needs two bridges; four more people fit beside it.
-    const big = oracle([{ startMs: 0, durationMs: hour, participants: 100 }, { startMs: 0, durationMs: hour, participants: 4 }], 0, hour);
+    const big = oracle(
+      [
+        { startMs: 0, durationMs: hour, participants: 100 },
+        { startMs: 0, durationMs: hour, participants: 4 },
+      ],
+      0,
+      hour,
+    );
     expect(big.peakBridges).toBe(2);
   });
 

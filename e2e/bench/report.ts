@@ -1,22 +1,22 @@
 // What `make bench` prints: the results table, then each check with a line saying what it compared.
 
-import type { FrontierPoint, Match } from "./frontier.ts";
 import { policyDefaults } from "../../operator/src/autoscale/policy.ts";
 import {
+  type Ablation,
   ablationTargets,
+  type BenchmarkResults,
+  type DrawSummary,
   ourHeadrooms,
   ourTargets,
+  type RedistributionRecord,
+  type ResultRecord,
   redistributionInDraws,
   redistributionSettings,
   scheduleShares,
   shortDownWindow,
   shortDrainDeadline,
-  type Ablation,
-  type BenchmarkResults,
-  type DrawSummary,
-  type RedistributionRecord,
-  type ResultRecord,
 } from "./benchmark.ts";
+import type { FrontierPoint, Match } from "./frontier.ts";
 
 export function report({ records, matches, ablations, references, gap, redistribution }: BenchmarkResults): string {
   return [
@@ -43,7 +43,12 @@ export function report({ records, matches, ablations, references, gap, redistrib
 /** The built-in traces over many draws: medians, and the overload's range. */
 export function drawsReport(draws: readonly DrawSummary[]): string {
   const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "overload range %", "interrupted", "moved"];
-  const rows = draws.map((d) => [...costAndQuality(d), `${(100 * d.overloadRange[0]).toFixed(2)}-${(100 * d.overloadRange[1]).toFixed(2)}`, String(d.interrupted), String(d.endpointsMoved)]);
+  const rows = draws.map((d) => [
+    ...costAndQuality(d),
+    `${(100 * d.overloadRange[0]).toFixed(2)}-${(100 * d.overloadRange[1]).toFixed(2)}`,
+    String(d.interrupted),
+    String(d.endpointsMoved),
+  ]);
   return `\nthe built-in traces over ${draws[0]?.draws ?? 0} draws (SEED=1 and on), every policy at its defaults, and three with Jicofo's load redistribution at ${redistributionInDraws.stressThreshold}: medians\n${columns(head, rows)}`;
 }
 
@@ -85,7 +90,8 @@ export function ablationVerdict(a: Ablation): string {
 }
 
 function matchLines(matches: ReadonlyArray<{ trace: string } & Match>): string {
-  const describe = (p: FrontierPoint) => `${p.policy} ${p.setting}: ${p.bridgeHours.toFixed(1)} bridge-h, ${(100 * p.overloadShare).toFixed(2)} % overload, ${p.interrupted} cut`;
+  const describe = (p: FrontierPoint) =>
+    `${p.policy} ${p.setting}: ${p.bridgeHours.toFixed(1)} bridge-h, ${(100 * p.overloadShare).toFixed(2)} % overload, ${p.interrupted} cut`;
   return matches
     .map((m) => {
       const fewer = (p: FrontierPoint) => `${(100 * (1 - p.bridgeHours / m.peer.bridgeHours)).toFixed(0)} % fewer`;
@@ -110,7 +116,10 @@ function table(records: ResultRecord[]): string {
 
 function redistributionTable(records: readonly RedistributionRecord[]): string {
   const head = ["trace", "policy", "bridge-h", "x oracle", "overload %", "interrupted", "moved"];
-  return columns(head, records.map((r) => [...costAndQuality(r), String(r.interrupted), String(r.endpointsMoved)]));
+  return columns(
+    head,
+    records.map((r) => [...costAndQuality(r), String(r.interrupted), String(r.endpointsMoved)]),
+  );
 }
 
 /** The first cells of every row: which trace and policy, bridge-hours, their ratio to the oracle, overload. */

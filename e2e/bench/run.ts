@@ -5,9 +5,9 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { plotBenchmark } from "./plot/chart.ts";
 import { acrossDraws, runBenchmark, type TraceCase } from "./benchmark.ts";
 import { benchCases, builtInCases } from "./cases.ts";
+import { plotBenchmark } from "./plot/chart.ts";
 import { drawsReport, report } from "./report.ts";
 
 /** Draws of the built-in traces whose medians every run prints. */

@@ -31,7 +31,14 @@ describe("make bench TRACE=file.csv", () => {
     expect(records.map((r) => r.policy)).toEqual(policies);
     const of = (policy: string) => records.find((r) => r.policy === policy)!;
     for (const r of records) {
-      expect(r).toMatchObject({ trace: "lecture.csv", bridgeHours: expect.any(Number), oracleRatio: expect.any(Number), overloadShare: expect.any(Number), interrupted: expect.any(Number), scaleActions: expect.any(Number) });
+      expect(r).toMatchObject({
+        trace: "lecture.csv",
+        bridgeHours: expect.any(Number),
+        oracleRatio: expect.any(Number),
+        overloadShare: expect.any(Number),
+        interrupted: expect.any(Number),
+        scaleActions: expect.any(Number),
+      });
       expect(r.oracleRatio).toBeCloseTo((r.bridgeHours as number) / (of("oracle").bridgeHours as number), 9);
     }
     // The static fleet holds the oracle's peak all along; a policy that overloads may use fewer bridges than the oracle.
@@ -49,15 +56,24 @@ describe("make bench TRACE=file.csv", () => {
     expect(stdout).toContain("what the gap to the oracle is made of");
 
     // Jicofo's load redistribution, for HPA, jitsi-autoscaler and ours at Jicofo's threshold and at 0.81.
-    const redistribution = JSON.parse(readFileSync(path.join(out, "redistribution.json"), "utf8")) as Array<{ policy: string; endpointsMoved: number; interrupted: number }>;
-    expect(redistribution.map((r) => r.policy)).toEqual([0.9, 0.81].flatMap((t) => ["hpa", "jitsi-autoscaler", "ours"].map((p) => `${p}, redistribution ${t}`)));
+    const redistribution = JSON.parse(readFileSync(path.join(out, "redistribution.json"), "utf8")) as Array<{
+      policy: string;
+      endpointsMoved: number;
+      interrupted: number;
+    }>;
+    expect(redistribution.map((r) => r.policy)).toEqual(
+      [0.9, 0.81].flatMap((t) => ["hpa", "jitsi-autoscaler", "ours"].map((p) => `${p}, redistribution ${t}`)),
+    );
     expect(redistribution.find((r) => r.policy === "ours, redistribution 0.81")).toMatchObject({ interrupted: 0, endpointsMoved: expect.any(Number) });
     expect(stdout).toContain("with Jicofo's load redistribution");
   }, 120_000);
 
   test("a SEED that is not a draw number stops it before any run, with the reason and exit code 2", () => {
     const out = path.join(dir, "refused");
-    const child = spawnSync(process.execPath, [path.resolve(import.meta.dirname, "run.ts")], { env: { ...process.env, SEED: "0", BENCH_OUT: out }, encoding: "utf8" });
+    const child = spawnSync(process.execPath, [path.resolve(import.meta.dirname, "run.ts")], {
+      env: { ...process.env, SEED: "0", BENCH_OUT: out },
+      encoding: "utf8",
+    });
     expect(child.status).toBe(2);
     expect(child.stderr).toContain('make bench: SEED must be a whole number from 1 up, got "0"');
     expect(existsSync(out)).toBe(false);

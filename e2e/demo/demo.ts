@@ -4,10 +4,10 @@
 // when the second wave comes, undrains a draining bridge before it starts a new one. The operator's own
 // Events say why at each step.
 
-import { driverStats, emulatedBridges, postLoad, type BridgeRow } from "../support/emulator.ts";
 import type { DriverStats } from "../emulator/driver.ts";
+import { type BridgeRow, driverStats, emulatedBridges, postLoad } from "../support/emulator.ts";
 import { installCrd } from "../support/operator.ts";
-import { apply, eventually, kubectl, kubectlJson, testbed, type Testbed } from "../support/testbed.ts";
+import { apply, eventually, kubectl, kubectlJson, type Testbed, testbed } from "../support/testbed.ts";
 import { demoWaves, wavesTrace } from "./waves.ts";
 
 const namespace = "meetingfleet-demo";
@@ -15,9 +15,18 @@ const seconds = Number(process.env.DEMO_SECONDS ?? 240);
 const interactive = process.stdout.isTTY;
 const [firstWave, secondWave] = demoWaves;
 const phases: Array<{ fromS: number; note: string }> = [
-  { fromS: 0, note: `load: a wave of ${firstWave!.meetings} meetings rises to about 400 participants in a minute; the autoscaler adds bridges from their live stress` },
-  { fromS: firstWave!.toS, note: "no new meetings: as the wave ebbs the autoscaler drains the bridges with the fewest conferences; each goes when its meetings end" },
-  { fromS: secondWave!.fromS, note: `a second wave of ${secondWave!.meetings} meetings: draining bridges still hold meetings and a warm JVM, so they are undrained before any new one starts` },
+  {
+    fromS: 0,
+    note: `load: a wave of ${firstWave!.meetings} meetings rises to about 400 participants in a minute; the autoscaler adds bridges from their live stress`,
+  },
+  {
+    fromS: firstWave!.toS,
+    note: "no new meetings: as the wave ebbs the autoscaler drains the bridges with the fewest conferences; each goes when its meetings end",
+  },
+  {
+    fromS: secondWave!.fromS,
+    note: `a second wave of ${secondWave!.meetings} meetings: draining bridges still hold meetings and a warm JVM, so they are undrained before any new one starts`,
+  },
   { fromS: secondWave!.toS + 10, note: "the second wave ebbs too: the fleet drains back down towards minReplicas, each bridge deleted only once empty" },
 ];
 
@@ -78,7 +87,16 @@ function render(fleet: FleetView, rows: BridgeRow[], stats: DriverStats, events:
     ...rows
       .sort((a, b) => a.pod.localeCompare(b.pod))
       .map((r) =>
-        [r.pod.padEnd(13), r.ip.padEnd(15), (phase.get(r.pod) ?? "-").padEnd(13), r.state.padEnd(18), (r.drain ? "yes" : "no").padEnd(6), String(r.conferences).padStart(5), String(r.participants).padStart(7), ` ${r.stress.toFixed(2)} ${bar(r.stress)}`].join(" "),
+        [
+          r.pod.padEnd(13),
+          r.ip.padEnd(15),
+          (phase.get(r.pod) ?? "-").padEnd(13),
+          r.state.padEnd(18),
+          (r.drain ? "yes" : "no").padEnd(6),
+          String(r.conferences).padStart(5),
+          String(r.participants).padStart(7),
+          ` ${r.stress.toFixed(2)} ${bar(r.stress)}`,
+        ].join(" "),
       ),
     "",
     `conferences running ${stats.activeConferences}, participants ${stats.participants}, started ${stats.conferencesStarted}, ended ${stats.conferencesEnded}, refused ${stats.conferencesRefused}`,
@@ -110,7 +128,15 @@ async function main(): Promise<void> {
       media: { exposure: "NodePort", nodePortRange: { start: 30500, end: 30549 } },
     },
   });
-  await eventually("the operator to bring the fleet up", async () => (await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/demo", "-n", namespace, "--timeout=5s"]).then(() => true, () => false)) || undefined, 90_000);
+  await eventually(
+    "the operator to bring the fleet up",
+    async () =>
+      (await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/demo", "-n", namespace, "--timeout=5s"]).then(
+        () => true,
+        () => false,
+      )) || undefined,
+    90_000,
+  );
   const baseline = await driverStats(bed);
   await postLoad(bed, { trace: wavesTrace(demoWaves) });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { parseTrace, type ConferenceArrival } from "../emulator/trace.ts";
+import { type ConferenceArrival, parseTrace } from "../emulator/trace.ts";
 import { demoWaves, wavesTrace } from "./waves.ts";
 
 const participantsAt = (trace: readonly ConferenceArrival[], s: number) =>

@@ -6,7 +6,7 @@
 // (5 s in JVB), so readers see figures up to one interval old, as they do from a real bridge.
 
 import type { Clock, Timer } from "./clock.ts";
-import { defaultStressModel, partPacketRate, wholeConference, type ConferencePart, type StressModel } from "./stress.ts";
+import { type ConferencePart, defaultStressModel, partPacketRate, type StressModel, wholeConference } from "./stress.ts";
 
 export type ShutdownState = "RUNNING" | "GRACEFUL_SHUTDOWN" | "SHUTTING_DOWN";
 

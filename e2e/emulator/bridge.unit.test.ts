@@ -1,4 +1,4 @@
-import { EmulatedBridge, jvbDefaults, type BridgeConfig } from "./bridge.ts";
+import { type BridgeConfig, EmulatedBridge, jvbDefaults } from "./bridge.ts";
 import { ManualClock } from "./clock.ts";
 
 const setup = (over: Partial<BridgeConfig> = {}) => {

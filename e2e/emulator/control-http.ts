@@ -9,11 +9,11 @@
 //   POST /driver/end-all     every running conference ends normally
 
 import http from "node:http";
-import type { DriverStats } from "./driver.ts";
-import { loadArrivals, loadScriptSchema } from "./load.ts";
-import { parseTrace, TraceError, type ConferenceArrival } from "./trace.ts";
 import { z } from "zod";
 import { describeZodError } from "../../operator/src/util/zod-error.ts";
+import type { DriverStats } from "./driver.ts";
+import { loadArrivals, loadScriptSchema } from "./load.ts";
+import { type ConferenceArrival, parseTrace, TraceError } from "./trace.ts";
 
 /** What plays the meetings: the emulator's conference driver, or real-Jitsi synthetic participants. */
 export interface LoadDriver {

@@ -7,7 +7,7 @@
 
 import type { EmulatedBridge } from "./bridge.ts";
 import type { Clock, Timer } from "./clock.ts";
-import { addJoiners, jicofoDefaults, placeParticipants, type BridgePresence, type PlacementRules } from "./placement.ts";
+import { addJoiners, type BridgePresence, jicofoDefaults, type PlacementRules, placeParticipants } from "./placement.ts";
 import { conferenceParts, sendersOf } from "./stress.ts";
 import type { ConferenceArrival } from "./trace.ts";
 
@@ -186,8 +186,19 @@ export class ConferenceDriver {
 
   /** Jicofo places `count` joiners of a conference (the first `senders` of them unmuted). */
   private join(conference: Conference, count: number, senders: number): void {
-    const request = { count, senders, current: new Map([...conference.spread].map(([id, p]) => [id, p.participants])), ...(conference.region !== undefined ? { region: conference.region } : {}) };
-    const placed = placeParticipants(this.presence(), request, this.options, this.options.placement, (bridgeId) => this.findBridge(bridgeId)?.allocate(conference.id) === "allocated");
+    const request = {
+      count,
+      senders,
+      current: new Map([...conference.spread].map(([id, p]) => [id, p.participants])),
+      ...(conference.region !== undefined ? { region: conference.region } : {}),
+    };
+    const placed = placeParticipants(
+      this.presence(),
+      request,
+      this.options,
+      this.options.placement,
+      (bridgeId) => this.findBridge(bridgeId)?.allocate(conference.id) === "allocated",
+    );
     this.counters.participantsRefused += placed.refused;
     if (placed.onOverloaded) this.counters.placedOnOverloadedBridge++;
     addJoiners(conference.spread, placed);
@@ -228,7 +239,11 @@ export class ConferenceDriver {
 
   private scheduleHealthCheck(): void {
     this.healthTimer = this.clock.setTimeout(() => {
-      const shuttingDown = new Set(this.presence().filter((p) => p.shuttingDown).map((p) => p.id));
+      const shuttingDown = new Set(
+        this.presence()
+          .filter((p) => p.shuttingDown)
+          .map((p) => p.id),
+      );
       for (const conference of [...this.conferences.values()]) {
         for (const bridgeId of [...conference.spread.keys()]) if (shuttingDown.has(bridgeId)) this.interrupt(conference, bridgeId, "bridge-shutting-down");
       }

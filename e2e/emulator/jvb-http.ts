@@ -17,9 +17,7 @@ export function renderMetrics(bridge: EmulatedBridge): string {
     ["graceful_shutdown", "Whether the bridge is in graceful shutdown mode.", bridge.state !== "RUNNING" ? 1 : 0],
     ["shutting_down", "Whether the bridge is shutting down.", bridge.state === "SHUTTING_DOWN" ? 1 : 0],
   ];
-  return gauges
-    .map(([name, help, value]) => `# HELP jitsi_jvb_${name} ${help}\n# TYPE jitsi_jvb_${name} gauge\njitsi_jvb_${name} ${value}\n`)
-    .join("");
+  return gauges.map(([name, help, value]) => `# HELP jitsi_jvb_${name} ${help}\n# TYPE jitsi_jvb_${name} gauge\njitsi_jvb_${name} ${value}\n`).join("");
 }
 
 const maxBodyBytes = 64 * 1024;
@@ -86,7 +84,16 @@ async function route(bridge: EmulatedBridge, req: http.IncomingMessage, res: htt
       res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" }).end(renderMetrics(bridge));
       return;
   }
-  const knownPaths = ["/about/health", "/about/version", "/colibri/stats", "/colibri/drain", "/colibri/drain/enable", "/colibri/drain/disable", "/colibri/shutdown", "/metrics"];
+  const knownPaths = [
+    "/about/health",
+    "/about/version",
+    "/colibri/stats",
+    "/colibri/drain",
+    "/colibri/drain/enable",
+    "/colibri/drain/disable",
+    "/colibri/shutdown",
+    "/metrics",
+  ];
   empty(knownPaths.includes(path) ? 405 : 404);
 }
 

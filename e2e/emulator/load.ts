@@ -12,8 +12,15 @@ import type { ConferenceArrival } from "./trace.ts";
 const common = {
   conferenceSize: z.number().int().min(1).max(500).default(4),
   durationS: z.number().positive().default(600),
-  horizonS: z.number().positive().max(7 * 86_400).default(3_600),
-  region: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+  horizonS: z
+    .number()
+    .positive()
+    .max(7 * 86_400)
+    .default(3_600),
+  region: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .optional(),
 };
 const participants = z.number().int().min(0).max(100_000);
 

@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { z } from "zod";
 import { connect, resourcePath } from "../../operator/src/kube/client.ts";
 import { Reflector } from "../../operator/src/kube/reflector.ts";
+import type { Pod } from "../../operator/src/kube/types.ts";
 import { durationFlag, parseFlagsOrExit } from "../../operator/src/util/flags.ts";
 import { jvbDefaults } from "./bridge.ts";
 import { systemClock } from "./clock.ts";
@@ -13,12 +14,9 @@ import { serveControl, startLoad } from "./control-http.ts";
 import { ConferenceDriver } from "./driver.ts";
 import { bridgePodSelector, bridgeRows, PodBridges } from "./pod-bridges.ts";
 import { parseTrace } from "./trace.ts";
-import type { Pod } from "../../operator/src/kube/types.ts";
 
 const duration = durationFlag;
-const loopbackAddress = z
-  .string()
-  .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/, "must be a loopback address and port, e.g. 127.0.0.1:9080");
+const loopbackAddress = z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/, "must be a loopback address and port, e.g. 127.0.0.1:9080");
 
 const flagsSchema = z.object({
   kubeconfig: z.string().optional(),

@@ -44,9 +44,7 @@ export function selectBridge(
   request: PlacementRequest = {},
   rules: PlacementRules = jicofoDefaults,
 ): BridgePresence | undefined {
-  const eligible = bridges.filter(
-    (b) => b.operational && !b.shuttingDown && (request.version === undefined || b.version === request.version),
-  );
+  const eligible = bridges.filter((b) => b.operational && !b.shuttingDown && (request.version === undefined || b.version === request.version));
   const tiers = [
     eligible.filter((b) => !b.draining && !b.gracefulShutdown),
     eligible.filter((b) => b.draining && !b.gracefulShutdown),
@@ -110,7 +108,12 @@ export function placeParticipants(
       .filter(usable)
       .filter((b) => (onBridge.get(b.id) ?? 0) < limits.maxBridgeParticipants)
       .sort((a, b) => stress(a) - stress(b));
-  const newBridge = () => selectBridge([...presence.values()].filter((b) => !onBridge.has(b.id) && !refusedNew.has(b.id)), join, rules);
+  const newBridge = () =>
+    selectBridge(
+      [...presence.values()].filter((b) => !onBridge.has(b.id) && !refusedNew.has(b.id)),
+      join,
+      rules,
+    );
 
   for (let i = 0; i < join.count; i++) {
     let target: BridgePresence | undefined;

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { placeParticipants, selectBridge, type BridgePresence } from "./placement.ts";
+import { type BridgePresence, placeParticipants, selectBridge } from "./placement.ts";
 
 const bridge = (id: string, over: Partial<BridgePresence> = {}): BridgePresence => ({
   id,
@@ -89,7 +89,10 @@ describe("Jicofo placement", () => {
     test("joiners spill to a new bridge once the conference's bridge reaches the threshold (0.01 per placed endpoint)", () => {
       const r = placeParticipants([bridge("a", { stress: 0.5 }), bridge("b", { stress: 0.6 })], { count: 50, senders: 10 }, limits);
       // a: 0.5 + 30 x 0.01 = 0.8; then b takes the rest (0.6 + 20 x 0.01 = 0.8).
-      expect([...r.parts]).toEqual([["a", { participants: 30, senders: 10 }], ["b", { participants: 20, senders: 0 }]]);
+      expect([...r.parts]).toEqual([
+        ["a", { participants: 30, senders: 10 }],
+        ["b", { participants: 20, senders: 0 }],
+      ]);
       expect(r.onOverloaded).toBe(false);
     });
 
@@ -111,7 +114,11 @@ describe("Jicofo placement", () => {
     test("property: every joiner is placed or refused, no bridge gets more than the cap", () => {
       fc.assert(
         fc.property(fc.array(fc.double({ min: 0, max: 1.2, noNaN: true }), { maxLength: 6 }), fc.integer({ min: 1, max: 400 }), (stresses, count) => {
-          const r = placeParticipants(stresses.map((stress, i) => bridge(`b${i}`, { stress })), { count, senders: Math.min(count, 10) }, limits);
+          const r = placeParticipants(
+            stresses.map((stress, i) => bridge(`b${i}`, { stress })),
+            { count, senders: Math.min(count, 10) },
+            limits,
+          );
           const placed = [...r.parts.values()].reduce((sum, p) => sum + p.participants, 0);
           expect(placed + r.refused).toBe(count);
           expect([...r.parts.values()].reduce((sum, p) => sum + p.senders, 0)).toBe(placed > 0 ? Math.min(count, 10) : 0);

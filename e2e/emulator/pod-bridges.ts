@@ -4,12 +4,12 @@
 // state machine exits, this plays the kubelet: under restartPolicy Always the container restarts
 // (a fresh, empty bridge, restartCount + 1), otherwise the pod is marked Succeeded.
 
-import { EmulatedBridge, type BridgeConfig } from "./bridge.ts";
+import type { Pod } from "../../operator/src/kube/types.ts";
+import { exitedStatus, restartsInPlace } from "../kubelet/pod-status.ts";
+import { type BridgeConfig, EmulatedBridge } from "./bridge.ts";
 import type { Clock } from "./clock.ts";
 import type { BridgeDirectory } from "./driver.ts";
-import { serveBridge, type RunningServer } from "./jvb-http.ts";
-import { exitedStatus, restartsInPlace } from "../kubelet/pod-status.ts";
-import type { Pod } from "../../operator/src/kube/types.ts";
+import { type RunningServer, serveBridge } from "./jvb-http.ts";
 
 export const bridgePodSelector = "app.kubernetes.io/name=jitsi-videobridge";
 
@@ -126,10 +126,12 @@ export class PodBridges implements BridgeDirectory {
     const region = env(pod, "JVB_OCTO_REGION");
     if (region) config.region = region;
     const bridge = new EmulatedBridge(config, this.deps.clock);
-    const server = (this.closing.get(ip) ?? Promise.resolve()).then(() => serveBridge(bridge, ip, this.deps.port)).catch((error: unknown) => {
-      this.deps.log.warn({ pod: pod.metadata.name, ip, err: String(error) }, "Failed to serve bridge API");
-      return undefined;
-    });
+    const server = (this.closing.get(ip) ?? Promise.resolve())
+      .then(() => serveBridge(bridge, ip, this.deps.port))
+      .catch((error: unknown) => {
+        this.deps.log.warn({ pod: pod.metadata.name, ip, err: String(error) }, "Failed to serve bridge API");
+        return undefined;
+      });
     const entry: RunningBridge = { pod, bridge, server, restarts, startedAt: new Date(this.deps.clock.now()).toISOString() };
     this.running.set(pod.metadata.uid, entry);
     bridge.onExit(() => void this.exited(pod.metadata.uid, entry));

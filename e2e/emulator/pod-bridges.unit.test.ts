@@ -1,9 +1,9 @@
 import { describe, expect, test } from "@jest/globals";
+import type { Pod } from "../../operator/src/kube/types.ts";
+import { freePort } from "../support/testbed.ts";
 import { jvbDefaults } from "./bridge.ts";
 import { ManualClock } from "./clock.ts";
 import { PodBridges } from "./pod-bridges.ts";
-import type { Pod } from "../../operator/src/kube/types.ts";
-import { freePort } from "../support/testbed.ts";
 
 // An address nothing else uses: a port free on 127.0.0.1 is held by no wildcard listener, so it is free here too.
 const ip = "127.201.7.1";

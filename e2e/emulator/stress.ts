@@ -82,7 +82,9 @@ export function conferenceParts(spread: ReadonlyMap<string, { participants: numb
   const used = [...spread].filter(([, p]) => p.participants > 0);
   const senders = used.reduce((sum, [, p]) => sum + p.senders, 0);
   const size = used.reduce((sum, [, p]) => sum + p.participants, 0);
-  return new Map(used.map(([id, p]) => [id, { local: p.participants, localSenders: p.senders, senders, relays: used.length - 1, remote: size - p.participants }]));
+  return new Map(
+    used.map(([id, p]) => [id, { local: p.participants, localSenders: p.senders, senders, relays: used.length - 1, remote: size - p.participants }]),
+  );
 }
 
 /** JVB's stress_level for a bridge holding these conference parts. It exceeds 1 past the threshold. */

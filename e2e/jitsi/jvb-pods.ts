@@ -8,11 +8,11 @@
 
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { containerEnv, type SecretLookup } from "./container-env.ts";
-import { imageEnv, renderConfig, spawnJvb, testBedOverlay, type JitsiBuild, type TestBedSettings } from "./jvb-process.ts";
-import { exitedStatus, restartsInPlace } from "../kubelet/pod-status.ts";
-import { shouldRun } from "../emulator/pod-bridges.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
+import { shouldRun } from "../emulator/pod-bridges.ts";
+import { exitedStatus, restartsInPlace } from "../kubelet/pod-status.ts";
+import { containerEnv, type SecretLookup } from "./container-env.ts";
+import { imageEnv, type JitsiBuild, renderConfig, spawnJvb, type TestBedSettings, testBedOverlay } from "./jvb-process.ts";
 
 export const configMountPath = "/config";
 

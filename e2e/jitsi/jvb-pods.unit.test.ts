@@ -1,6 +1,6 @@
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { imageEnv, testBedOverlay } from "./jvb-process.ts";
 import { mountedConfig } from "./jvb-pods.ts";
+import { imageEnv, testBedOverlay } from "./jvb-process.ts";
 
 const withVolume = (optional?: boolean): Pod => ({
   metadata: { name: "lectures-0", namespace: "meet", uid: "u" },
@@ -21,7 +21,12 @@ describe("the real-JVB runner as a kubelet", () => {
   });
 
   test("the image's derived environment and the test-bed overlay: the pod's own address, no STUN, no SCTP", () => {
-    expect(imageEnv({ JVB_PORT: "10000" }, { name: "lectures-0", ip: "127.20.0.4" })).toEqual({ JVB_PORT: "10000", HOSTNAME: "lectures-0", LOCAL_ADDRESS: "127.20.0.4", JVB_INSTANCE_ID: "lectures-0" });
+    expect(imageEnv({ JVB_PORT: "10000" }, { name: "lectures-0", ip: "127.20.0.4" })).toEqual({
+      JVB_PORT: "10000",
+      HOSTNAME: "lectures-0",
+      LOCAL_ADDRESS: "127.20.0.4",
+      JVB_INSTANCE_ID: "lectures-0",
+    });
     const overlay = testBedOverlay("127.20.0.4", { statsInterval: "1 second", shuttingDownDelay: "2 seconds", heap: "384m" });
     expect(overlay).toContain('videobridge.http-servers.private.host = "127.20.0.4"');
     expect(overlay).toContain('ice4j.harvest.allowed-addresses = [ "127.20.0.4" ]');

@@ -5,8 +5,8 @@
 // servers and media to the pod's own loopback address, SCTP is off (no native library here), STUN is off
 // (no traffic leaves this machine), stress follows the packet rate (not the whole machine's CPU).
 
-import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { mkdir, writeFile, open } from "node:fs/promises";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 

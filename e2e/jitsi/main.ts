@@ -9,12 +9,12 @@ import { pino } from "pino";
 import { z } from "zod";
 import { connect, resourcePath } from "../../operator/src/kube/client.ts";
 import { Reflector } from "../../operator/src/kube/reflector.ts";
+import type { Pod } from "../../operator/src/kube/types.ts";
 import { parseFlagsOrExit } from "../../operator/src/util/flags.ts";
-import { bridgePodSelector } from "../emulator/pod-bridges.ts";
 import { serveControl } from "../emulator/control-http.ts";
+import { bridgePodSelector } from "../emulator/pod-bridges.ts";
 import { JvbPods } from "./jvb-pods.ts";
 import { MeetingDriver } from "./meetings.ts";
-import type { Pod } from "../../operator/src/kube/types.ts";
 
 const run = promisify(execFile);
 
@@ -27,7 +27,10 @@ const flagsSchema = z.object({
   "stats-interval": z.string().default("1 second"),
   "shutting-down-delay": z.string().default("2 seconds"),
   heap: z.string().default("384m"),
-  "control-address": z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/, "must be a loopback address and port").default("127.0.0.1:9080"),
+  "control-address": z
+    .string()
+    .regex(/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/, "must be a loopback address and port")
+    .default("127.0.0.1:9080"),
   "xmpp-port": z.coerce.number().int().min(1).max(65535).default(5222),
   "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
@@ -86,7 +89,12 @@ async function main(): Promise<void> {
     synced = true;
     log.info({ server: kube.server }, "Pod watch synced");
   });
-  const driver = new MeetingDriver({ service: `xmpp://127.0.0.1:${flags["xmpp-port"]}`, domain: "meet.jitsi", mucDomain: "muc.meet.jitsi", focus: "focus.meet.jitsi" });
+  const driver = new MeetingDriver({
+    service: `xmpp://127.0.0.1:${flags["xmpp-port"]}`,
+    domain: "meet.jitsi",
+    mucDomain: "muc.meet.jitsi",
+    focus: "focus.meet.jitsi",
+  });
   const [host = "127.0.0.1", port = "9080"] = flags["control-address"].split(":");
   const control = await serveControl({ driver, bridgeRows: () => jvbs.list(), ready: () => synced }, host, Number(port));
 

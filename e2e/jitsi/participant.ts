@@ -9,7 +9,7 @@
 // (Jicofo moving it to another bridge).
 
 import { randomUUID } from "node:crypto";
-import { client, xml, type Client } from "@xmpp/client";
+import { type Client, client, xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 
 export interface SignalingAddress {
@@ -65,19 +65,26 @@ export function offeredCandidates(jingle: Element): Candidate[] {
 
 /** Our answer: the offer's contents with a transport of our own (no media stack, so made-up credentials). */
 function answerContents(jingle: Element): Element[] {
-  const fingerprint = Array.from({ length: 32 }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, "0").toUpperCase()).join(":");
-  return jingle.getChildren("content").map((content) =>
-    xml(
-      "content",
-      { creator: "responder", name: String(content.attrs.name), senders: "both" },
-      xml("description", { xmlns: "urn:xmpp:jingle:apps:rtp:1", media: String(content.attrs.name) }),
+  const fingerprint = Array.from({ length: 32 }, () =>
+    Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, "0")
+      .toUpperCase(),
+  ).join(":");
+  return jingle
+    .getChildren("content")
+    .map((content) =>
       xml(
-        "transport",
-        { xmlns: iceNs, ufrag: randomUUID().slice(0, 8), pwd: randomUUID().replaceAll("-", "") },
-        xml("fingerprint", { xmlns: "urn:xmpp:jingle:apps:dtls:0", hash: "sha-256", setup: "active" }, fingerprint),
+        "content",
+        { creator: "responder", name: String(content.attrs.name), senders: "both" },
+        xml("description", { xmlns: "urn:xmpp:jingle:apps:rtp:1", media: String(content.attrs.name) }),
+        xml(
+          "transport",
+          { xmlns: iceNs, ufrag: randomUUID().slice(0, 8), pwd: randomUUID().replaceAll("-", "") },
+          xml("fingerprint", { xmlns: "urn:xmpp:jingle:apps:dtls:0", hash: "sha-256", setup: "active" }, fingerprint),
+        ),
       ),
-    ),
-  );
+    );
 }
 
 export class Participant {
@@ -197,7 +204,13 @@ export class Participant {
     this.left = true;
     try {
       if (this.sid && this.focusJid) {
-        await this.xmpp.send(xml("iq", { type: "set", to: this.focusJid, id: randomUUID() }, xml("jingle", { xmlns: jingleNs, action: "session-terminate", sid: this.sid }, xml("reason", {}, xml("success")))));
+        await this.xmpp.send(
+          xml(
+            "iq",
+            { type: "set", to: this.focusJid, id: randomUUID() },
+            xml("jingle", { xmlns: jingleNs, action: "session-terminate", sid: this.sid }, xml("reason", {}, xml("success"))),
+          ),
+        );
       }
       await this.xmpp.send(xml("presence", { to: `${this.roomJid}/${this.nick}`, type: "unavailable" }));
     } catch {

@@ -15,6 +15,7 @@ declare module "@xmpp/xml" {
 
 declare module "@xmpp/client" {
   import type { Element } from "@xmpp/xml";
+
   type Child = Element | string;
   export function xml(name: string, attrs?: Record<string, string | undefined>, ...children: Child[]): Element;
   export interface IqContext {

@@ -1,7 +1,7 @@
 // Starts the operator as its own process against the test bed, and stops it by PID. Tests also use
 // kill() to SIGKILL it mid-operation and start a fresh one, as a crashed pod would be restarted.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import path from "node:path";
 import { eventually, freePort, kubectl, type Testbed } from "./testbed.ts";
@@ -35,10 +35,31 @@ export async function startOperator(bed: Testbed, name = "operator", namespaces:
   const out = openSync(logFile, "a");
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, "operator/src/main.ts"), "--kubeconfig", bed.kubeconfig, "--listen-address", `127.0.0.1:${port}`, "--scrape-interval", "1s", "--stale-after", "4s", "--resync", "5s", "--drain-settle", "3s",
+    [
+      path.join(root, "operator/src/main.ts"),
+      "--kubeconfig",
+      bed.kubeconfig,
+      "--listen-address",
+      `127.0.0.1:${port}`,
+      "--scrape-interval",
+      "1s",
+      "--stale-after",
+      "4s",
+      "--resync",
+      "5s",
+      "--drain-settle",
+      "3s",
       // Short lease timings, so a failover takes seconds in the tests.
-      "--leader-election-id", "meetingfleet-e2e", "--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms",
-      ...(namespaces.length > 0 ? ["--namespace", namespaces.join(",")] : [])],
+      "--leader-election-id",
+      "meetingfleet-e2e",
+      "--lease-duration",
+      "4s",
+      "--renew-deadline",
+      "3s",
+      "--retry-period",
+      "500ms",
+      ...(namespaces.length > 0 ? ["--namespace", namespaces.join(",")] : []),
+    ],
     { stdio: ["ignore", out, out] },
   );
   const pid = child.pid;
@@ -52,10 +73,14 @@ export async function startOperator(bed: Testbed, name = "operator", namespaces:
     await exited;
     clearTimeout(timeout);
   };
-  await eventually(`operator /readyz (log ${logFile})`, async () => {
-    if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logFile}`);
-    return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
-  }, 30_000);
+  await eventually(
+    `operator /readyz (log ${logFile})`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logFile}`);
+      return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
+    },
+    30_000,
+  );
   const metrics = async () => (await fetch(metricsUrl)).text();
   const leading = async () => /^meetingfleet_leader 1$/m.test(await metrics());
   return { pid, metricsUrl, logFile, stop: () => end("SIGTERM"), kill: () => end("SIGKILL"), metrics, leading };

@@ -45,7 +45,12 @@ export async function startPrometheus(dir: string, operatorTarget: string): Prom
   const log = openSync(path.join(work, "prometheus.log"), "a");
   const child = spawn(
     prometheusBinary,
-    [`--config.file=${path.join(work, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(work, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"],
+    [
+      `--config.file=${path.join(work, "prometheus.yml")}`,
+      `--storage.tsdb.path=${path.join(work, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--log.level=warn",
+    ],
     { stdio: ["ignore", log, log] },
   );
   if (child.pid === undefined) throw new Error("prometheus did not start");
@@ -59,10 +64,14 @@ export async function startPrometheus(dir: string, operatorTarget: string): Prom
     clearTimeout(timeout);
   };
   try {
-    await eventually("prometheus /-/ready", async () => {
-      if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}; see ${work}/prometheus.log`);
-      return (await fetch(`${url}/-/ready`)).ok;
-    }, 30_000);
+    await eventually(
+      "prometheus /-/ready",
+      async () => {
+        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}; see ${work}/prometheus.log`);
+        return (await fetch(`${url}/-/ready`)).ok;
+      },
+      30_000,
+    );
   } catch (error) {
     await stop();
     throw error;

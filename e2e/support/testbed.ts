@@ -4,8 +4,8 @@
 
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import { mkdtemp, writeFile } from "node:fs/promises";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -39,7 +39,10 @@ export function testbed(): Testbed {
     throw new Error(`no test bed at ${dir}: run \`make cluster-up\` first (or use \`make test\`)`);
   }
   const env = Object.fromEntries(
-    text.split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    text
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
   );
   const cluster = env.CLUSTER === "kind" ? "kind" : "local";
   const bridges = cluster === "kind" || env.BRIDGES === "jvb" ? "jvb" : "emulator";
@@ -104,7 +107,10 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 export async function createNamespace(bed: Testbed, prefix: string): Promise<string> {
   const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
   await kubectl(bed, ["create", "namespace", name]);
-  await eventually(`default service account in ${name}`, async () => (await kubectl(bed, ["get", "serviceaccount", "default", "-n", name]).catch(() => "")) !== "");
+  await eventually(
+    `default service account in ${name}`,
+    async () => (await kubectl(bed, ["get", "serviceaccount", "default", "-n", name]).catch(() => "")) !== "",
+  );
   return name;
 }
 

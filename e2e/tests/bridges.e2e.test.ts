@@ -2,12 +2,12 @@
 // first block runs against the bridge emulator, against real JVBs on the local test bed (BRIDGES=jvb)
 // and against real jitsi/jvb on kind; the second needs the conference driver, so it runs on the emulator only.
 
-import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import type { ColibriStats } from "../emulator/bridge.ts";
 import { bridgeCall, bridgeContainer, bridgeJson, bridgeLabels, bridgePod } from "../support/bridges.ts";
@@ -36,10 +36,14 @@ const getPod = (name: string) => kubectlJson<Pod>(bed, ["get", "pod", name, "-n"
 /** Creates a bridge pod and waits until its REST API answers healthy. */
 async function runningBridge(name: string, restartPolicy = "Never"): Promise<Pod> {
   await apply(bed, bridgePod(name, namespace, { restartPolicy }));
-  const pod = await eventually(`${name} Running with an IP`, async () => {
-    const p = await getPod(name);
-    return p.status?.phase === "Running" && p.status.podIP ? p : undefined;
-  }, 60_000 * slow);
+  const pod = await eventually(
+    `${name} Running with an IP`,
+    async () => {
+      const p = await getPod(name);
+      return p.status?.phase === "Running" && p.status.podIP ? p : undefined;
+    },
+    60_000 * slow,
+  );
   await eventually(`${name} healthy`, async () => (await bridgeCall(bed, pod, "GET", "/about/health")).status === 200, 60_000 * slow);
   return pod;
 }
@@ -55,7 +59,15 @@ describe("JVB REST API of a bridge pod", () => {
     expect(await bridgeCall(bed, pod, "GET", "/about/health")).toEqual({ status: 200, body: "" });
     expect(await bridgeJson<{ name: string }>(bed, pod, "/about/version")).toMatchObject({ name: "JVB" });
     const s = await stats(pod);
-    for (const field of ["stress_level", "participants", "local_endpoints", "conferences", "largest_conference", "octo_endpoints", "current_timestamp"] as const) {
+    for (const field of [
+      "stress_level",
+      "participants",
+      "local_endpoints",
+      "conferences",
+      "largest_conference",
+      "octo_endpoints",
+      "current_timestamp",
+    ] as const) {
       expect(s).toHaveProperty(field);
     }
     expect(s).toMatchObject({ drain: false, graceful_shutdown: false, shutting_down: false, conferences: 0 });
@@ -83,10 +95,14 @@ describe("JVB REST API of a bridge pod", () => {
   test("graceful shutdown of an empty bridge: shutting down, then the process exits and the pod terminates", async () => {
     const pod = await runningBridge("jvb-shutdown");
     expect((await bridgeCall(bed, pod, "POST", "/colibri/shutdown", JSON.stringify({ "graceful-shutdown": true }))).status).toBe(200);
-    const done = await eventually("the bridge pod to terminate", async () => {
-      const p = await getPod("jvb-shutdown");
-      return p.status?.phase === "Succeeded" || p.status?.phase === "Failed" ? p : undefined;
-    }, 60_000 * slow + 90_000);
+    const done = await eventually(
+      "the bridge pod to terminate",
+      async () => {
+        const p = await getPod("jvb-shutdown");
+        return p.status?.phase === "Succeeded" || p.status?.phase === "Failed" ? p : undefined;
+      },
+      60_000 * slow + 90_000,
+    );
     expect(done.status?.containerStatuses?.[0]?.state).toHaveProperty("terminated");
     expect(done.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("False");
     if (bed.cluster === "local") {
@@ -98,7 +114,15 @@ describe("JVB REST API of a bridge pod", () => {
     const pod = await runningBridge("jvb-delete");
     await kubectl(bed, ["delete", "pod", "jvb-delete", "-n", namespace, "--wait=true", "--timeout=90s"]);
     if (bed.cluster === "local") {
-      await eventually("the endpoint to close", async () => bridgeCall(bed, pod, "GET", "/about/health").then(() => false, (e: Error) => /ECONNREFUSED/.test(e.message)), 10_000);
+      await eventually(
+        "the endpoint to close",
+        async () =>
+          bridgeCall(bed, pod, "GET", "/about/health").then(
+            () => false,
+            (e: Error) => /ECONNREFUSED/.test(e.message),
+          ),
+        10_000,
+      );
     }
     await expect(getPod("jvb-delete")).rejects.toThrow(/NotFound|not found/);
   });
@@ -123,10 +147,14 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
     await eventually("drain to reach Jicofo's view (stats)", async () => (await stats(a)).drain === true, 10_000);
     const started = await postLoad(bed, { kind: "constant", participants: 60, conferenceSize: 4, durationS: 600, horizonS: 5 });
     expect(started.status).toBe(200);
-    const rows = await eventually("60 participants placed", async () => {
-      const r = await emulatedBridges(bed, namespace);
-      return r.filter((x) => x.pod.startsWith("load-")).reduce((s, x) => s + x.participants, 0) >= 60 ? r : undefined;
-    }, 20_000);
+    const rows = await eventually(
+      "60 participants placed",
+      async () => {
+        const r = await emulatedBridges(bed, namespace);
+        return r.filter((x) => x.pod.startsWith("load-")).reduce((s, x) => s + x.participants, 0) >= 60 ? r : undefined;
+      },
+      20_000,
+    );
     expect(rows.find((r) => r.pod === "load-a")?.participants).toBe(0);
     expect(rows.find((r) => r.pod === "load-b")?.participants).toBe(60);
     await eventually("stats of load-b to show the conferences", async () => (await stats(b)).conferences === 15, 10_000);
@@ -149,12 +177,20 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
 
     // New conferences go elsewhere while the old ones finish.
     await postLoad(bed, { kind: "constant", participants: 8, conferenceSize: 4, durationS: 60, horizonS: 1 });
-    await eventually("new conferences on graceful-b", async () => (await emulatedBridges(bed, namespace)).find((r) => r.pod === "graceful-b")?.conferences === 2, 10_000);
+    await eventually(
+      "new conferences on graceful-b",
+      async () => (await emulatedBridges(bed, namespace)).find((r) => r.pod === "graceful-b")?.conferences === 2,
+      10_000,
+    );
 
-    const done = await eventually("graceful-a to terminate", async () => {
-      const p = await getPod("graceful-a");
-      return p.status?.phase === "Succeeded" ? p : undefined;
-    }, 30_000);
+    const done = await eventually(
+      "graceful-a to terminate",
+      async () => {
+        const p = await getPod("graceful-a");
+        return p.status?.phase === "Succeeded" ? p : undefined;
+      },
+      30_000,
+    );
     expect(done.status?.containerStatuses?.[0]?.state).toHaveProperty("terminated");
     expect(await interruptionsOn(["graceful-a", "graceful-b"])).toEqual([]);
   });
@@ -165,10 +201,14 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
     await eventually("3 conferences on cut-a", async () => (await stats(pod)).conferences === 3, 10_000);
     const before = (await driverStats(bed)).interrupted;
     await kubectl(bed, ["delete", "pod", "cut-a", "-n", namespace, "--wait=true"]);
-    const cut = await eventually("3 interruptions on cut-a", async () => {
-      const list = await interruptionsOn(["cut-a"]);
-      return list.length === 3 ? list : undefined;
-    }, 10_000);
+    const cut = await eventually(
+      "3 interruptions on cut-a",
+      async () => {
+        const list = await interruptionsOn(["cut-a"]);
+        return list.length === 3 ? list : undefined;
+      },
+      10_000,
+    );
     expect(cut.every((i) => i.reason === "bridge-gone" && i.participants === 4)).toBe(true);
     expect((await driverStats(bed)).interrupted - before).toBe(3);
   });
@@ -181,15 +221,23 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
     });
     await bridgeCall(bed, pod, "POST", "/colibri/drain/enable");
     await bridgeCall(bed, pod, "POST", "/colibri/shutdown", JSON.stringify({ "graceful-shutdown": true }));
-    const restarted = await eventually("a restart recorded in the pod status", async () => {
-      const p = await getPod(pod.metadata.name);
-      return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) === 1 ? p : undefined;
-    }, 30_000);
+    const restarted = await eventually(
+      "a restart recorded in the pod status",
+      async () => {
+        const p = await getPod(pod.metadata.name);
+        return (p.status?.containerStatuses?.[0]?.restartCount ?? 0) === 1 ? p : undefined;
+      },
+      30_000,
+    );
     expect(restarted.status?.phase).toBe("Running");
-    await eventually("the fresh bridge answering, not draining", async () => {
-      const s = await stats(restarted);
-      return s.drain === false && s.graceful_shutdown === false;
-    }, 15_000);
+    await eventually(
+      "the fresh bridge answering, not draining",
+      async () => {
+        const s = await stats(restarted);
+        return s.drain === false && s.graceful_shutdown === false;
+      },
+      15_000,
+    );
   });
 
   test("a malformed trace is refused with its line and field, and nothing starts", async () => {
@@ -203,7 +251,9 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
     const file = path.join(await mkdtemp(path.join(tmpdir(), "trace-")), "bad.csv");
     await writeFile(file, "start_s,duration_s,participants,region\n0,60,4,eu\n10,60,many,eu\n");
     const main = path.resolve(import.meta.dirname, "../emulator/main.ts");
-    const result = await promisify(execFile)(process.execPath, [main, "--kubeconfig", bed.kubeconfig, "--control-address", "127.0.0.1:1", "--trace", file], { timeout: 20_000 }).then(
+    const result = await promisify(execFile)(process.execPath, [main, "--kubeconfig", bed.kubeconfig, "--control-address", "127.0.0.1:1", "--trace", file], {
+      timeout: 20_000,
+    }).then(
       () => ({ code: 0, stderr: "" }),
       (e: { code: number; stderr: string }) => e,
     );

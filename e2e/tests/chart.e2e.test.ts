@@ -3,15 +3,15 @@
 // an install that creates every object, least-privilege RBAC checked with `kubectl auth can-i`, and
 // the CRD kept on uninstall.
 
-import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { jest } from "@jest/globals";
 import { parseAllDocuments } from "yaml";
-import { chartDir, helm, type HelmError, manifestsDir, renderManifests, root } from "../support/helm.ts";
+import { chartDir, type HelmError, helm, manifestsDir, renderManifests, root } from "../support/helm.ts";
 import { installCrd } from "../support/operator.ts";
 import { createNamespace, deleteNamespace, kubectl, testbed } from "../support/testbed.ts";
 
@@ -25,7 +25,10 @@ interface Manifest {
   metadata: { name: string; namespace?: string };
 }
 
-const objectsOf = (yamlText: string): Manifest[] => parseAllDocuments(yamlText).map((d) => d.toJSON() as Manifest).filter((m) => m?.kind);
+const objectsOf = (yamlText: string): Manifest[] =>
+  parseAllDocuments(yamlText)
+    .map((d) => d.toJSON() as Manifest)
+    .filter((m) => m?.kind);
 
 async function valuesFile(text: string): Promise<string> {
   const file = path.join(await mkdtemp(path.join(tmpdir(), "values-")), "values.yaml");
@@ -65,7 +68,11 @@ describe("Helm chart", () => {
     const wrongType = await valuesFile("replicaCount: two\n");
     const unknownKey = await valuesFile("watch:\n  mode: namespace\n  namespacess: [a]\n");
     const badMode = await valuesFile("watch:\n  mode: everywhere\n");
-    const install = (file: string) => helm(["install", "bad", chartDir, "-n", namespace, "-f", file], bed.kubeconfig).then(() => "installed", (e: HelmError) => e.stderr);
+    const install = (file: string) =>
+      helm(["install", "bad", chartDir, "-n", namespace, "-f", file], bed.kubeconfig).then(
+        () => "installed",
+        (e: HelmError) => e.stderr,
+      );
     expect(await install(wrongType)).toMatch(/replicaCount.*(integer|type)/is);
     expect(await install(unknownKey)).toMatch(/namespacess/);
     expect(await install(badMode)).toMatch(/watch.*mode.*(namespace|cluster|enum|must be one of)/is);
@@ -74,8 +81,36 @@ describe("Helm chart", () => {
 
   const combinations: Array<[string, () => string[]]> = [
     ["default values", () => []],
-    ["several namespaces, monitoring objects on", () => ["--set", "watch.mode=namespaces", "--set", `watch.namespaces={${others.join(",")}}`, "--set", "serviceMonitor.enabled=true", "--set", "podMonitor.enabled=true", "--set", "prometheusRule.enabled=true"]],
-    ["cluster-wide, no CRD, no leader election, no network policy", () => ["--set", "watch.mode=cluster", "--set", "crds.install=false", "--set", "leaderElection.enabled=false", "--set", "replicaCount=1", "--set", "networkPolicy.enabled=false"]],
+    [
+      "several namespaces, monitoring objects on",
+      () => [
+        "--set",
+        "watch.mode=namespaces",
+        "--set",
+        `watch.namespaces={${others.join(",")}}`,
+        "--set",
+        "serviceMonitor.enabled=true",
+        "--set",
+        "podMonitor.enabled=true",
+        "--set",
+        "prometheusRule.enabled=true",
+      ],
+    ],
+    [
+      "cluster-wide, no CRD, no leader election, no network policy",
+      () => [
+        "--set",
+        "watch.mode=cluster",
+        "--set",
+        "crds.install=false",
+        "--set",
+        "leaderElection.enabled=false",
+        "--set",
+        "replicaCount=1",
+        "--set",
+        "networkPolicy.enabled=false",
+      ],
+    ],
   ];
   test.each(combinations)("helm template | kubectl apply --dry-run=server: %s", async (_name, args) => {
     const rendered = await helm(["template", "dry", chartDir, "-n", namespace, ...args()]);
@@ -95,7 +130,22 @@ describe("Helm chart", () => {
     const manifest = await helm(["get", "manifest", "chart-test", "-n", namespace], bed.kubeconfig);
     const objects = objectsOf(manifest);
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ["ClusterRole", "ClusterRoleBinding", "ConfigMap", "ConfigMap", "CustomResourceDefinition", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "Role", "Role", "RoleBinding", "RoleBinding", "Service", "ServiceAccount"].sort(),
+      [
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "ConfigMap",
+        "ConfigMap",
+        "CustomResourceDefinition",
+        "Deployment",
+        "NetworkPolicy",
+        "PodDisruptionBudget",
+        "Role",
+        "Role",
+        "RoleBinding",
+        "RoleBinding",
+        "Service",
+        "ServiceAccount",
+      ].sort(),
     );
     for (const o of objects) {
       const found = await kubectl(bed, ["get", o.kind, o.metadata.name, ...(o.metadata.namespace ? ["-n", o.metadata.namespace] : []), "-o", "name"]);
@@ -105,7 +155,8 @@ describe("Helm chart", () => {
     expect(ready).toBe("2");
 
     const as = `system:serviceaccount:${namespace}:chart-test-meetingfleet-operator`;
-    const can = async (...args: string[]) => (await kubectl(bed, ["auth", "can-i", ...args, "--as", as]).catch((e: { stderr?: string }) => e.stderr ?? "")).trim().startsWith("yes");
+    const can = async (...args: string[]) =>
+      (await kubectl(bed, ["auth", "can-i", ...args, "--as", as]).catch((e: { stderr?: string }) => e.stderr ?? "")).trim().startsWith("yes");
     const allowed: string[][] = [
       ["list", "meetingfleets.meet.meetingfleet.dev", "-n", namespace],
       ["patch", "meetingfleets.meet.meetingfleet.dev/status", "-n", namespace],
@@ -143,7 +194,11 @@ describe("Helm chart", () => {
     };
     const first = pod.items[0]!;
     expect(first.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
-    expect(first.spec.containers[0]!.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(first.spec.containers[0]!.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(first.spec.containers[0]!.args).toContain(`--namespace=${namespace}`);
 
     await helm(["uninstall", "chart-test", "-n", namespace, "--wait"], bed.kubeconfig);

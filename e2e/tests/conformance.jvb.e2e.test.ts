@@ -4,12 +4,12 @@
 // stands in for JVB in every other suite and in the benchmark, so where they differ the emulator is wrong.
 
 import { jest } from "@jest/globals";
-import type { Pod } from "../../operator/src/kube/types.ts";
 import { figuresFromStats } from "../../operator/src/bridges/jvb-client.ts";
+import type { Pod } from "../../operator/src/kube/types.ts";
 import { EmulatedBridge, jvbDefaults } from "../emulator/bridge.ts";
 import { systemClock } from "../emulator/clock.ts";
-import { serveBridge, type RunningServer } from "../emulator/jvb-http.ts";
-import { selectBridge, type BridgePresence } from "../emulator/placement.ts";
+import { type RunningServer, serveBridge } from "../emulator/jvb-http.ts";
+import { type BridgePresence, selectBridge } from "../emulator/placement.ts";
 import type { Participant } from "../jitsi/participant.ts";
 import { bridgeContainer, bridgeLabels, direct } from "../support/bridges.ts";
 import { jicofoBridge } from "../support/jicofo.ts";
@@ -41,14 +41,31 @@ async function realBridge(name: string, xmpp = false): Promise<Pod> {
   const container = bridgeContainer();
   if (xmpp) {
     container.env = container.env.filter((e) => e.name !== "JVB_DISABLE_XMPP");
-    container.env.push({ name: "XMPP_SERVER", value: "127.0.0.1" }, { name: "XMPP_PORT", value: String(jitsi.xmppPort) }, { name: "JVB_AUTH_PASSWORD", value: jitsi.jvbPassword });
+    container.env.push(
+      { name: "XMPP_SERVER", value: "127.0.0.1" },
+      { name: "XMPP_PORT", value: String(jitsi.xmppPort) },
+      { name: "JVB_AUTH_PASSWORD", value: jitsi.jvbPassword },
+    );
   }
-  await apply(bed, { apiVersion: "v1", kind: "Pod", metadata: { name, namespace, labels: bridgeLabels }, spec: { restartPolicy: "Never", terminationGracePeriodSeconds: 5, containers: [container] } });
-  const pod = await eventually(`${name} Running`, async () => {
-    const p = await getPod(name);
-    return p.status?.phase === "Running" && p.status.podIP ? p : undefined;
-  }, 60_000);
-  await eventually(`${name} healthy`, async () => (await call(pod.status!.podIP!, "GET", "/about/health").catch(() => ({ status: 0 }))).status === 200, 120_000);
+  await apply(bed, {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace, labels: bridgeLabels },
+    spec: { restartPolicy: "Never", terminationGracePeriodSeconds: 5, containers: [container] },
+  });
+  const pod = await eventually(
+    `${name} Running`,
+    async () => {
+      const p = await getPod(name);
+      return p.status?.phase === "Running" && p.status.podIP ? p : undefined;
+    },
+    60_000,
+  );
+  await eventually(
+    `${name} healthy`,
+    async () => (await call(pod.status!.podIP!, "GET", "/about/health").catch(() => ({ status: 0 }))).status === 200,
+    120_000,
+  );
   return pod;
 }
 
@@ -56,7 +73,10 @@ async function realBridge(name: string, xmpp = false): Promise<Pod> {
 async function emulatedBridge(hostOctet: number): Promise<{ bridge: EmulatedBridge; ip: string; server: RunningServer }> {
   const block = (bed.podCidr ?? "127.1.0.0/17").split(".")[1];
   const ip = `127.${block}.250.${hostOctet}`;
-  const bridge = new EmulatedBridge({ ...jvbDefaults, id: `conformance-${hostOctet}`, version: "conformance", relayId: "x", statsIntervalMs: 1_000, shuttingDownDelayMs: 2_000 }, systemClock);
+  const bridge = new EmulatedBridge(
+    { ...jvbDefaults, id: `conformance-${hostOctet}`, version: "conformance", relayId: "x", statsIntervalMs: 1_000, shuttingDownDelayMs: 2_000 },
+    systemClock,
+  );
   return { bridge, ip, server: await serveBridge(bridge, ip, 8080) };
 }
 
@@ -98,15 +118,35 @@ describe("the emulator answers as a real JVB does", () => {
   });
 
   test("drain: enable, status, disable, and a GET on the POST path", async () => {
-    for (const [method, path] of [["POST", "/colibri/drain/enable"], ["GET", "/colibri/drain"], ["POST", "/colibri/drain/disable"], ["GET", "/colibri/drain"], ["GET", "/colibri/drain/enable"]] as const) {
+    for (const [method, path] of [
+      ["POST", "/colibri/drain/enable"],
+      ["GET", "/colibri/drain"],
+      ["POST", "/colibri/drain/disable"],
+      ["GET", "/colibri/drain"],
+      ["GET", "/colibri/drain/enable"],
+    ] as const) {
       const [r, e] = await both(method, path);
-      expect({ path, method, status: e.status, body: e.status === 200 ? e.body : "" }).toEqual({ path, method, status: r.status, body: r.status === 200 ? r.body : "" });
+      expect({ path, method, status: e.status, body: e.status === 200 ? e.body : "" }).toEqual({
+        path,
+        method,
+        status: r.status,
+        body: r.status === 200 ? r.body : "",
+      });
     }
   });
 
   test("/metrics carries the series the operator's alerts and dashboards read", async () => {
     const [r, e] = await both("GET", "/metrics");
-    for (const name of ["stress", "conferences", "local_endpoints", "active_endpoints", "largest_conference", "drain_mode", "graceful_shutdown", "shutting_down"]) {
+    for (const name of [
+      "stress",
+      "conferences",
+      "local_endpoints",
+      "active_endpoints",
+      "largest_conference",
+      "drain_mode",
+      "graceful_shutdown",
+      "shutting_down",
+    ]) {
       const series = new RegExp(`^jitsi_jvb_${name} [\\d.eE+-]+$`, "m");
       expect({ name, real: series.test(r.body) }).toEqual({ name, real: true });
       expect({ name, emulated: series.test(e.body) }).toEqual({ name, emulated: true });
@@ -120,7 +160,11 @@ describe("the emulator answers as a real JVB does", () => {
     const [r2, e2] = await both("POST", "/colibri/shutdown", graceful);
     expect(e2.status).toBe(r2.status);
     const emuExited = new Promise<void>((resolve) => emulated.bridge.onExit(resolve));
-    await eventually("the real bridge's pod to end", async () => ["Succeeded", "Failed"].includes((await getPod("conformance-real")).status?.phase ?? ""), 90_000);
+    await eventually(
+      "the real bridge's pod to end",
+      async () => ["Succeeded", "Failed"].includes((await getPod("conformance-real")).status?.phase ?? ""),
+      90_000,
+    );
     await emuExited;
     expect(emulated.bridge.hasExited).toBe(true);
   });
@@ -130,7 +174,15 @@ describe("the emulator's placement rules choose the bridge real Jicofo chooses",
   let a: Pod;
   let b: Pod;
   const presence = (id: string, over: Partial<BridgePresence> = {}): BridgePresence => ({
-    id, operational: true, draining: false, gracefulShutdown: false, shuttingDown: false, stress: 0, recentEndpoints: 0, version: "v", ...over,
+    id,
+    operational: true,
+    draining: false,
+    gracefulShutdown: false,
+    shuttingDown: false,
+    stress: 0,
+    recentEndpoints: 0,
+    version: "v",
+    ...over,
   });
   const placedOn = async (room: string, people = 2) => {
     const [first] = await meeting(signaling, room, people, participants);
@@ -145,10 +197,14 @@ describe("the emulator's placement rules choose the bridge real Jicofo chooses",
 
   beforeAll(async () => {
     [a, b] = await Promise.all([realBridge("place-a", true), realBridge("place-b", true)]);
-    await eventually("both bridges operational in Jicofo's selector", async () => {
-      const [viewA, viewB] = await Promise.all([jicofoBridge(bed, "place-a"), jicofoBridge(bed, "place-b")]);
-      return viewA?.operational === true && viewB?.operational === true;
-    }, 60_000);
+    await eventually(
+      "both bridges operational in Jicofo's selector",
+      async () => {
+        const [viewA, viewB] = await Promise.all([jicofoBridge(bed, "place-a"), jicofoBridge(bed, "place-b")]);
+        return viewA?.operational === true && viewB?.operational === true;
+      },
+      60_000,
+    );
   });
 
   test("a draining bridge gets no new conference while another can take it", async () => {

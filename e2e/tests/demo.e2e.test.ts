@@ -2,13 +2,13 @@
 // (the autoscaler growing the fleet under the first wave, then draining it as the wave ebbs, nobody
 // cut) is read back from its own screens. The second wave is left out to keep the suite short.
 
-import { jest } from "@jest/globals";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { jest } from "@jest/globals";
 import { demoWaves } from "../demo/waves.ts";
 import { driverStats, endAllConferences, stopLoad } from "../support/emulator.ts";
-import { startOperator, type RunningOperator } from "../support/operator.ts";
+import { type RunningOperator, startOperator } from "../support/operator.ts";
 import { deleteNamespace, testbed } from "../support/testbed.ts";
 
 jest.setTimeout(300_000);

@@ -3,18 +3,18 @@
 // accept Jicofo's Jingle offers. What a person in a meeting would notice is what is asserted: which bridge
 // they were offered, at which address, and whether their call was cut or moved.
 
-import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import type { Participant } from "../jitsi/participant.ts";
 import { driverStats, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
-import { meeting as joinMeeting, signalingOf } from "../support/meetings.ts";
 import { jicofoBridge, jicofoSelector } from "../support/jicofo.ts";
-import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
+import { meeting as joinMeeting, signalingOf } from "../support/meetings.ts";
+import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 
 // Real bridges take seconds to start, and more on a busy machine.
@@ -36,11 +36,17 @@ const since = (t0: number) => performance.now() - t0;
 
 /** Resident memory of processes whose command line matches `pattern`, in MiB. */
 async function rssMiB(pattern: string): Promise<number[]> {
-  const out = await promisify(execFile)("pgrep", ["-f", pattern]).then((r) => r.stdout, () => "");
-  return out.split("\n").filter(Boolean).map((pid) => {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    return Number(kb ?? 0) / 1024;
-  });
+  const out = await promisify(execFile)("pgrep", ["-f", pattern]).then(
+    (r) => r.stdout,
+    () => "",
+  );
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((pid) => {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+      return Number(kb ?? 0) / 1024;
+    });
 }
 
 interface Fleet {
@@ -59,7 +65,11 @@ afterEach(async () => {
   await endAllConferences(bed);
   await Promise.all(participants.splice(0).map((p) => p.leave()));
   await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=90s"]);
-  await eventually("the scenario's bridges gone", async () => (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace])).items.length === 0, 90_000);
+  await eventually(
+    "the scenario's bridges gone",
+    async () => (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace])).items.length === 0,
+    90_000,
+  );
 });
 afterAll(async () => {
   writeFileSync(path.join(bed.dir, "jitsi-figures.json"), `${JSON.stringify(figures, null, 1)}\n`);
@@ -93,10 +103,14 @@ const meeting = (room: string, count: number) => joinMeeting(signaling, room, co
 
 /** Waits until the fleet's status (the operator's scraped figures) shows these participants on these bridges. */
 async function figuresShow(fleetName: string, expected: Record<string, number>): Promise<void> {
-  await eventually(`${fleetName}'s status to show ${JSON.stringify(expected)}`, async () => {
-    const bridges = (await getFleet(fleetName)).status?.bridges ?? [];
-    return Object.entries(expected).every(([name, count]) => bridges.find((b) => b.name === name)?.participants === count);
-  }, 30_000);
+  await eventually(
+    `${fleetName}'s status to show ${JSON.stringify(expected)}`,
+    async () => {
+      const bridges = (await getFleet(fleetName)).status?.bridges ?? [];
+      return Object.entries(expected).every(([name, count]) => bridges.find((b) => b.name === name)?.participants === count);
+    },
+    30_000,
+  );
 }
 
 const interruptions = () => participants.flatMap((p) => p.interruptions.map((i) => ({ room: p.room, nick: p.nick, ...i })));
@@ -151,7 +165,12 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
 
     const scaled = performance.now();
     await kubectl(bed, ["scale", "meetingfleet/lectures", "-n", namespace, "--replicas=1"]);
-    await eventually(`${quieter} draining`, async () => (await getFleet("lectures")).status?.bridges?.find((x) => x.name === quieter)?.phase === "Draining", 60_000, 100);
+    await eventually(
+      `${quieter} draining`,
+      async () => (await getFleet("lectures")).status?.bridges?.find((x) => x.name === quieter)?.phase === "Draining",
+      60_000,
+      100,
+    );
     const drained = performance.now();
     record("scaleToDrainMs", drained - scaled);
     // The drain reaches Jicofo through the bridge's presence; the next room is asked for once it has.
@@ -181,7 +200,11 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     await figuresShow("deadline", { [quieter.metadata.name]: 2, [other.metadata.name]: 3 });
 
     await kubectl(bed, ["scale", "meetingfleet/deadline", "-n", namespace, "--replicas=1"]);
-    await eventually(`${quieter.metadata.name} deleted after its deadline`, async () => !(await bridgePods("deadline")).some((p) => p.metadata.name === quieter.metadata.name), 150_000);
+    await eventually(
+      `${quieter.metadata.name} deleted after its deadline`,
+      async () => !(await bridgePods("deadline")).some((p) => p.metadata.name === quieter.metadata.name),
+      150_000,
+    );
     // Everyone of room a was moved (Jicofo re-invited them), onto the remaining bridge.
     const moved = participants.filter((p) => p.room === "deadline-a");
     await eventually("room a re-offered on the other bridge", async () => moved.every((p) => p.bridgeAddress === other.status?.podIP), 60_000);
@@ -211,7 +234,11 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     await meeting("rolling-a", 2);
     await figuresShow("rolling", { [old!.metadata.name]: 2 });
     await apply(bed, fleet("rolling", { replicas: 1, template: { env: [{ name: "JVB_ENABLE_SOMETHING", value: "1" }] } }));
-    await eventually(`${old!.metadata.name} draining once the new bridge is ready`, async () => (await jicofoBridge(bed, old!.metadata.name))?.drain === true, 120_000);
+    await eventually(
+      `${old!.metadata.name} draining once the new bridge is ready`,
+      async () => (await jicofoBridge(bed, old!.metadata.name))?.drain === true,
+      120_000,
+    );
     const fresh = (await bridgePods("rolling")).find((p) => p.metadata.uid !== old!.metadata.uid)!;
     expect(fresh).toBeDefined();
     // New meetings go to the new bridge while the old one finishes its meeting.
@@ -238,10 +265,14 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     const before = await driverStats(bed);
     const started = await postLoad(bed, { kind: "constant", participants: 8, conferenceSize: 2, durationS: 600, horizonS: 2 });
     expect(started).toMatchObject({ status: 200, body: { started: 4 } });
-    await eventually("8 participants on the fleet's bridges", async () => {
-      const bridges = (await getFleet("driven")).status?.bridges ?? [];
-      return bridges.reduce((sum, b) => sum + (b.participants ?? 0), 0) === 8;
-    }, 120_000);
+    await eventually(
+      "8 participants on the fleet's bridges",
+      async () => {
+        const bridges = (await getFleet("driven")).status?.bridges ?? [];
+        return bridges.reduce((sum, b) => sum + (b.participants ?? 0), 0) === 8;
+      },
+      120_000,
+    );
     // The driver outlives test runs: its counters are compared with what they were before.
     const during = await driverStats(bed);
     expect(during.conferencesStarted - before.conferencesStarted).toBe(4);
@@ -263,10 +294,14 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
     const pid = Number(pids.trim().split("\n")[0]);
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, "SIGKILL");
-    await eventually("a replacement bridge", async () => {
-      const now = await bridgePods("crashing");
-      return now.some((p) => p.metadata.uid !== victim.metadata.uid && p.status?.phase === "Running");
-    }, 120_000);
+    await eventually(
+      "a replacement bridge",
+      async () => {
+        const now = await bridgePods("crashing");
+        return now.some((p) => p.metadata.uid !== victim.metadata.uid && p.status?.phase === "Running");
+      },
+      120_000,
+    );
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/crashing", "-n", namespace, "--timeout=180s"]);
     const status = (await getFleet("crashing")).status;
     expect(status?.readyReplicas).toBe(1);

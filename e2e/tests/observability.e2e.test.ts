@@ -2,16 +2,16 @@
 // Prometheus scrapes the operator and the emulated bridges while a fleet serves meetings, drains and
 // cuts at its drain deadline; then every dashboard query and every alert expression is evaluated there.
 
-import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { jest } from "@jest/globals";
 import { parse } from "yaml";
 import { emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { chartDir } from "../support/helm.ts";
-import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
-import { promtoolBinary, startPrometheus, type RunningPrometheus } from "../support/prometheus.ts";
+import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
+import { promtoolBinary, type RunningPrometheus, startPrometheus } from "../support/prometheus.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, testbed } from "../support/testbed.ts";
 
 jest.setTimeout(240_000);
@@ -39,7 +39,8 @@ function queries(namespace: string, fleet: string): Query[] {
       annotations: { list: Array<{ name: string; expr?: string }> };
     };
     for (const p of d.panels) for (const t of p.targets) found.push({ where: `${file}: ${p.title}`, expr: fill(t.expr), kind: "panel" });
-    for (const v of d.templating.list) if (typeof v.query === "object" && v.query.query) found.push({ where: `${file}: $${v.name}`, expr: fill(labelValues(v.query.query)), kind: "variable" });
+    for (const v of d.templating.list)
+      if (typeof v.query === "object" && v.query.query) found.push({ where: `${file}: $${v.name}`, expr: fill(labelValues(v.query.query)), kind: "variable" });
     for (const a of d.annotations.list) if (a.expr) found.push({ where: `${file}: ${a.name}`, expr: fill(a.expr), kind: "annotation" });
   }
   const rules = parse(readFileSync(path.join(files, "alerts.yaml"), "utf8")) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
@@ -88,13 +89,15 @@ local("dashboards and alerts on a real Prometheus", () => {
   });
 
   const bridgeCount = async () => (await emulatedBridges(bed, namespace)).filter((b) => b.pod.startsWith(`${fleetName}-`) && b.state !== "exited").length;
-  const scaleTo = (replicas: number) => kubectl(bed, ["patch", "meetingfleet", fleetName, "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { replicas } })]);
+  const scaleTo = (replicas: number) =>
+    kubectl(bed, ["patch", "meetingfleet", fleetName, "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { replicas } })]);
   const fleet = (name: string, port: number, spec: Record<string, unknown>) => ({
     apiVersion: "meet.meetingfleet.dev/v1alpha1",
     kind: "MeetingFleet",
     metadata: { name, namespace },
     spec: {
-      minReplicas: 0, maxReplicas: 5,
+      minReplicas: 0,
+      maxReplicas: 5,
       signaling: { xmppServer: "prosody.invalid", authPasswordSecretRef: { name: "jvb-xmpp" } },
       media: { exposure: "NodePort", nodePortRange: { start: port, end: port + 9 } },
       ...spec,
@@ -113,15 +116,31 @@ local("dashboards and alerts on a real Prometheus", () => {
     // Meetings that outlast the test: the drained bridges still hold them at the deadline.
     const trace = ["start_s,duration_s,participants", ...Array.from({ length: 9 }, (_, i) => `${i * 0.3},600,5`)].join("\n");
     expect((await postLoad(bed, { trace })).status).toBe(200);
-    await eventually("Prometheus to see the meetings on the bridges", async () => (await has(`meetingfleet_fleet_participants{namespace="${namespace}"} > 0`)) && has(`jitsi_jvb_local_endpoints{namespace="${namespace}"} > 0`), 60_000, 500);
+    await eventually(
+      "Prometheus to see the meetings on the bridges",
+      async () =>
+        (await has(`meetingfleet_fleet_participants{namespace="${namespace}"} > 0`)) && has(`jitsi_jvb_local_endpoints{namespace="${namespace}"} > 0`),
+      60_000,
+      500,
+    );
 
     for (const replicas of [2, 1]) {
       const before = await bridgeCount();
       await scaleTo(replicas);
-      await eventually("a draining bridge in Prometheus", () => has(`meetingfleet_bridge_draining_since_timestamp_seconds{namespace="${namespace}"}`), 30_000, 500);
+      await eventually(
+        "a draining bridge in Prometheus",
+        () => has(`meetingfleet_bridge_draining_since_timestamp_seconds{namespace="${namespace}"}`),
+        30_000,
+        500,
+      );
       moments.push(Date.now());
       await eventually(`the drained bridge removed at its deadline (${before} -> ${replicas})`, async () => (await bridgeCount()) === replicas, 90_000, 500);
-      await eventually("the removal in Prometheus", () => has(`meetingfleet_bridge_drain_duration_seconds_count{namespace="${namespace}"} >= ${3 - replicas}`), 30_000, 500);
+      await eventually(
+        "the removal in Prometheus",
+        () => has(`meetingfleet_bridge_drain_duration_seconds_count{namespace="${namespace}"} >= ${3 - replicas}`),
+        30_000,
+        500,
+      );
     }
     moments.push(Date.now());
     expect(await has(`meetingfleet_scale_decisions_total{namespace="${namespace}", action="shutdown", reason="DrainDeadlinePassed"} >= 2`)).toBe(true);
@@ -149,7 +168,11 @@ local("dashboards and alerts on a real Prometheus", () => {
   });
 
   test("every metric an alert uses exists in Prometheus during the scenario", async () => {
-    const names = new Set(queries(namespace, fleetName).filter((q) => q.kind === "alert").flatMap((q) => q.expr.match(/\bmeetingfleet_[a-z_]+\b/g) ?? []));
+    const names = new Set(
+      queries(namespace, fleetName)
+        .filter((q) => q.kind === "alert")
+        .flatMap((q) => q.expr.match(/\bmeetingfleet_[a-z_]+\b/g) ?? []),
+    );
     const missing: string[] = [];
     for (const name of names) if ((await prometheus!.query(`count(last_over_time(${name}[10m]))`)).result.length === 0) missing.push(name);
     expect(missing).toEqual([]);

@@ -4,9 +4,9 @@
 // what its predecessor started; a template change rolls the bridges; the autoscaler grows and drains the
 // fleet as the benchmark's simulator predicts for the same meetings.
 
-import { jest } from "@jest/globals";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { jest } from "@jest/globals";
 import { fleetSpecSchema } from "../../operator/src/api/meetingfleet.ts";
 import { policySpecOf } from "../../operator/src/autoscale/fleet-spec.ts";
 import { localTime } from "../../operator/src/autoscale/schedule.ts";
@@ -16,7 +16,7 @@ import { simulate } from "../bench/sim/fleet-sim.ts";
 import { ours } from "../bench/sim/peers.ts";
 import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
-import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
+import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 
 jest.setTimeout(150_000);
@@ -46,8 +46,7 @@ const getFleet = (name: string) => kubectlJson<Fleet>(bed, ["get", "meetingfleet
 const bridgePods = async (name: string) =>
   (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", `meet.meetingfleet.dev/fleet=${name}`])).items;
 const condition = (f: Fleet, type: string) => f.status?.conditions?.find((c) => c.type === type);
-const interruptions = async (fleetName: string) =>
-  (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleetName}-`));
+const interruptions = async (fleetName: string) => (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleetName}-`));
 /** A fleet's series as the operator exports it (set just after the status is written). */
 const fleetMetric = async (name: string, series: string, moreLabels = "") =>
   new RegExp(`^${series}\\{namespace="${namespace}",fleet="${name}"${moreLabels}\\} (\\S+)$`, "m").exec(await operator.metrics())?.[1];
@@ -103,16 +102,22 @@ local("MeetingFleet operator", () => {
     expect(f.status?.bridges?.map((b) => `${b.name}:${b.phase}`)).toEqual(["up-0:Ready", "up-1:Ready", "up-2:Ready"]);
     expect(condition(f, "Stalled")?.status).toBe("False");
     expect(condition(f, "Reconciling")?.status).toBe("False");
-    const services = (await kubectlJson<{ items: Array<{ metadata: { name: string; ownerReferences: Array<{ kind: string }> }; spec: { ports: Array<{ nodePort: number; protocol: string }> } }> }>(
-      bed, ["get", "services", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=up"],
-    )).items;
+    const services = (
+      await kubectlJson<{
+        items: Array<{ metadata: { name: string; ownerReferences: Array<{ kind: string }> }; spec: { ports: Array<{ nodePort: number; protocol: string }> } }>;
+      }>(bed, ["get", "services", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=up"])
+    ).items;
     expect(services.map((s) => s.metadata.name).sort()).toEqual(["up-0", "up-1", "up-2"]);
     expect(services.every((s) => s.metadata.ownerReferences[0]?.kind === "Pod" && s.spec.ports[0]?.protocol === "UDP")).toBe(true);
     expect(new Set(services.map((s) => s.spec.ports[0]?.nodePort)).size).toBe(3);
-    const metrics = await eventually("fleet metrics exported", async () => {
-      const text = await operator.metrics();
-      return text.includes(`meetingfleet_fleet_bridges{namespace="${namespace}",fleet="up",state="ready"} 3`) ? text : undefined;
-    }, 15_000);
+    const metrics = await eventually(
+      "fleet metrics exported",
+      async () => {
+        const text = await operator.metrics();
+        return text.includes(`meetingfleet_fleet_bridges{namespace="${namespace}",fleet="up",state="ready"} 3`) ? text : undefined;
+      },
+      15_000,
+    );
     expect(metrics).toMatch(new RegExp(`^meetingfleet_fleet_bridges\\{namespace="${namespace}",fleet="up",state="desired"\\} 3$`, "m"));
     expect(metrics).toMatch(/^meetingfleet_reconcile_operations_total\{result="success"\} [1-9]\d*$/m);
     expect(metrics).toMatch(/^meetingfleet_bridge_scrape_duration_seconds_count [1-9]\d*$/m);
@@ -129,7 +134,9 @@ local("MeetingFleet operator", () => {
     expect(table).toMatch(/^NAME\s+READY\s+DESIRED\s+BRIDGES\s+DRAINING\s+PARTICIPANTS\s+STRESS\s+AGE/m);
     expect(table).toMatch(/^up\s+True\s+3\s+3\s+0\s+0\s+0\.00/m);
     // The scale subresource is held to the same rules as the spec.
-    await expect(kubectl(bed, ["scale", "meetingfleet/up", "-n", namespace, "--replicas=11"])).rejects.toThrow("spec.replicas must be between spec.minReplicas and spec.maxReplicas");
+    await expect(kubectl(bed, ["scale", "meetingfleet/up", "-n", namespace, "--replicas=11"])).rejects.toThrow(
+      "spec.replicas must be between spec.minReplicas and spec.maxReplicas",
+    );
     expect((await getFleet("up")).spec.replicas).toBe(3);
   });
 
@@ -139,15 +146,30 @@ local("MeetingFleet operator", () => {
     await eventually("meetings on all four bridges", async () => (await participantsOn("down-3")) === 2 && (await participantsOn("down-0")) === 12, 15_000);
     await operatorSees("down", 26);
     await kubectl(bed, ["scale", "meetingfleet/down", "-n", namespace, "--replicas=2"]);
-    const draining = await eventually("two bridges draining", async () => {
-      const names = (await bridgePods("down")).filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]).map((p) => p.metadata.name).sort();
-      return names.length === 2 ? names : undefined;
-    }, 15_000);
+    const draining = await eventually(
+      "two bridges draining",
+      async () => {
+        const names = (await bridgePods("down"))
+          .filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"])
+          .map((p) => p.metadata.name)
+          .sort();
+        return names.length === 2 ? names : undefined;
+      },
+      15_000,
+    );
     expect(draining).toEqual(["down-2", "down-3"]);
     // Their meetings go on: the bridges stay while people are on them.
     await new Promise((r) => setTimeout(r, 5_000));
     expect((await bridgePods("down")).map((p) => p.metadata.name).sort()).toEqual(["down-0", "down-1", "down-2", "down-3"]);
-    await eventually("the drained bridges removed once empty", async () => (await bridgePods("down")).map((p) => p.metadata.name).sort().join() === "down-0,down-1", 60_000);
+    await eventually(
+      "the drained bridges removed once empty",
+      async () =>
+        (await bridgePods("down"))
+          .map((p) => p.metadata.name)
+          .sort()
+          .join() === "down-0,down-1",
+      60_000,
+    );
     const f = await getFleet("down");
     expect(f.status).toMatchObject({ replicas: 2, readyReplicas: 2, drainingReplicas: 0 });
     expect(await interruptions("down")).toEqual([]);
@@ -173,14 +195,19 @@ local("MeetingFleet operator", () => {
     await operatorSees("back", 12);
     const before = new Map((await bridgePods("back")).map((p) => [p.metadata.name, p.metadata.uid]));
     await kubectl(bed, ["scale", "meetingfleet/back", "-n", namespace, "--replicas=2"]);
-    const isDraining = async () => !!(await bridgePods("back")).find((p) => p.metadata.name === "back-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"];
+    const isDraining = async () =>
+      !!(await bridgePods("back")).find((p) => p.metadata.name === "back-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"];
     await eventually("back-2 draining", isDraining, 15_000);
     await kubectl(bed, ["scale", "meetingfleet/back", "-n", namespace, "--replicas=3"]);
     await eventually("back-2 undrained", async () => !(await isDraining()), 15_000);
-    await eventually("the bridge itself out of drain mode", async () => (await emulatedBridges(bed, namespace)).find((b) => b.pod === "back-2")?.drain === false, 15_000);
+    await eventually(
+      "the bridge itself out of drain mode",
+      async () => (await emulatedBridges(bed, namespace)).find((b) => b.pod === "back-2")?.drain === false,
+      15_000,
+    );
     const after = new Map((await bridgePods("back")).map((p) => [p.metadata.name, p.metadata.uid]));
     expect(after).toEqual(before);
-    expect((await participantsOn("back-2"))).toBe(2);
+    expect(await participantsOn("back-2")).toBe(2);
     expect(await interruptions("back")).toEqual([]);
   });
 
@@ -200,16 +227,27 @@ local("MeetingFleet operator", () => {
       [{ signaling: { xmppServer: "x" } }, /spec\.signaling\.authPasswordSecretRef: Required value/],
       [{ maxReplicas: 30, media: { exposure: "NodePort", nodePortRange: { start: 31900, end: 31909 } } }, "spec.media.nodePortRange is too small"],
       [{ autoscaling: { targetParticipants: 0 } }, /spec\.autoscaling\.targetParticipants: Invalid value: 0: .*greater than or equal to 1/],
-      [{ maxReplicas: 2, replicas: 2, autoscaling: { schedule: [{ days: [1], start: "08:00", end: "13:00", minReplicas: 3 }] } }, "spec.autoscaling.schedule[].minReplicas must be <= spec.maxReplicas"],
+      [
+        { maxReplicas: 2, replicas: 2, autoscaling: { schedule: [{ days: [1], start: "08:00", end: "13:00", minReplicas: 3 }] } },
+        "spec.autoscaling.schedule[].minReplicas must be <= spec.maxReplicas",
+      ],
     ];
     for (const [spec, message] of cases) {
       const manifest = fleet("invalid", spec);
-      const server = await kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(manifest)).then(() => "accepted", (e: Error) => e.message);
+      const server = await kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(manifest)).then(
+        () => "accepted",
+        (e: Error) => e.message,
+      );
       expect(server).toMatch(message);
       expect(fleetSpecSchema.safeParse(manifest.spec).success).toBe(false);
     }
     // On the rules' boundaries both accept.
-    const edge = fleet("invalid", { minReplicas: 3, maxReplicas: 3, replicas: 3, autoscaling: { schedule: [{ days: [1], start: "08:00", end: "13:00", minReplicas: 3 }] } });
+    const edge = fleet("invalid", {
+      minReplicas: 3,
+      maxReplicas: 3,
+      replicas: 3,
+      autoscaling: { schedule: [{ days: [1], start: "08:00", end: "13:00", minReplicas: 3 }] },
+    });
     await kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(edge));
     expect(fleetSpecSchema.safeParse(edge.spec).success).toBe(true);
     await expect(kubectl(bed, ["get", "meetingfleet", "invalid", "-n", namespace])).rejects.toThrow(/NotFound|not found/);
@@ -226,9 +264,10 @@ local("MeetingFleet operator", () => {
     const before = new Map((await bridgePods("slipped")).map((p) => [p.metadata.name, p.metadata.uid]));
 
     type Rule = { rule: string };
-    const crd = await kubectlJson<{ metadata: { managedFields?: unknown }; spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { "x-kubernetes-validations": Rule[] } } } } }> } }>(
-      bed, ["get", "crd", "meetingfleets.meet.meetingfleet.dev"],
-    );
+    const crd = await kubectlJson<{
+      metadata: { managedFields?: unknown };
+      spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { "x-kubernetes-validations": Rule[] } } } } }> };
+    }>(bed, ["get", "crd", "meetingfleets.meet.meetingfleet.dev"]);
     const specSchema = crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec;
     specSchema["x-kubernetes-validations"] = specSchema["x-kubernetes-validations"].filter((r) => !r.rule.startsWith("self.replicas >="));
     delete crd.metadata.managedFields;
@@ -239,13 +278,29 @@ local("MeetingFleet operator", () => {
     } finally {
       await installCrd(bed);
     }
-    await eventually("the CRD's rule back in force", () => kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(fleet("probe", { minReplicas: 2, replicas: 0 }))).then(() => false, () => true), 15_000, 500);
+    await eventually(
+      "the CRD's rule back in force",
+      () =>
+        kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(fleet("probe", { minReplicas: 2, replicas: 0 }))).then(
+          () => false,
+          () => true,
+        ),
+      15_000,
+      500,
+    );
 
-    const stalled = await eventually("Stalled=True", async () => {
-      const current = await getFleet("slipped");
-      return condition(current, "Stalled")?.status === "True" ? current : undefined;
-    }, 20_000);
-    expect(condition(stalled, "Stalled")).toMatchObject({ reason: "InvalidSpec", message: "invalid spec: replicas: spec.replicas must be between spec.minReplicas and spec.maxReplicas" });
+    const stalled = await eventually(
+      "Stalled=True",
+      async () => {
+        const current = await getFleet("slipped");
+        return condition(current, "Stalled")?.status === "True" ? current : undefined;
+      },
+      20_000,
+    );
+    expect(condition(stalled, "Stalled")).toMatchObject({
+      reason: "InvalidSpec",
+      message: "invalid spec: replicas: spec.replicas must be between spec.minReplicas and spec.maxReplicas",
+    });
     expect(condition(stalled, "Ready")?.status).toBe("False");
     expect(condition(stalled, "Reconciling")).toMatchObject({ status: "False", reason: "Stalled" });
     await eventually("the Stalled metric at 1", async () => (await stalledMetric("slipped")) === "1", 5_000);
@@ -272,10 +327,14 @@ local("MeetingFleet operator", () => {
 
   test("a fleet whose password Secret is missing is Stalled with an event, creates nothing, and recovers when it appears", async () => {
     await apply(bed, fleet("nosecret", { signaling: { xmppServer: "x", authPasswordSecretRef: { name: "absent" } } }));
-    const f = await eventually("Stalled=True", async () => {
-      const current = await getFleet("nosecret");
-      return condition(current, "Stalled")?.status === "True" ? current : undefined;
-    }, 20_000);
+    const f = await eventually(
+      "Stalled=True",
+      async () => {
+        const current = await getFleet("nosecret");
+        return condition(current, "Stalled")?.status === "True" ? current : undefined;
+      },
+      20_000,
+    );
     expect(condition(f, "Stalled")).toMatchObject({ reason: "SecretNotFound" });
     expect(condition(f, "Stalled")?.message).toContain("spec.signaling.authPasswordSecretRef");
     expect(condition(f, "Ready")?.status).toBe("False");
@@ -292,15 +351,26 @@ local("MeetingFleet operator", () => {
     await readyFleet("heal", { replicas: 2 });
     const lost = (await bridgePods("heal")).find((p) => p.metadata.name === "heal-1");
     await kubectl(bed, ["delete", "pod", "heal-1", "-n", namespace, "--wait=true"]);
-    const replaced = await eventually("a replacement Running", async () => {
-      const pods = (await bridgePods("heal")).filter((p) => !p.metadata.deletionTimestamp);
-      return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== lost?.metadata.uid) ? pods : undefined;
-    }, 30_000);
+    const replaced = await eventually(
+      "a replacement Running",
+      async () => {
+        const pods = (await bridgePods("heal")).filter((p) => !p.metadata.deletionTimestamp);
+        return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== lost?.metadata.uid) ? pods : undefined;
+      },
+      30_000,
+    );
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/heal", "-n", namespace, "--timeout=60s"]);
-    const services = await eventually("one Service per bridge, none left over", async () => {
-      const names = (await kubectl(bed, ["get", "services", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=heal", "-o", "name"])).trim().split("\n").sort();
-      return names.length === 2 ? names : undefined;
-    }, 30_000);
+    const services = await eventually(
+      "one Service per bridge, none left over",
+      async () => {
+        const names = (await kubectl(bed, ["get", "services", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=heal", "-o", "name"]))
+          .trim()
+          .split("\n")
+          .sort();
+        return names.length === 2 ? names : undefined;
+      },
+      30_000,
+    );
     expect(services).toEqual(replaced.map((p) => `service/${p.metadata.name}`).sort());
   });
 
@@ -309,10 +379,14 @@ local("MeetingFleet operator", () => {
     const victim = (await bridgePods("exits")).find((p) => p.metadata.name === "exits-0")!;
     const res = await fetch(`http://${victim.status?.podIP}:8080/colibri/shutdown`, { method: "POST", body: JSON.stringify({ "graceful-shutdown": true }) });
     expect(res.status).toBe(200);
-    await eventually("exits-0 replaced by a running bridge", async () => {
-      const pods = (await bridgePods("exits")).filter((p) => !p.metadata.deletionTimestamp);
-      return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== victim.metadata.uid);
-    }, 30_000);
+    await eventually(
+      "exits-0 replaced by a running bridge",
+      async () => {
+        const pods = (await bridgePods("exits")).filter((p) => !p.metadata.deletionTimestamp);
+        return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== victim.metadata.uid);
+      },
+      30_000,
+    );
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/exits", "-n", namespace, "--timeout=60s"]);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=BridgeExited", "-o", "name"]);
     expect(events.trim()).not.toBe("");
@@ -340,10 +414,15 @@ local("MeetingFleet operator", () => {
       expect(lostNode.startsWith(pool)).toBe(true);
       await kubectl(bed, ["delete", "node", lostNode]);
       // The controller manager's pod garbage collector removes pods of a vanished node (after ~40 s).
-      const replacement = await eventually("a replacement bridge Running on the other node", async () => {
-        const pods = (await bridgePods("nodeloss")).filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === "Running");
-        return pods.length === 1 && pods[0]?.spec?.nodeName !== lostNode ? pods[0] : undefined;
-      }, 120_000, 1_000);
+      const replacement = await eventually(
+        "a replacement bridge Running on the other node",
+        async () => {
+          const pods = (await bridgePods("nodeloss")).filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === "Running");
+          return pods.length === 1 && pods[0]?.spec?.nodeName !== lostNode ? pods[0] : undefined;
+        },
+        120_000,
+        1_000,
+      );
       expect(replacement.metadata.uid).not.toBe(first?.metadata.uid);
       await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/nodeloss", "-n", namespace, "--timeout=60s"]);
     } finally {
@@ -357,12 +436,24 @@ local("MeetingFleet operator", () => {
     await eventually("meetings on crash-2", async () => (await participantsOn("crash-2")) === 2, 15_000);
     await operatorSees("crash", 12);
     await kubectl(bed, ["scale", "meetingfleet/crash", "-n", namespace, "--replicas=2"]);
-    await eventually("crash-2 draining", async () => !!(await bridgePods("crash")).find((p) => p.metadata.name === "crash-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"], 15_000);
+    await eventually(
+      "crash-2 draining",
+      async () => !!(await bridgePods("crash")).find((p) => p.metadata.name === "crash-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"],
+      15_000,
+    );
     await operator.kill();
     await new Promise((r) => setTimeout(r, 14_000)); // the meetings end while no operator runs
     expect((await bridgePods("crash")).map((p) => p.metadata.name)).toContain("crash-2");
     operator = await startOperator(bed, "operator", [namespace]);
-    await eventually("crash-2 removed by the new operator", async () => (await bridgePods("crash")).map((p) => p.metadata.name).sort().join() === "crash-0,crash-1", 30_000);
+    await eventually(
+      "crash-2 removed by the new operator",
+      async () =>
+        (await bridgePods("crash"))
+          .map((p) => p.metadata.name)
+          .sort()
+          .join() === "crash-0,crash-1",
+      30_000,
+    );
     expect(await interruptions("crash")).toEqual([]);
 
     await kubectl(bed, ["scale", "meetingfleet/crash", "-n", namespace, "--replicas=6"]);
@@ -397,20 +488,42 @@ local("MeetingFleet operator", () => {
     await readyFleet("auto", { replicas: 1, minReplicas: 1, maxReplicas: 10, autoscaling: { lookahead: "30s", scaleDownWindow: "20s" } });
     const step = Date.now();
     await postLoad(bed, { kind: "ramp", from: 0, to: 300, rampS: 60, conferenceSize: 5, durationS: 75, horizonS: 61 });
-    const firstPodS = await eventually("a second bridge pod", async () => ((await bridgePods("auto")).length > 1 ? (Date.now() - step) / 1000 : undefined), 60_000, 100);
-    const firstReadyS = await eventually("a second bridge Ready", async () => (((await getFleet("auto")).status?.readyReplicas ?? 0) >= 2 ? (Date.now() - step) / 1000 : undefined), 60_000, 100);
+    const firstPodS = await eventually(
+      "a second bridge pod",
+      async () => ((await bridgePods("auto")).length > 1 ? (Date.now() - step) / 1000 : undefined),
+      60_000,
+      100,
+    );
+    const firstReadyS = await eventually(
+      "a second bridge Ready",
+      async () => (((await getFleet("auto")).status?.readyReplicas ?? 0) >= 2 ? (Date.now() - step) / 1000 : undefined),
+      60_000,
+      100,
+    );
     let most = 0;
-    await eventually("the fleet grown for 300 participants", async () => {
-      most = Math.max(most, (await bridgePods("auto")).length);
-      return (await getFleet("auto")).status?.participants === 300 && most >= 4;
-    }, 90_000, 500);
+    await eventually(
+      "the fleet grown for 300 participants",
+      async () => {
+        most = Math.max(most, (await bridgePods("auto")).length);
+        return (await getFleet("auto")).status?.participants === 300 && most >= 4;
+      },
+      90_000,
+      500,
+    );
     writeFileSync(path.join(bed.dir, "results", "autoscale-step.json"), JSON.stringify({ firstPodS, firstReadyS, mostBridges: most }));
-    console.log(`autoscaling step 0 -> 300: first new bridge pod after ${firstPodS.toFixed(1)} s, Ready after ${firstReadyS.toFixed(1)} s, ${most} bridges at most`);
+    console.log(
+      `autoscaling step 0 -> 300: first new bridge pod after ${firstPodS.toFixed(1)} s, Ready after ${firstReadyS.toFixed(1)} s, ${most} bridges at most`,
+    );
 
-    await eventually("back to one bridge once the meetings ended", async () => {
-      const f = await getFleet("auto");
-      return f.spec.replicas === 1 && (await bridgePods("auto")).length === 1;
-    }, 150_000, 1_000);
+    await eventually(
+      "back to one bridge once the meetings ended",
+      async () => {
+        const f = await getFleet("auto");
+        return f.spec.replicas === 1 && (await bridgePods("auto")).length === 1;
+      },
+      150_000,
+      1_000,
+    );
     expect(await interruptions("auto")).toEqual([]);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=Autoscaled", "-o", "name"]);
     expect(events.trim().split("\n").length).toBeGreaterThanOrEqual(2);
@@ -432,7 +545,9 @@ local("MeetingFleet operator", () => {
     const fleetSpec = fleetSpecSchema.parse((await readyFleet("fidelity", spec)).spec);
 
     const start = Date.now();
-    await postLoad(bed, { trace: ["start_s,duration_s,participants", ...meetings.map((m) => `${m.startMs / 1_000},${m.durationMs / 1_000},${m.participants}`)].join("\n") });
+    await postLoad(bed, {
+      trace: ["start_s,duration_s,participants", ...meetings.map((m) => `${m.startMs / 1_000},${m.durationMs / 1_000},${m.participants}`)].join("\n"),
+    });
     const seen: Array<{ t: number; bridges: number }> = [];
     let bridgeMs = 0;
     let last = start;
@@ -457,10 +572,17 @@ local("MeetingFleet operator", () => {
     });
     const figures = {
       bed: { bridgeSeconds: bridgeMs / 1_000, mostBridges: Math.max(...seen.map((s) => s.bridges)), lastBridges: seen.at(-1)?.bridges, series: seen },
-      simulator: { bridgeSeconds: predicted.bridgeHours * 3_600, mostBridges: Math.max(...predicted.series.map((s) => s.bridges)), lastBridges: predicted.series.at(-1)?.bridges, series: predicted.series },
+      simulator: {
+        bridgeSeconds: predicted.bridgeHours * 3_600,
+        mostBridges: Math.max(...predicted.series.map((s) => s.bridges)),
+        lastBridges: predicted.series.at(-1)?.bridges,
+        series: predicted.series,
+      },
     };
     writeFileSync(path.join(bed.dir, "results", "simulator-vs-testbed.json"), JSON.stringify(figures));
-    console.log(`simulator vs test bed: ${figures.simulator.bridgeSeconds.toFixed(0)} vs ${figures.bed.bridgeSeconds.toFixed(0)} bridge-s, at most ${figures.simulator.mostBridges} vs ${figures.bed.mostBridges} bridges`);
+    console.log(
+      `simulator vs test bed: ${figures.simulator.bridgeSeconds.toFixed(0)} vs ${figures.bed.bridgeSeconds.toFixed(0)} bridge-s, at most ${figures.simulator.mostBridges} vs ${figures.bed.mostBridges} bridges`,
+    );
 
     expect(predicted.interrupted).toBe(0);
     expect(await interruptions("fidelity")).toEqual([]);
@@ -487,16 +609,33 @@ local("MeetingFleet operator", () => {
 
     await apply(bed, fleet("memo", { replicas: 1, minReplicas: 1, maxReplicas: 5, autoscaling: { timeZone: "UTC" } }));
     await eventually("3 bridges asked for, from the memory", async () => (await getFleet("memo")).spec.replicas === 3, 30_000);
-    const events = await kubectlJson<{ items: Array<{ regarding: { name: string }; reason: string; note: string }> }>(bed, ["get", "events.events.k8s.io", "-n", namespace]);
-    expect(events.items.filter((e) => e.regarding.name === "memo" && e.reason === "Autoscaled").map((e) => e.note)).toEqual([expect.stringContaining("1 -> 3 bridges (History)")]);
+    const events = await kubectlJson<{ items: Array<{ regarding: { name: string }; reason: string; note: string }> }>(bed, [
+      "get",
+      "events.events.k8s.io",
+      "-n",
+      namespace,
+    ]);
+    expect(events.items.filter((e) => e.regarding.name === "memo" && e.reason === "Autoscaled").map((e) => e.note)).toEqual([
+      expect.stringContaining("1 -> 3 bridges (History)"),
+    ]);
 
     // Today's figures are written back, and the ConfigMap now belongs to the fleet (it goes with it).
     const fleetUid = (await kubectlJson<{ metadata: { uid: string } }>(bed, ["get", "meetingfleet", "memo", "-n", namespace])).metadata.uid;
-    const stored = await eventually("today's minute stored", async () => {
-      const cm = await kubectlJson<{ metadata: { ownerReferences?: Array<{ uid: string }> }; data: Record<string, string> }>(bed, ["get", "configmap", "memo-autoscaler-memory", "-n", namespace]);
-      const snapshot = JSON.parse(cm.data["memory.json"] ?? "{}") as { slots: Record<string, [number, number]> };
-      return Object.values(snapshot.slots).some(([, at]) => at * 60_000 >= now - 60_000) ? cm : undefined;
-    }, 30_000);
+    const stored = await eventually(
+      "today's minute stored",
+      async () => {
+        const cm = await kubectlJson<{ metadata: { ownerReferences?: Array<{ uid: string }> }; data: Record<string, string> }>(bed, [
+          "get",
+          "configmap",
+          "memo-autoscaler-memory",
+          "-n",
+          namespace,
+        ]);
+        const snapshot = JSON.parse(cm.data["memory.json"] ?? "{}") as { slots: Record<string, [number, number]> };
+        return Object.values(snapshot.slots).some(([, at]) => at * 60_000 >= now - 60_000) ? cm : undefined;
+      },
+      30_000,
+    );
     expect(stored.metadata.ownerReferences?.map((o) => o.uid)).toEqual([fleetUid]);
   });
 
@@ -505,16 +644,29 @@ local("MeetingFleet operator", () => {
     await placeConferences([4, 3], 15);
     await eventually("meetings on both bridges", async () => (await participantsOn("roll-1")) === 3, 15_000);
     await operatorSees("roll", 7);
-    await kubectl(bed, ["patch", "meetingfleet/roll", "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { template: { image: "jitsi/jvb:stable-2" } } })]);
+    await kubectl(bed, [
+      "patch",
+      "meetingfleet/roll",
+      "-n",
+      namespace,
+      "--type=merge",
+      "-p",
+      JSON.stringify({ spec: { template: { image: "jitsi/jvb:stable-2" } } }),
+    ]);
     let mostDraining = 0;
     let mostPods = 0;
-    await eventually("both bridges on the new version", async () => {
-      const pods = await bridgePods("roll");
-      mostDraining = Math.max(mostDraining, pods.filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]).length);
-      mostPods = Math.max(mostPods, pods.length);
-      const live = pods.filter((p) => !p.metadata.deletionTimestamp);
-      return live.length === 2 && live.every((p) => p.spec?.containers[0]?.image === "jitsi/jvb:stable-2") ? live : undefined;
-    }, 120_000, 500);
+    await eventually(
+      "both bridges on the new version",
+      async () => {
+        const pods = await bridgePods("roll");
+        mostDraining = Math.max(mostDraining, pods.filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]).length);
+        mostPods = Math.max(mostPods, pods.length);
+        const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+        return live.length === 2 && live.every((p) => p.spec?.containers[0]?.image === "jitsi/jvb:stable-2") ? live : undefined;
+      },
+      120_000,
+      500,
+    );
     expect(mostDraining).toBe(1);
     expect(mostPods).toBeLessThanOrEqual(3);
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/roll", "-n", namespace, "--timeout=60s"]);

@@ -3,11 +3,11 @@
 // operator is searched for it: its log, its Events, the fleet's status, its metrics, the pods and ConfigMaps
 // it wrote.
 
-import { jest } from "@jest/globals";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { jest } from "@jest/globals";
 import { fleetManifest } from "../support/fleets.ts";
-import { installCrd, startOperator, type RunningOperator } from "../support/operator.ts";
+import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, testbed } from "../support/testbed.ts";
 
 jest.setTimeout(240_000);
@@ -38,13 +38,18 @@ test("no output of the operator carries the password: log, Events, status, metri
 
   await kubectl(bed, ["scale", "meetingfleet/secrets", "-n", namespace, "--replicas=1"]);
   await eventually("one bridge left", async () => (await podCount()) === 1, 120_000);
-  const hashes = () => kubectl(bed, ["get", "pods", "-n", namespace, "-o", "jsonpath={.items[*].metadata.annotations.meet\\.meetingfleet\\.dev/template-hash}"]);
+  const hashes = () =>
+    kubectl(bed, ["get", "pods", "-n", namespace, "-o", "jsonpath={.items[*].metadata.annotations.meet\\.meetingfleet\\.dev/template-hash}"]);
   const before = (await hashes()).trim();
   await apply(bed, fleetManifest("secrets", namespace, { replicas: 1, drainDeadline: "1m", template: { env: [{ name: "JVB_ROLL", value: "1" }] } }));
-  await eventually("the fleet rolled to one new bridge", async () => {
-    const now = (await hashes()).trim().split(" ");
-    return now.length === 1 && now[0] !== before;
-  }, 120_000);
+  await eventually(
+    "the fleet rolled to one new bridge",
+    async () => {
+      const now = (await hashes()).trim().split(" ");
+      return now.length === 1 && now[0] !== before;
+    },
+    120_000,
+  );
 
   // Without the Secret the fleet stalls, naming the Secret (never its value); with it back, it goes on.
   await kubectl(bed, ["delete", "secret", "jvb-xmpp", "-n", namespace]);

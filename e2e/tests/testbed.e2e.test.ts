@@ -1,15 +1,27 @@
 // The test bed itself: a real control plane whose nodes, scheduling, pod lifecycle, garbage
 // collection and RBAC behave as Kubernetes does. Runs on the local test bed and on kind.
 
-import { jest } from "@jest/globals";
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { apply, asToken, createNamespace, deleteNamespace, deployment, eventually, inCidr, kubectl, kubectlJson, KubectlError, testbed } from "../support/testbed.ts";
+import {
+  apply,
+  asToken,
+  createNamespace,
+  deleteNamespace,
+  deployment,
+  eventually,
+  inCidr,
+  KubectlError,
+  kubectl,
+  kubectlJson,
+  testbed,
+} from "../support/testbed.ts";
 
 jest.setTimeout(120_000);
 const bed = testbed();
@@ -48,10 +60,18 @@ test("at least three nodes are Ready, spread over zones of one region", async ()
 test("a Deployment's pods are scheduled across nodes and Running with their own IPs", async () => {
   await apply(
     bed,
-    deployment("web", namespace, 4, { app: "web" }, {
-      containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }],
-      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "web" } } }],
-    }),
+    deployment(
+      "web",
+      namespace,
+      4,
+      { app: "web" },
+      {
+        containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }],
+        topologySpreadConstraints: [
+          { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "web" } } },
+        ],
+      },
+    ),
   );
   const pods = await eventually("4 Running web pods", async () => {
     const items = (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", "app=web"])).items;
@@ -87,7 +107,15 @@ test("RBAC is enforced: a service account without rights is refused, and allowed
 
   await kubectl(bed, ["create", "role", "pod-reader", "-n", namespace, "--verb=get,list", "--resource=pods"]);
   await kubectl(bed, ["create", "rolebinding", "nobody-reads", "-n", namespace, "--role=pod-reader", `--serviceaccount=${namespace}:nobody`]);
-  await eventually("the granted read to succeed", async () => (await asNobody(["get", "pods", "-n", namespace]).then(() => true, () => false)) || undefined, 15_000);
+  await eventually(
+    "the granted read to succeed",
+    async () =>
+      (await asNobody(["get", "pods", "-n", namespace]).then(
+        () => true,
+        () => false,
+      )) || undefined,
+    15_000,
+  );
   // Still nothing beyond the grant.
   await expect(asNobody(["get", "secrets", "-n", namespace])).rejects.toThrow(/forbidden/i);
 });
@@ -117,10 +145,15 @@ localOnly("local test bed lifecycle", () => {
     let ports: Record<string, number> = {};
     try {
       // Hold kwok's port as soon as the ports are picked, before kwok starts.
-      ports = await eventually("the new test bed's ports", async () => {
-        const text = existsSync(path.join(dir, "env")) ? readFileSync(path.join(dir, "env"), "utf8") : "";
-        return text ? Object.fromEntries([...text.matchAll(/^(\w+_PORT)=(\d+)$/gm)].map((m) => [m[1]!, Number(m[2])])) : undefined;
-      }, 30_000, 20);
+      ports = await eventually(
+        "the new test bed's ports",
+        async () => {
+          const text = existsSync(path.join(dir, "env")) ? readFileSync(path.join(dir, "env"), "utf8") : "";
+          return text ? Object.fromEntries([...text.matchAll(/^(\w+_PORT)=(\d+)$/gm)].map((m) => [m[1]!, Number(m[2])])) : undefined;
+        },
+        30_000,
+        20,
+      );
       await new Promise<void>((resolve, reject) => holder.once("error", reject).listen(ports.KWOK_PORT, "127.0.0.1", resolve));
       const stderr = await up;
       expect(stderr).toMatch(/kwok exited while waiting/);

@@ -10,12 +10,18 @@ const pool = (maxCount: number) => z.object({ count: z.number().int().min(0).max
 const clusterBase = z.object({
   adminCidr: cidr.refine((c) => !c.endsWith("/0"), "must not be the whole Internet: SSH and the Kubernetes API open only to the admins"),
   sshPublicKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256) /, "must be an OpenSSH public key"),
-  k3sVersion: z.string().regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, "must be a k3s release such as v1.35.4+k3s1").default("v1.35.4+k3s1"),
+  k3sVersion: z
+    .string()
+    .regex(/^v\d+\.\d+\.\d+\+k3s\d+$/, "must be a k3s release such as v1.35.4+k3s1")
+    .default("v1.35.4+k3s1"),
   image: z.string().min(1),
   controlPlane: z.object({ flavor: z.string().min(1) }),
   workers: pool(50),
   media: pool(100).refine((p) => p.count >= 1, "media.count: at least one media node carries the bridges"),
-  mediaPorts: z.object({ start: z.number().int().min(1024).max(65535), end: z.number().int().min(1024).max(65535) }).refine((r) => r.start <= r.end, "mediaPorts.start must be <= end").default({ start: 10000, end: 10000 }),
+  mediaPorts: z
+    .object({ start: z.number().int().min(1024).max(65535), end: z.number().int().min(1024).max(65535) })
+    .refine((r) => r.start <= r.end, "mediaPorts.start must be <= end")
+    .default({ start: 10000, end: 10000 }),
 });
 
 export const openstackClusterSchema = clusterBase.extend({
@@ -32,12 +38,21 @@ export const platformSchema = z.object({
   operatorNamespace: z.string().min(1).default("meetingfleet-system"),
   jitsiNamespace: z.string().min(1).default("jitsi"),
   operatorImage: z.object({ repository: z.string().min(1), tag: z.string().min(1) }).optional(),
-  monitoring: z.object({ enabled: z.boolean().default(false), namespace: z.string().min(1).default("monitoring"), chartVersion: z.string().optional() }).prefault({}),
+  monitoring: z
+    .object({ enabled: z.boolean().default(false), namespace: z.string().min(1).default("monitoring"), chartVersion: z.string().optional() })
+    .prefault({}),
   certManager: z.object({ enabled: z.boolean().default(false), email: z.string().email().optional(), chartVersion: z.string().optional() }).prefault({}),
-  jitsi: z.object({ domain: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name"), imageTag: z.string().min(1).default("stable"), ingressClassName: z.string().optional() }),
+  jitsi: z.object({
+    domain: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name"),
+    imageTag: z.string().min(1).default("stable"),
+    ingressClassName: z.string().optional(),
+  }),
   fleet: z
     .object({
-      name: z.string().regex(/^[a-z0-9-]+$/).default("bridges"),
+      name: z
+        .string()
+        .regex(/^[a-z0-9-]+$/)
+        .default("bridges"),
       replicas: z.number().int().min(0).default(2),
       minReplicas: z.number().int().min(0).default(1),
       maxReplicas: z.number().int().min(1).default(10),

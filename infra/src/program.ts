@@ -14,6 +14,8 @@ export interface ClusterOutputs {
 
 export function clusterWithPlatform(cluster: ClusterOutputs, config: pulumi.Config): ClusterOutputs & { webUrl: pulumi.Output<string> | undefined } {
   const platformConfig = config.getObject("platform");
-  const platform = platformConfig ? new Platform("meetingfleet", platformArgs(parseConfig(platformSchema, "platform", platformConfig), cluster.kubeconfig)) : undefined;
+  const platform = platformConfig
+    ? new Platform("meetingfleet", platformArgs(parseConfig(platformSchema, "platform", platformConfig), cluster.kubeconfig))
+    : undefined;
   return { kubeconfig: cluster.kubeconfig, apiAddress: cluster.apiAddress, mediaAddresses: cluster.mediaAddresses, webUrl: platform?.webUrl };
 }

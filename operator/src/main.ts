@@ -23,7 +23,10 @@ const flagsSchema = z.object({
     .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, "must be a namespace or a comma-separated list of them")
     .transform((v) => v.split(","))
     .optional(),
-  "listen-address": z.string().regex(/^[\d.]+:\d{1,5}$/, "must be host:port, e.g. 0.0.0.0:8080").default("0.0.0.0:8080"),
+  "listen-address": z
+    .string()
+    .regex(/^[\d.]+:\d{1,5}$/, "must be host:port, e.g. 0.0.0.0:8080")
+    .default("0.0.0.0:8080"),
   "bridge-port": z.coerce.number().int().min(1).max(65535).default(8080),
   "scrape-interval": duration.prefault("5s"),
   "stale-after": duration.prefault("15s"),
@@ -31,8 +34,14 @@ const flagsSchema = z.object({
   resync: duration.prefault("30s"),
   "drain-settle": duration.prefault("15s"),
   workers: z.coerce.number().int().min(1).max(32).default(4),
-  "leader-elect": z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
-  "leader-election-namespace": z.string().min(1).default(process.env.POD_NAMESPACE ?? "default"),
+  "leader-elect": z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  "leader-election-namespace": z
+    .string()
+    .min(1)
+    .default(process.env.POD_NAMESPACE ?? "default"),
   "leader-election-id": z.string().min(1).default("meetingfleet-operator"),
   "lease-duration": duration.prefault("15s"),
   "renew-deadline": duration.prefault("10s"),

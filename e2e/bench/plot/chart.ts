@@ -1,8 +1,8 @@
 // The benchmark's plot: one panel per trace, bridges over time for every policy and the oracle, so the
 // gap behind each ratio in the table can be seen (where a policy holds bridges the oracle does not).
 
-import { Canvas, type Rgb } from "./png.ts";
 import { drawText } from "./font.ts";
+import { Canvas, type Rgb } from "./png.ts";
 
 export interface PlotPanel {
   trace: string;

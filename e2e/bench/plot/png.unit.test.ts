@@ -1,7 +1,7 @@
 import { inflateSync } from "node:zlib";
-import { Canvas } from "./png.ts";
-import { drawText } from "./font.ts";
 import { plotBenchmark } from "./chart.ts";
+import { drawText } from "./font.ts";
+import { Canvas } from "./png.ts";
 
 /** Decodes what Canvas.toPng writes (one IDAT, filter 0) back into width, height and pixels. */
 function decode(png: Buffer): { width: number; height: number; pixel: (x: number, y: number) => number[] } {
@@ -28,18 +28,31 @@ describe("PNG plot", () => {
     const canvas = new Canvas(40, 12);
     expect(drawText(canvas, "ab1", 0, 0, [0, 0, 0], 2)).toBe(24);
     let inked = 0;
-    for (let y = 0; y < 12; y++) for (let x = 0; x < 40; x++) if (canvas.get(x, y)[0] === 0) {
-      inked++;
-      expect(x).toBeLessThan(24);
-      expect(y).toBeLessThan(10);
-    }
+    for (let y = 0; y < 12; y++)
+      for (let x = 0; x < 40; x++)
+        if (canvas.get(x, y)[0] === 0) {
+          inked++;
+          expect(x).toBeLessThan(24);
+          expect(y).toBeLessThan(10);
+        }
     expect(inked).toBeGreaterThan(0);
   });
 
   test("the benchmark plot has a panel per trace and draws each policy in its colour", () => {
-    const points = (bridges: number) => [{ t: 0, bridges }, { t: 3_600_000, bridges }];
+    const points = (bridges: number) => [
+      { t: 0, bridges },
+      { t: 3_600_000, bridges },
+    ];
     const png = plotBenchmark([
-      { trace: "a", fromMs: 0, toMs: 3_600_000, lines: [{ policy: "oracle", points: points(2) }, { policy: "ours", points: points(4) }] },
+      {
+        trace: "a",
+        fromMs: 0,
+        toMs: 3_600_000,
+        lines: [
+          { policy: "oracle", points: points(2) },
+          { policy: "ours", points: points(4) },
+        ],
+      },
       { trace: "b", fromMs: 0, toMs: 3_600_000, lines: [{ policy: "hpa", points: points(1) }] },
     ]);
     const image = decode(png);

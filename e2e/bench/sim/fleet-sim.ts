@@ -7,11 +7,11 @@
 // Others remove bridges as their peers do: the ReplicaSet's victim (newest first, meetings cut) or
 // only empty servers (Agones never deletes an Allocated one).
 
-import { conferenceParts, defaultStressModel, sendersOf, stressLevel, type ConferencePart, type StressModel } from "../../emulator/stress.ts";
-import { addJoiners, correctedStress, jicofoDefaults, placeParticipants, type BridgePresence } from "../../emulator/placement.ts";
-import { joinedBy, type BenchArrival } from "../traces.ts";
-import { planFleet, type ObservedBridge, type VictimOrder } from "../../../operator/src/fleet/plan.ts";
-import { redistributionMoves, type LoadRedistribution } from "./load-redistribution.ts";
+import { type ObservedBridge, planFleet, type VictimOrder } from "../../../operator/src/fleet/plan.ts";
+import { addJoiners, type BridgePresence, correctedStress, jicofoDefaults, placeParticipants } from "../../emulator/placement.ts";
+import { type ConferencePart, conferenceParts, defaultStressModel, type StressModel, sendersOf, stressLevel } from "../../emulator/stress.ts";
+import { type BenchArrival, joinedBy } from "../traces.ts";
+import { type LoadRedistribution, redistributionMoves } from "./load-redistribution.ts";
 
 export interface SimOptions {
   stepMs: number;
@@ -220,7 +220,16 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
 
   const observed = (now: number): ObservedBridge[] =>
     [...bridges.values()].map((b) => {
-      const ob: ObservedBridge = { name: String(b.id), ordinal: b.id, templateHash: "t", createdAt: b.createdAt, deleting: false, exited: false, running: true, ready: isReady(b, now) && !!b.published };
+      const ob: ObservedBridge = {
+        name: String(b.id),
+        ordinal: b.id,
+        templateHash: "t",
+        createdAt: b.createdAt,
+        deleting: false,
+        exited: false,
+        running: true,
+        ready: isReady(b, now) && !!b.published,
+      };
       if (b.drainingSince !== undefined) ob.drainingSince = b.drainingSince;
       if (b.published && isReady(b, now)) ob.figures = { ...b.published, shuttingDown: false, readAt: b.published.at };
       return ob;
@@ -265,7 +274,12 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
     }
     while (nextArrival < arrivals.length && arrivals[nextArrival]!.startMs < now + o.stepMs) {
       const arrival = arrivals[nextArrival++]!;
-      filling.push({ arrival, conference: { id: nextConference++, endsAt: arrival.startMs + arrival.durationMs, spread: new Map() }, joined: 0, refused: false });
+      filling.push({
+        arrival,
+        conference: { id: nextConference++, endsAt: arrival.startMs + arrival.durationMs, spread: new Map() },
+        joined: 0,
+        refused: false,
+      });
     }
     // Those who arrive before the next step join now; the first senders of the meeting send.
     for (const f of filling) {

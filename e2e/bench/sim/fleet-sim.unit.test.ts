@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { simulate, type ScalingPolicy } from "./fleet-sim.ts";
-import { agonesBuffer, hpa, jitsiAutoscaler, staticFleet } from "./peers.ts";
+import { type ScalingPolicy, simulate } from "./fleet-sim.ts";
 import { jicofoRedistributionDefaults } from "./load-redistribution.ts";
+import { agonesBuffer, hpa, jitsiAutoscaler, staticFleet } from "./peers.ts";
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -24,8 +24,16 @@ describe("fleet simulation", () => {
   });
 
   test("with no bridge a conference is refused; a new bridge is useful only after the start delay", () => {
-    const trace = [{ startMs: 0, durationMs: 10 * minute, participants: 4 }, { startMs: 2 * minute, durationMs: 10 * minute, participants: 4 }];
-    const r = simulate(trace, fixed("late", "drain", () => 1, 0), 0, 20 * minute);
+    const trace = [
+      { startMs: 0, durationMs: 10 * minute, participants: 4 },
+      { startMs: 2 * minute, durationMs: 10 * minute, participants: 4 },
+    ];
+    const r = simulate(
+      trace,
+      fixed("late", "drain", () => 1, 0),
+      0,
+      20 * minute,
+    );
     expect(r.conferencesRefused).toBe(1); // at 0 the first bridge is still starting; at 2 min it is ready
   });
 
@@ -72,7 +80,11 @@ describe("fleet simulation", () => {
 
   test("property: graceful policies (drain) never cut a meeting before the drain deadline, whatever the trace", () => {
     const arbTrace = fc.array(
-      fc.record({ startMs: fc.integer({ min: 0, max: 50 * minute }), durationMs: fc.integer({ min: minute, max: 40 * minute }), participants: fc.integer({ min: 2, max: 30 }) }),
+      fc.record({
+        startMs: fc.integer({ min: 0, max: 50 * minute }),
+        durationMs: fc.integer({ min: minute, max: 40 * minute }),
+        participants: fc.integer({ min: 2, max: 30 }),
+      }),
       { maxLength: 40 },
     );
     fc.assert(

@@ -1,7 +1,7 @@
 // The peers, each modelled from its documented behaviour (../shared/reference/autoscaling.md). Targets
 // that the peers leave to the user are assumptions, stated here and in the benchmark's output.
 
-import { FleetPolicy, policyDefaults, type PolicySpec } from "../../../operator/src/autoscale/policy.ts";
+import { FleetPolicy, type PolicySpec, policyDefaults } from "../../../operator/src/autoscale/policy.ts";
 import type { VictimOrder } from "../../../operator/src/fleet/plan.ts";
 import type { FleetView, ScalingPolicy } from "./fleet-sim.ts";
 

@@ -26,7 +26,12 @@ export interface AgentInit {
   publicIp?: string;
 }
 
-const indent = (text: string, spaces: number) => text.trimEnd().split("\n").map((l) => " ".repeat(spaces) + l).join("\n");
+const indent = (text: string, spaces: number) =>
+  text
+    .trimEnd()
+    .split("\n")
+    .map((l) => " ".repeat(spaces) + l)
+    .join("\n");
 
 function file(path: string, content: string, permissions = "0600"): string {
   return `  - path: ${path}\n    permissions: "${permissions}"\n    content: |\n${indent(content, 6)}`;
@@ -43,7 +48,7 @@ export function cloudInit(init: ServerInit | AgentInit): string {
       `  - ${init.publicIp}`,
       `  - ${init.privateIp}`,
       // k3s's bundled Traefik stays: it is the default IngressClass the Jitsi web front uses.
-      "write-kubeconfig-mode: \"0600\"",
+      'write-kubeconfig-mode: "0600"',
     ].join("\n");
     return [
       "#cloud-config",
@@ -63,5 +68,12 @@ export function cloudInit(init: ServerInit | AgentInit): string {
     ...(init.publicIp ? [`node-external-ip: ${init.publicIp}`] : []),
     ...(init.media ? ["node-label:", `  - ${mediaLabel}=true`, "node-taint:", `  - ${mediaTaint}`] : []),
   ].join("\n");
-  return ["#cloud-config", "write_files:", file("/etc/rancher/k3s/config.yaml", config), "runcmd:", `  - curl -sfL https://get.k3s.io | ${env} sh -s - agent`, ""].join("\n");
+  return [
+    "#cloud-config",
+    "write_files:",
+    file("/etc/rancher/k3s/config.yaml", config),
+    "runcmd:",
+    `  - curl -sfL https://get.k3s.io | ${env} sh -s - agent`,
+    "",
+  ].join("\n");
 }

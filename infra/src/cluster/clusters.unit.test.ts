@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { mockPulumi, ofType, reveal, settle, outputValue, type Registered } from "../testing/mocks.ts";
+import { mockPulumi, ofType, outputValue, type Registered, reveal, settle } from "../testing/mocks.ts";
 import type { ClusterArgs } from "./args.ts";
 import { mediaTaint } from "./cloud-init.ts";
 import { HetznerCluster } from "./hetzner.ts";
@@ -50,7 +50,8 @@ describe("OpenStack cluster", () => {
 
   test("no security group rule opens SSH or the Kubernetes API to 0.0.0.0/0; media UDP and 443 are open to the world", () => {
     const rules = ofType(created, "openstack:networking/secGroupRule:SecGroupRule").map((r) => r.inputs);
-    const opensToWorld = (port: number) => rules.some((r) => r.remoteIpPrefix === "0.0.0.0/0" && (r.portRangeMin as number) <= port && port <= (r.portRangeMax as number));
+    const opensToWorld = (port: number) =>
+      rules.some((r) => r.remoteIpPrefix === "0.0.0.0/0" && (r.portRangeMin as number) <= port && port <= (r.portRangeMax as number));
     expect(opensToWorld(22)).toBe(false);
     expect(opensToWorld(6443)).toBe(false);
     expect(rules.filter((r) => (r.portRangeMin === 22 || r.portRangeMin === 6443) && r.remoteIpPrefix === "192.0.2.0/24")).toHaveLength(2);
@@ -87,7 +88,14 @@ describe("Hetzner cluster", () => {
   let cluster: HetznerCluster;
   beforeAll(async () => {
     const mark = registered.length;
-    cluster = new HetznerCluster("hz", { ...base, location: "fsn1", networkZone: "eu-central", workers: { count: 1, flavor: "cx33" }, media: { count: 2, flavor: "cx43" }, controlPlane: { flavor: "cx33" } });
+    cluster = new HetznerCluster("hz", {
+      ...base,
+      location: "fsn1",
+      networkZone: "eu-central",
+      workers: { count: 1, flavor: "cx33" },
+      media: { count: 2, flavor: "cx43" },
+      controlPlane: { flavor: "cx33" },
+    });
     await outputValue(cluster.kubeconfig);
     await settle();
     created = since(mark);
@@ -103,7 +111,9 @@ describe("Hetzner cluster", () => {
   });
 
   test("firewalls never open SSH or the API to the world; media nodes have their own public IPs and the taint", () => {
-    const rules = ofType(created, "hcloud:index/firewall:Firewall").flatMap((f) => f.inputs.rules as Array<{ port: string; sourceIps: string[]; protocol: string }>);
+    const rules = ofType(created, "hcloud:index/firewall:Firewall").flatMap(
+      (f) => f.inputs.rules as Array<{ port: string; sourceIps: string[]; protocol: string }>,
+    );
     const portsOpenToWorld = rules.filter((r) => r.sourceIps.some((s) => s.endsWith("/0"))).map((r) => `${r.protocol}/${r.port}`);
     expect(portsOpenToWorld.sort()).toEqual(["tcp/443", "tcp/80", "udp/10000"]);
     const media = ofType(created, "hcloud:index/server:Server").filter((s) => s.inputs.serverType === "cx43");

@@ -26,7 +26,14 @@ export function firewallPolicy(input: FirewallPolicyInput): IngressRule[] {
     throw new Error(`adminCidr ${input.adminCidr} would open SSH and the Kubernetes API to the whole Internet; give the admins' network`);
   }
   return [
-    { description: "Jitsi media (bridges' UDP ports)", protocol: "udp", portMin: input.mediaPorts.start, portMax: input.mediaPorts.end, from: world, mediaOnly: true },
+    {
+      description: "Jitsi media (bridges' UDP ports)",
+      protocol: "udp",
+      portMin: input.mediaPorts.start,
+      portMax: input.mediaPorts.end,
+      from: world,
+      mediaOnly: true,
+    },
     { description: "web front and TURN over TLS", protocol: "tcp", portMin: 443, portMax: 443, from: world, mediaOnly: false },
     { description: "HTTP, for ACME challenges and the redirect to HTTPS", protocol: "tcp", portMin: 80, portMax: 80, from: world, mediaOnly: false },
     { description: "SSH from the admins", protocol: "tcp", portMin: 22, portMax: 22, from: input.adminCidr, mediaOnly: false },

@@ -5,9 +5,9 @@
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { controlPlaneIp, privateCidr, type ClusterArgs } from "./args.ts";
-import { agentUserData, serverUserData } from "./k3s-user-data.ts";
+import { type ClusterArgs, controlPlaneIp, privateCidr } from "./args.ts";
 import { firewallPolicy, type IngressRule } from "./firewall.ts";
+import { agentUserData, serverUserData } from "./k3s-user-data.ts";
 import { clusterPki, kubeconfig } from "./pki.ts";
 
 export interface HetznerClusterArgs extends ClusterArgs {
@@ -37,15 +37,27 @@ export class HetznerCluster extends pulumi.ComponentResource {
     const pki = clusterPki(name, this);
 
     const network = new hcloud.Network(`${name}-net`, { ipRange: "10.20.0.0/16" }, parent);
-    const subnet = new hcloud.NetworkSubnet(`${name}-subnet`, { networkId: network.id.apply(Number), type: "cloud", networkZone: args.networkZone, ipRange: privateCidr }, parent);
+    const subnet = new hcloud.NetworkSubnet(
+      `${name}-subnet`,
+      { networkId: network.id.apply(Number), type: "cloud", networkZone: args.networkZone, ipRange: privateCidr },
+      parent,
+    );
     // Hetzner firewalls apply to public interfaces only: traffic on the private network is not filtered.
     const nodes = new hcloud.Firewall(`${name}-nodes`, { rules: rules.filter((r) => !r.mediaOnly).map(hcloudRule) }, parent);
     const media = new hcloud.Firewall(`${name}-media`, { rules: rules.filter((r) => r.mediaOnly).map(hcloudRule) }, parent);
     const spread = new hcloud.PlacementGroup(`${name}-media-spread`, { type: "spread" }, parent);
     const key = new hcloud.SshKey(`${name}-admin`, { publicKey: args.sshPublicKey }, parent);
 
-    const primaryIp = (ipName: string) => new hcloud.PrimaryIp(ipName, { type: "ipv4", assigneeType: "server", location: args.location, autoDelete: false }, parent);
-    const server = (serverName: string, flavor: string, userData: pulumi.Input<string>, firewalls: hcloud.Firewall[], extra: Partial<hcloud.ServerArgs>, privateIp?: string) =>
+    const primaryIp = (ipName: string) =>
+      new hcloud.PrimaryIp(ipName, { type: "ipv4", assigneeType: "server", location: args.location, autoDelete: false }, parent);
+    const server = (
+      serverName: string,
+      flavor: string,
+      userData: pulumi.Input<string>,
+      firewalls: hcloud.Firewall[],
+      extra: Partial<hcloud.ServerArgs>,
+      privateIp?: string,
+    ) =>
       new hcloud.Server(
         serverName,
         {
@@ -62,10 +74,20 @@ export class HetznerCluster extends pulumi.ComponentResource {
       );
 
     const apiIp = primaryIp(`${name}-api-ip`);
-    server(`${name}-control-plane`, args.controlPlane.flavor, serverUserData(args.k3sVersion, token.result, pki, apiIp.ipAddress), [nodes], { publicNets: [{ ipv4Enabled: true, ipv4: apiIp.id.apply(Number), ipv6Enabled: false }] }, controlPlaneIp);
+    server(
+      `${name}-control-plane`,
+      args.controlPlane.flavor,
+      serverUserData(args.k3sVersion, token.result, pki, apiIp.ipAddress),
+      [nodes],
+      { publicNets: [{ ipv4Enabled: true, ipv4: apiIp.id.apply(Number), ipv6Enabled: false }] },
+      controlPlaneIp,
+    );
 
     // Workers keep a public IPv4 for egress (Hetzner has no NAT gateway); the firewall closes it.
-    for (let i = 0; i < args.workers.count; i++) server(`${name}-worker-${i}`, args.workers.flavor, agentUserData(args.k3sVersion, token.result, false), [nodes], { publicNets: [{ ipv4Enabled: true, ipv6Enabled: false }] });
+    for (let i = 0; i < args.workers.count; i++)
+      server(`${name}-worker-${i}`, args.workers.flavor, agentUserData(args.k3sVersion, token.result, false), [nodes], {
+        publicNets: [{ ipv4Enabled: true, ipv6Enabled: false }],
+      });
     const mediaIps: pulumi.Output<string>[] = [];
     for (let i = 0; i < args.media.count; i++) {
       const ip = primaryIp(`${name}-media-ip-${i}`);

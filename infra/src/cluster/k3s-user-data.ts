@@ -10,12 +10,16 @@ export function serverUserData(k3sVersion: string, token: pulumi.Output<string>,
   return pulumi.secret(
     pulumi
       .all([token, publicIp, pki.ca.serverCert, pki.ca.serverKey, pki.ca.clientCert, pki.ca.clientKey])
-      .apply(([t, ip, serverCert, serverKey, clientCert, clientKey]) => cloudInit({ role: "server", k3sVersion, token: t, privateIp: controlPlaneIp, publicIp: ip, ca: { serverCert, serverKey, clientCert, clientKey } })),
+      .apply(([t, ip, serverCert, serverKey, clientCert, clientKey]) =>
+        cloudInit({ role: "server", k3sVersion, token: t, privateIp: controlPlaneIp, publicIp: ip, ca: { serverCert, serverKey, clientCert, clientKey } }),
+      ),
   );
 }
 
 export function agentUserData(k3sVersion: string, token: pulumi.Output<string>, media: boolean, publicIp?: pulumi.Output<string>): pulumi.Output<string> {
   return pulumi.secret(
-    pulumi.all([token, publicIp]).apply(([t, ip]) => cloudInit({ role: "agent", k3sVersion, token: t, serverIp: controlPlaneIp, media, ...(ip ? { publicIp: ip } : {}) })),
+    pulumi
+      .all([token, publicIp])
+      .apply(([t, ip]) => cloudInit({ role: "agent", k3sVersion, token: t, serverIp: controlPlaneIp, media, ...(ip ? { publicIp: ip } : {}) })),
   );
 }

@@ -5,9 +5,9 @@
 import * as openstack from "@pulumi/openstack";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { controlPlaneIp, privateCidr, type ClusterArgs } from "./args.ts";
-import { agentUserData, serverUserData } from "./k3s-user-data.ts";
+import { type ClusterArgs, controlPlaneIp, privateCidr } from "./args.ts";
 import { firewallPolicy, type IngressRule } from "./firewall.ts";
+import { agentUserData, serverUserData } from "./k3s-user-data.ts";
 import { clusterPki, kubeconfig } from "./pki.ts";
 
 export interface OpenStackClusterArgs extends ClusterArgs {
@@ -29,24 +29,57 @@ export class OpenStackCluster extends pulumi.ComponentResource {
     const pki = clusterPki(name, this);
 
     const network = new openstack.networking.Network(`${name}-net`, { adminStateUp: true }, parent);
-    const subnet = new openstack.networking.Subnet(`${name}-subnet`, { networkId: network.id, cidr: privateCidr, ipVersion: 4, dnsNameservers: ["9.9.9.9", "1.1.1.1"] }, parent);
+    const subnet = new openstack.networking.Subnet(
+      `${name}-subnet`,
+      { networkId: network.id, cidr: privateCidr, ipVersion: 4, dnsNameservers: ["9.9.9.9", "1.1.1.1"] },
+      parent,
+    );
     const router = new openstack.networking.Router(`${name}-router`, { externalNetworkId: args.externalNetworkId }, parent);
     new openstack.networking.RouterInterface(`${name}-router-if`, { routerId: router.id, subnetId: subnet.id }, parent);
 
     const group = (groupName: string, selected: IngressRule[], internal: boolean) => {
       const sg = new openstack.networking.SecGroup(`${name}-${groupName}`, { description: `meetingfleet ${groupName}` }, parent);
-      const all = internal ? [...selected, ...(["tcp", "udp"] as const).map((protocol) => ({ description: "between nodes", protocol, portMin: 1, portMax: 65535, from: privateCidr, mediaOnly: false }))] : selected;
+      const all = internal
+        ? [
+            ...selected,
+            ...(["tcp", "udp"] as const).map((protocol) => ({
+              description: "between nodes",
+              protocol,
+              portMin: 1,
+              portMax: 65535,
+              from: privateCidr,
+              mediaOnly: false,
+            })),
+          ]
+        : selected;
       for (const [i, r] of all.entries()) {
         new openstack.networking.SecGroupRule(
           `${name}-${groupName}-${i}`,
-          { securityGroupId: sg.id, direction: "ingress", ethertype: "IPv4", protocol: r.protocol, portRangeMin: r.portMin, portRangeMax: r.portMax, remoteIpPrefix: r.from, description: r.description },
+          {
+            securityGroupId: sg.id,
+            direction: "ingress",
+            ethertype: "IPv4",
+            protocol: r.protocol,
+            portRangeMin: r.portMin,
+            portRangeMax: r.portMax,
+            remoteIpPrefix: r.from,
+            description: r.description,
+          },
           parent,
         );
       }
       return sg;
     };
-    const nodes = group("nodes", rules.filter((r) => !r.mediaOnly), true);
-    const media = group("media", rules.filter((r) => r.mediaOnly), false);
+    const nodes = group(
+      "nodes",
+      rules.filter((r) => !r.mediaOnly),
+      true,
+    );
+    const media = group(
+      "media",
+      rules.filter((r) => r.mediaOnly),
+      false,
+    );
     const spread = new openstack.compute.ServerGroup(`${name}-media-spread`, { policies: ["soft-anti-affinity"] }, parent);
     const keypair = new openstack.compute.Keypair(`${name}-admin`, { publicKey: args.sshPublicKey }, parent);
 
@@ -67,14 +100,23 @@ export class OpenStackCluster extends pulumi.ComponentResource {
       );
 
     const apiIp = floating(`${name}-api-ip`);
-    const controlPlane = instance(`${name}-control-plane`, args.controlPlane.flavor, serverUserData(args.k3sVersion, token.result, pki, apiIp.address), {}, controlPlaneIp);
+    const controlPlane = instance(
+      `${name}-control-plane`,
+      args.controlPlane.flavor,
+      serverUserData(args.k3sVersion, token.result, pki, apiIp.address),
+      {},
+      controlPlaneIp,
+    );
     new openstack.compute.FloatingIpAssociate(`${name}-api-ip-assoc`, { floatingIp: apiIp.address, instanceId: controlPlane.id }, parent);
 
     for (let i = 0; i < args.workers.count; i++) instance(`${name}-worker-${i}`, args.workers.flavor, agentUserData(args.k3sVersion, token.result, false), {});
     const mediaIps: pulumi.Output<string>[] = [];
     for (let i = 0; i < args.media.count; i++) {
       const ip = floating(`${name}-media-ip-${i}`);
-      const node = instance(`${name}-media-${i}`, args.media.flavor, agentUserData(args.k3sVersion, token.result, true, ip.address), { securityGroups: [nodes.name, media.name], schedulerHints: [{ group: spread.id }] });
+      const node = instance(`${name}-media-${i}`, args.media.flavor, agentUserData(args.k3sVersion, token.result, true, ip.address), {
+        securityGroups: [nodes.name, media.name],
+        schedulerHints: [{ group: spread.id }],
+      });
       new openstack.compute.FloatingIpAssociate(`${name}-media-ip-assoc-${i}`, { floatingIp: ip.address, instanceId: node.id }, parent);
       mediaIps.push(ip.address);
     }

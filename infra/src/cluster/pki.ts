@@ -17,7 +17,13 @@ function ca(name: string, commonName: string, parent: pulumi.Resource) {
   const key = new tls.PrivateKey(`${name}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
   const cert = new tls.SelfSignedCert(
     `${name}-cert`,
-    { privateKeyPem: key.privateKeyPem, isCaCertificate: true, validityPeriodHours: tenYears, subject: { commonName }, allowedUses: ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"] },
+    {
+      privateKeyPem: key.privateKeyPem,
+      isCaCertificate: true,
+      validityPeriodHours: tenYears,
+      subject: { commonName },
+      allowedUses: ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"],
+    },
     { parent },
   );
   return { key, cert };
@@ -27,14 +33,29 @@ export function clusterPki(name: string, parent: pulumi.Resource): ClusterPki {
   const server = ca(`${name}-server-ca`, "k3s-server-ca", parent);
   const client = ca(`${name}-client-ca`, "k3s-client-ca", parent);
   const adminKey = new tls.PrivateKey(`${name}-admin-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
-  const request = new tls.CertRequest(`${name}-admin-csr`, { privateKeyPem: adminKey.privateKeyPem, subject: { commonName: "meetingfleet-admin", organization: "system:masters" } }, { parent });
+  const request = new tls.CertRequest(
+    `${name}-admin-csr`,
+    { privateKeyPem: adminKey.privateKeyPem, subject: { commonName: "meetingfleet-admin", organization: "system:masters" } },
+    { parent },
+  );
   const admin = new tls.LocallySignedCert(
     `${name}-admin-cert`,
-    { certRequestPem: request.certRequestPem, caPrivateKeyPem: client.key.privateKeyPem, caCertPem: client.cert.certPem, validityPeriodHours: 365 * 24, allowedUses: ["client_auth", "digital_signature", "key_encipherment"] },
+    {
+      certRequestPem: request.certRequestPem,
+      caPrivateKeyPem: client.key.privateKeyPem,
+      caCertPem: client.cert.certPem,
+      validityPeriodHours: 365 * 24,
+      allowedUses: ["client_auth", "digital_signature", "key_encipherment"],
+    },
     { parent },
   );
   return {
-    ca: { serverCert: server.cert.certPem, serverKey: pulumi.secret(server.key.privateKeyPem), clientCert: client.cert.certPem, clientKey: pulumi.secret(client.key.privateKeyPem) },
+    ca: {
+      serverCert: server.cert.certPem,
+      serverKey: pulumi.secret(server.key.privateKeyPem),
+      clientCert: client.cert.certPem,
+      clientKey: pulumi.secret(client.key.privateKeyPem),
+    },
     adminCert: admin.certPem,
     adminKey: pulumi.secret(adminKey.privateKeyPem),
   };

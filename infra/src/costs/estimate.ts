@@ -1,7 +1,7 @@
 // A stack's monthly cost from its config: node count x flavor price. Pure, so the README's table and
 // the tests come from the same function.
 
-import { hoursPerMonth, type FlavorPrice } from "./prices.ts";
+import { type FlavorPrice, hoursPerMonth } from "./prices.ts";
 
 export interface NodePool {
   role: string;
@@ -35,7 +35,11 @@ export function estimateCost(pools: readonly NodePool[], prices: Readonly<Record
 }
 
 /** A cluster config's node pools: one control plane, the workers, the media nodes. */
-export function clusterPools(cluster: { controlPlane: { flavor: string }; workers: { count: number; flavor: string }; media: { count: number; flavor: string } }): NodePool[] {
+export function clusterPools(cluster: {
+  controlPlane: { flavor: string };
+  workers: { count: number; flavor: string };
+  media: { count: number; flavor: string };
+}): NodePool[] {
   return [
     { role: "control plane", count: 1, flavor: cluster.controlPlane.flavor },
     { role: "workers", ...cluster.workers },

@@ -1,6 +1,6 @@
-import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { parse } from "yaml";
 import { hetznerClusterSchema, openstackClusterSchema, parseConfig } from "../config.ts";
 import { clusterPools, estimateCost } from "./estimate.ts";
 import { hetznerPrices, hoursPerMonth, openstackEquivalentPrices } from "./prices.ts";
@@ -10,7 +10,13 @@ const sample = (file: string, key: string) => (parse(readFileSync(path.join(prog
 
 describe("cost estimate", () => {
   test("node count x hourly price x 730 h, per pool and in total", () => {
-    const e = estimateCost([{ role: "media", count: 4, flavor: "cx43" }, { role: "workers", count: 1, flavor: "cx33" }], hetznerPrices);
+    const e = estimateCost(
+      [
+        { role: "media", count: 4, flavor: "cx43" },
+        { role: "workers", count: 1, flavor: "cx33" },
+      ],
+      hetznerPrices,
+    );
     expect(e.lines.map((l) => l.eurPerMonth)).toEqual([Math.round(4 * 0.021 * hoursPerMonth * 100) / 100, Math.round(0.011 * hoursPerMonth * 100) / 100]);
     expect(e.eurPerMonth).toBeCloseTo(61.32 + 8.03, 2);
     expect(e.unpriced).toEqual([]);

@@ -14,9 +14,21 @@ export function platformArgs(config: PlatformConfig, kubeconfig: pulumi.Input<st
     operatorNamespace: config.operatorNamespace,
     jitsiNamespace: config.jitsiNamespace,
     ...(config.operatorImage ? { operatorImage: config.operatorImage } : {}),
-    monitoring: { enabled: config.monitoring.enabled, namespace: config.monitoring.namespace, ...(config.monitoring.chartVersion ? { chartVersion: config.monitoring.chartVersion } : {}) },
-    certManager: { enabled: config.certManager.enabled, ...(config.certManager.email ? { email: config.certManager.email } : {}), ...(config.certManager.chartVersion ? { chartVersion: config.certManager.chartVersion } : {}) },
-    jitsi: { domain: config.jitsi.domain, imageTag: config.jitsi.imageTag, ...(config.jitsi.ingressClassName ? { ingressClassName: config.jitsi.ingressClassName } : {}) },
+    monitoring: {
+      enabled: config.monitoring.enabled,
+      namespace: config.monitoring.namespace,
+      ...(config.monitoring.chartVersion ? { chartVersion: config.monitoring.chartVersion } : {}),
+    },
+    certManager: {
+      enabled: config.certManager.enabled,
+      ...(config.certManager.email ? { email: config.certManager.email } : {}),
+      ...(config.certManager.chartVersion ? { chartVersion: config.certManager.chartVersion } : {}),
+    },
+    jitsi: {
+      domain: config.jitsi.domain,
+      imageTag: config.jitsi.imageTag,
+      ...(config.jitsi.ingressClassName ? { ingressClassName: config.jitsi.ingressClassName } : {}),
+    },
     fleet: { ...config.fleet, ...(config.fleet.autoscaling ? { autoscaling: config.fleet.autoscaling } : {}) },
   };
 }

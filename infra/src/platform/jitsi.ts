@@ -61,22 +61,49 @@ export class JitsiSignaling extends pulumi.ComponentResource {
           spec: {
             replicas: 1,
             selector: { matchLabels: { app: component } },
-            template: { metadata: { labels: { app: component } }, spec: { ...restricted, containers: [{ name: component, image: image(component), env, ports }] } },
+            template: {
+              metadata: { labels: { app: component } },
+              spec: { ...restricted, containers: [{ name: component, image: image(component), env, ports }] },
+            },
           },
         },
         parent,
       );
     const service = (component: string, ports: Array<{ name: string; port: number }>) =>
-      new k8s.core.v1.Service(`${name}-${component}`, { metadata: { name: component, namespace: args.namespace }, spec: { selector: { app: component }, ports: ports.map((p) => ({ ...p, targetPort: p.port })) } }, parent);
+      new k8s.core.v1.Service(
+        `${name}-${component}`,
+        {
+          metadata: { name: component, namespace: args.namespace },
+          spec: { selector: { app: component }, ports: ports.map((p) => ({ ...p, targetPort: p.port })) },
+        },
+        parent,
+      );
 
-    this.prosody = deployment("prosody", [...common, secretEnv("JVB_AUTH_PASSWORD", "jvb-password"), secretEnv("JICOFO_AUTH_PASSWORD", "jicofo-password")], [
-      { name: "xmpp-c2s", containerPort: 5222 },
-      { name: "bosh", containerPort: 5280 },
-      { name: "xmpp-component", containerPort: 5347 },
+    this.prosody = deployment(
+      "prosody",
+      [...common, secretEnv("JVB_AUTH_PASSWORD", "jvb-password"), secretEnv("JICOFO_AUTH_PASSWORD", "jicofo-password")],
+      [
+        { name: "xmpp-c2s", containerPort: 5222 },
+        { name: "bosh", containerPort: 5280 },
+        { name: "xmpp-component", containerPort: 5347 },
+      ],
+    );
+    service("prosody", [
+      { name: "xmpp-c2s", port: 5222 },
+      { name: "bosh", port: 5280 },
+      { name: "xmpp-component", port: 5347 },
     ]);
-    service("prosody", [{ name: "xmpp-c2s", port: 5222 }, { name: "bosh", port: 5280 }, { name: "xmpp-component", port: 5347 }]);
     deployment("jicofo", [...common, secretEnv("JICOFO_AUTH_PASSWORD", "jicofo-password")], [{ name: "http", containerPort: 8888 }]);
-    deployment("web", [...common, { name: "XMPP_BOSH_URL_BASE", value: "http://prosody:5280" }, { name: "DISABLE_HTTPS", value: "1" }, { name: "ENABLE_HTTP_REDIRECT", value: "0" }], [{ name: "http", containerPort: 80 }]);
+    deployment(
+      "web",
+      [
+        ...common,
+        { name: "XMPP_BOSH_URL_BASE", value: "http://prosody:5280" },
+        { name: "DISABLE_HTTPS", value: "1" },
+        { name: "ENABLE_HTTP_REDIRECT", value: "0" },
+      ],
+      [{ name: "http", containerPort: 80 }],
+    );
     service("web", [{ name: "http", port: 80 }]);
     new k8s.networking.v1.Ingress(
       `${name}-web`,

@@ -54,7 +54,10 @@ export class Platform extends pulumi.ComponentResource {
     const password = (user: string) => new random.RandomPassword(`${name}-${user}-password`, { length: 32, special: false }, { parent: this });
     this.xmppSecret = new k8s.core.v1.Secret(
       `${name}-xmpp`,
-      { metadata: { name: "jitsi-xmpp", namespace: jitsiNs.metadata.name }, stringData: { "jvb-password": password("jvb").result, "jicofo-password": password("jicofo").result } },
+      {
+        metadata: { name: "jitsi-xmpp", namespace: jitsiNs.metadata.name },
+        stringData: { "jvb-password": password("jvb").result, "jicofo-password": password("jicofo").result },
+      },
       { ...on, additionalSecretOutputs: ["stringData", "data"] },
     );
 
@@ -69,7 +72,13 @@ export class Platform extends pulumi.ComponentResource {
             createNamespace: true,
             values: {
               // Pick up our ServiceMonitor, PodMonitor and PrometheusRule, and our dashboards' ConfigMaps.
-              prometheus: { prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false, ruleSelectorNilUsesHelmValues: false } },
+              prometheus: {
+                prometheusSpec: {
+                  serviceMonitorSelectorNilUsesHelmValues: false,
+                  podMonitorSelectorNilUsesHelmValues: false,
+                  ruleSelectorNilUsesHelmValues: false,
+                },
+              },
               grafana: { sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: "ALL" } } },
             },
           },
@@ -100,7 +109,14 @@ export class Platform extends pulumi.ComponentResource {
       if (!args.certManager.email) throw new Error("certManager.email is required for Let's Encrypt when cert-manager is enabled");
       const certManager = new k8s.helm.v3.Release(
         `${name}-cert-manager`,
-        { chart: "cert-manager", ...(args.certManager.chartVersion ? { version: args.certManager.chartVersion } : {}), repositoryOpts: { repo: "https://charts.jetstack.io" }, namespace: "cert-manager", createNamespace: true, values: { crds: { enabled: true } } },
+        {
+          chart: "cert-manager",
+          ...(args.certManager.chartVersion ? { version: args.certManager.chartVersion } : {}),
+          repositoryOpts: { repo: "https://charts.jetstack.io" },
+          namespace: "cert-manager",
+          createNamespace: true,
+          values: { crds: { enabled: true } },
+        },
         on,
       );
       const issuer = new k8s.apiextensions.CustomResource(
@@ -109,7 +125,14 @@ export class Platform extends pulumi.ComponentResource {
           apiVersion: "cert-manager.io/v1",
           kind: "ClusterIssuer",
           metadata: { name: "letsencrypt" },
-          spec: { acme: { server: "https://acme-v02.api.letsencrypt.org/directory", email: args.certManager.email, privateKeySecretRef: { name: "letsencrypt-account" }, solvers: [{ http01: { ingress: args.jitsi.ingressClassName ? { ingressClassName: args.jitsi.ingressClassName } : {} } }] } },
+          spec: {
+            acme: {
+              server: "https://acme-v02.api.letsencrypt.org/directory",
+              email: args.certManager.email,
+              privateKeySecretRef: { name: "letsencrypt-account" },
+              solvers: [{ http01: { ingress: args.jitsi.ingressClassName ? { ingressClassName: args.jitsi.ingressClassName } : {} } }],
+            },
+          },
         },
         { ...on, dependsOn: [certManager] },
       );

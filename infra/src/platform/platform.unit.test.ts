@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfig, platformSchema } from "../config.ts";
-import { mockPulumi, ofType, reveal, settle, outputValue, type Registered } from "../testing/mocks.ts";
 import { mediaLabel } from "../cluster/cloud-init.ts";
+import { parseConfig, platformSchema } from "../config.ts";
+import { mockPulumi, ofType, outputValue, type Registered, reveal, settle } from "../testing/mocks.ts";
 import { chartDir, platformArgs } from "./from-config.ts";
 import { Platform } from "./platform.ts";
 
@@ -24,7 +24,11 @@ describe("platform", () => {
     expect(fleet).toBeDefined();
     // A resource registers only once those it depends on are registered: the chart (and its CRD) first.
     expect(operator!.order).toBeLessThan(fleet!.order);
-    const spec = fleet!.inputs.spec as { signaling: { authPasswordSecretRef: { name: string; key: string }; xmppServer: string }; template: Record<string, unknown>; replicas: number };
+    const spec = fleet!.inputs.spec as {
+      signaling: { authPasswordSecretRef: { name: string; key: string }; xmppServer: string };
+      template: Record<string, unknown>;
+      replicas: number;
+    };
     expect(spec.signaling.authPasswordSecretRef).toEqual({ name: "jitsi-xmpp", key: "jvb-password" });
     expect(spec.signaling.xmppServer).toBe("prosody.jitsi.svc.cluster.local");
     expect(spec.replicas).toBe(2);
@@ -41,20 +45,30 @@ describe("platform", () => {
     expect(Object.keys(stringData.value as Record<string, string>).sort()).toEqual(["jicofo-password", "jvb-password"]);
     expect(await pulumi.isSecret(platform.xmppSecret.stringData)).toBe(true);
     const prosody = ofType(created, "kubernetes:apps/v1:Deployment").find((d) => (d.inputs.metadata as { name: string }).name === "prosody")!;
-    const env = (prosody.inputs.spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }> }> } } }).template.spec.containers[0]!.env;
+    const env = (
+      prosody.inputs.spec as {
+        template: { spec: { containers: Array<{ env: Array<{ name: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }> }> } };
+      }
+    ).template.spec.containers[0]!.env;
     expect(env.find((e) => e.name === "JVB_AUTH_PASSWORD")?.valueFrom?.secretKeyRef).toEqual({ name: "jitsi-xmpp", key: "jvb-password" });
   });
 
   test("signaling without bridges of its own: web, prosody and jicofo, and no jvb", async () => {
     const { created } = await build({ jitsi: { domain: "meet.example.org" } });
-    const names = ofType(created, "kubernetes:apps/v1:Deployment").map((d) => (d.inputs.metadata as { name: string }).name).sort();
+    const names = ofType(created, "kubernetes:apps/v1:Deployment")
+      .map((d) => (d.inputs.metadata as { name: string }).name)
+      .sort();
     expect(names).toEqual(["jicofo", "prosody", "web"]);
   });
 
   test("monitoring and cert-manager only when asked; the operator chart waits for the monitoring CRDs", async () => {
     const plain = await build({ jitsi: { domain: "meet.example.org" } });
     expect(ofType(plain.created, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).toEqual([chartDir]);
-    const full = await build({ jitsi: { domain: "meet.example.org" }, monitoring: { enabled: true }, certManager: { enabled: true, email: "noc@example.org" } });
+    const full = await build({
+      jitsi: { domain: "meet.example.org" },
+      monitoring: { enabled: true },
+      certManager: { enabled: true, email: "noc@example.org" },
+    });
     const releases = ofType(full.created, "kubernetes:helm.sh/v3:Release");
     const monitoring = releases.find((r) => r.inputs.chart === "kube-prometheus-stack")!;
     const operator = releases.find((r) => r.inputs.chart === chartDir)!;
@@ -63,11 +77,15 @@ describe("platform", () => {
     expect(releases.some((r) => r.inputs.chart === "cert-manager")).toBe(true);
     const issuer = ofType(full.created, "kubernetes:cert-manager.io/v1:ClusterIssuer")[0]!;
     const ingress = ofType(full.created, "kubernetes:networking.k8s.io/v1:Ingress")[0]!;
-    expect((ingress.inputs.metadata as { annotations: Record<string, string> }).annotations["cert-manager.io/cluster-issuer"]).toBe((issuer.inputs.metadata as { name: string }).name);
+    expect((ingress.inputs.metadata as { annotations: Record<string, string> }).annotations["cert-manager.io/cluster-issuer"]).toBe(
+      (issuer.inputs.metadata as { name: string }).name,
+    );
   });
 
   test("bad stack config fails before anything is created, naming the key", async () => {
-    expect(() => parseConfig(platformSchema, "platform", { jitsi: { domain: "Meet Example" }, fleet: { minReplicas: 5, maxReplicas: 2 } })).toThrow(/platform\.jitsi\.domain: must be a host name[\s\S]*platform\.fleet: fleet\.minReplicas must be <= fleet\.maxReplicas/);
+    expect(() => parseConfig(platformSchema, "platform", { jitsi: { domain: "Meet Example" }, fleet: { minReplicas: 5, maxReplicas: 2 } })).toThrow(
+      /platform\.jitsi\.domain: must be a host name[\s\S]*platform\.fleet: fleet\.minReplicas must be <= fleet\.maxReplicas/,
+    );
     await expect(build({ jitsi: { domain: "meet.example.org" }, certManager: { enabled: true } })).rejects.toThrow(/certManager\.email/);
   });
 });

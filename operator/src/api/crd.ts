@@ -16,7 +16,7 @@ export function toStructural(node: unknown): unknown {
   const anyOf = schema.anyOf as JsonSchema[] | undefined;
   if (anyOf && anyOf.length === 2 && anyOf.some((s) => s.type === "string") && anyOf.some((s) => s.type === "integer")) {
     const { anyOf: _, ...rest } = schema;
-    return { ...toStructural(rest) as JsonSchema, "x-kubernetes-int-or-string": true };
+    return { ...(toStructural(rest) as JsonSchema), "x-kubernetes-int-or-string": true };
   }
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { crdFiles, renderCrd } from "./crd-file.ts";
 import { meetingFleetCrd, toStructural } from "./crd.ts";
+import { crdFiles, renderCrd } from "./crd-file.ts";
 import { fleetSpecSchema } from "./meetingfleet.ts";
 
 describe("MeetingFleet CRD", () => {
@@ -48,7 +48,9 @@ describe("MeetingFleet CRD", () => {
 
   test("the samples are valid fleets", () => {
     for (const file of ["hostport-fleet.yaml", "nodeport-fleet.yaml"]) {
-      const docs = readFileSync(new URL(`../../../crds/samples/${file}`, import.meta.url), "utf8").split(/^---$/m).map((d) => parse(d));
+      const docs = readFileSync(new URL(`../../../crds/samples/${file}`, import.meta.url), "utf8")
+        .split(/^---$/m)
+        .map((d) => parse(d));
       const fleet = docs.find((d) => d.kind === "MeetingFleet");
       expect(fleetSpecSchema.safeParse(fleet.spec).success).toBe(true);
     }

@@ -56,7 +56,9 @@ const envVar = z.object({
 
 export const bridgeTemplateSchema = describe(
   z.object({
-    image: describe(z.string().min(1), "Container image of the bridge (the docker-jitsi-meet jitsi/jvb image or a compatible one).").default("jitsi/jvb:stable"),
+    image: describe(z.string().min(1), "Container image of the bridge (the docker-jitsi-meet jitsi/jvb image or a compatible one).").default(
+      "jitsi/jvb:stable",
+    ),
     imagePullPolicy: describe(z.enum(["Always", "IfNotPresent", "Never"]), "When the kubelet pulls the image.").default("IfNotPresent"),
     resources: resources.optional(),
     nodeSelector: describe(z.record(z.string(), z.string()), "Labels a node must have to run bridges, e.g. for dedicated media nodes.").optional(),
@@ -88,24 +90,23 @@ export const signalingSchema = describe(
 );
 
 export const mediaSchema = describe(
-  z
-    .object({
-      exposure: describe(
-        z.enum(["HostPort", "NodePort"]),
-        "How a bridge's UDP media port reaches users. HostPort: the bridge's port on its node's address (one bridge per node). NodePort: a NodePort Service per bridge, with a port from nodePortRange.",
-      ).default("HostPort"),
-      port: describe(z.number().int().min(1024).max(65535), "The bridge's UDP media port (JVB_PORT); with HostPort also the port on the node.").default(10000),
-      nodePortRange: withRules(
-        describe(
-          z.object({
-            start: describe(z.number().int().min(1).max(65535), "First port of the range (inclusive)."),
-            end: describe(z.number().int().min(1).max(65535), "Last port of the range (inclusive)."),
-          }),
-          "With NodePort exposure: the node ports bridges may use, one each. Must hold at least maxReplicas ports.",
-        ),
-        [{ rule: "self.start <= self.end", message: "spec.media.nodePortRange.start must be <= spec.media.nodePortRange.end", holds: (r) => r.start <= r.end }],
-      ).optional(),
-    }),
+  z.object({
+    exposure: describe(
+      z.enum(["HostPort", "NodePort"]),
+      "How a bridge's UDP media port reaches users. HostPort: the bridge's port on its node's address (one bridge per node). NodePort: a NodePort Service per bridge, with a port from nodePortRange.",
+    ).default("HostPort"),
+    port: describe(z.number().int().min(1024).max(65535), "The bridge's UDP media port (JVB_PORT); with HostPort also the port on the node.").default(10000),
+    nodePortRange: withRules(
+      describe(
+        z.object({
+          start: describe(z.number().int().min(1).max(65535), "First port of the range (inclusive)."),
+          end: describe(z.number().int().min(1).max(65535), "Last port of the range (inclusive)."),
+        }),
+        "With NodePort exposure: the node ports bridges may use, one each. Must hold at least maxReplicas ports.",
+      ),
+      [{ rule: "self.start <= self.end", message: "spec.media.nodePortRange.start must be <= spec.media.nodePortRange.end", holds: (r) => r.start <= r.end }],
+    ).optional(),
+  }),
   "How each bridge's UDP media port is exposed. Clients are told the node's public address (its ExternalIP, else its InternalIP) at that port, through a ConfigMap <bridge>-media the operator writes once the bridge is scheduled.",
 );
 
@@ -113,15 +114,29 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 
 export const autoscalingSchema = describe(
   z.object({
-    targetStress: describe(z.number().min(0.1).max(0.8), "Mean stress the usable bridges are kept at or below, leaving room for new meetings (Jicofo refuses bridges past 0.8).").default(0.6),
+    targetStress: describe(
+      z.number().min(0.1).max(0.8),
+      "Mean stress the usable bridges are kept at or below, leaving room for new meetings (Jicofo refuses bridges past 0.8).",
+    ).default(0.6),
     targetParticipants: describe(
       z.number().int().min(1).max(10000),
       "Participants per bridge kept at or below this as well, when set (the larger need wins): for bridges whose stress figure is not calibrated to their hardware.",
     ).optional(),
-    lookahead: describe(z.string().regex(durationPattern), "How far ahead participant growth is projected (0s: not at all), e.g. the time a new bridge needs to become useful (about 90s). Off by default: with headroom it did not pay in the benchmark.").default("0s"),
-    headroom: describe(z.number().int().min(0).max(100), "Bridges' worth of spare room (at targetStress) kept on top of the load, for a burst of meetings that arrives before a new bridge is useful.").default(1),
-    scaleUpWindow: describe(z.string().regex(durationPattern), "Bridges are added only when more were needed for this whole window (0s: at once).").default("0s"),
-    scaleDownWindow: describe(z.string().regex(durationPattern), "Bridges are removed (by draining) only when fewer were needed for this whole window.").default("10m"),
+    lookahead: describe(
+      z.string().regex(durationPattern),
+      "How far ahead participant growth is projected (0s: not at all), e.g. the time a new bridge needs to become useful (about 90s). Off by default: with headroom it did not pay in the benchmark.",
+    ).default("0s"),
+    headroom: describe(
+      z.number().int().min(0).max(100),
+      "Bridges' worth of spare room (at targetStress) kept on top of the load, for a burst of meetings that arrives before a new bridge is useful.",
+    ).default(1),
+    scaleUpWindow: describe(z.string().regex(durationPattern), "Bridges are added only when more were needed for this whole window (0s: at once).").default(
+      "0s",
+    ),
+    scaleDownWindow: describe(
+      z.string().regex(durationPattern),
+      "Bridges are removed (by draining) only when fewer were needed for this whole window.",
+    ).default("10m"),
     timeZone: describe(z.string().min(1), "IANA time zone of the schedule and of the time-of-day memory, e.g. Europe/Rome.").default("UTC"),
     schedule: describe(
       z
@@ -130,7 +145,10 @@ export const autoscalingSchema = describe(
             days: describe(z.array(z.number().int().min(0).max(6)).min(1).max(7), "Days of the week, 0 = Sunday ... 6 = Saturday."),
             start: describe(hhmm, "Local start, HH:MM."),
             end: describe(hhmm, "Local end, HH:MM (exclusive; before the start means past midnight)."),
-            minReplicas: describe(z.number().int().min(0).max(1000), "Bridges kept warm in this window, so capacity is there before meetings start on the hour."),
+            minReplicas: describe(
+              z.number().int().min(0).max(1000),
+              "Bridges kept warm in this window, so capacity is there before meetings start on the hour.",
+            ),
           }),
         )
         .max(50),
@@ -159,7 +177,12 @@ const fleetSpecFields = describe(
 );
 
 export const fleetSpecSchema = withRules(fleetSpecFields, [
-  { rule: "self.minReplicas <= self.maxReplicas", message: "spec.minReplicas must be <= spec.maxReplicas", fieldPath: ".minReplicas", holds: (s) => s.minReplicas <= s.maxReplicas },
+  {
+    rule: "self.minReplicas <= self.maxReplicas",
+    message: "spec.minReplicas must be <= spec.maxReplicas",
+    fieldPath: ".minReplicas",
+    holds: (s) => s.minReplicas <= s.maxReplicas,
+  },
   {
     rule: "self.replicas >= self.minReplicas && self.replicas <= self.maxReplicas",
     message: "spec.replicas must be between spec.minReplicas and spec.maxReplicas",
@@ -190,7 +213,10 @@ export const bridgePhases = ["Pending", "Starting", "Ready", "Draining", "Shutti
 
 const bridgeStatus = z.object({
   name: describe(z.string(), "Pod name of the bridge."),
-  phase: describe(z.enum(bridgePhases), "Pending (not scheduled), Starting (API not answering yet), Ready, Draining (no new conferences), ShuttingDown, Failed."),
+  phase: describe(
+    z.enum(bridgePhases),
+    "Pending (not scheduled), Starting (API not answering yet), Ready, Draining (no new conferences), ShuttingDown, Failed.",
+  ),
   participants: describe(z.number().int(), "Local participants, from the bridge's last stats; absent when unknown.").optional(),
   stress: describe(z.string(), "Stress level from the bridge's last stats (load / load threshold), as a decimal string.").optional(),
   drainingSince: describe(z.string(), "When draining started (RFC 3339).").optional(),

@@ -17,7 +17,9 @@ describe("the fleet spec's cross-field rules, as the operator checks them", () =
     expect(refusal({ autoscaling: { schedule: [{ days: [1], start: "08:00", end: "13:00", minReplicas: 11 }] } })).toBe(
       "autoscaling.schedule: spec.autoscaling.schedule[].minReplicas must be <= spec.maxReplicas",
     );
-    expect(refusal({ maxReplicas: 30, media: nodePort(31900, 31909) })).toBe("media.nodePortRange: spec.media.nodePortRange is too small: it must hold at least spec.maxReplicas ports");
+    expect(refusal({ maxReplicas: 30, media: nodePort(31900, 31909) })).toBe(
+      "media.nodePortRange: spec.media.nodePortRange is too small: it must hold at least spec.maxReplicas ports",
+    );
     expect(refusal({ maxReplicas: 1, replicas: 1, media: nodePort(31910, 31900) })).toContain(
       "media.nodePortRange: spec.media.nodePortRange.start must be <= spec.media.nodePortRange.end",
     );
@@ -30,7 +32,9 @@ describe("the fleet spec's cross-field rules, as the operator checks them", () =
   });
 
   test("a spec with fields of the wrong type is refused for those, without the rules reading them", () => {
-    expect(refusal({ media: "NodePort", replicas: "2" })).toBe("replicas: Invalid input: expected number, received string; media: Invalid input: expected object, received string");
+    expect(refusal({ media: "NodePort", replicas: "2" })).toBe(
+      "replicas: Invalid input: expected number, received string; media: Invalid input: expected object, received string",
+    );
   });
 
   test("on their boundaries the rules accept", () => {

@@ -12,7 +12,16 @@ describe("the policy a MeetingFleet asks for", () => {
       maxReplicas: 40,
       replicas: 2,
       signaling,
-      autoscaling: { targetStress: 0.7, targetParticipants: 90, lookahead: "1m30s", headroom: 2, scaleUpWindow: "15s", scaleDownWindow: "2m", timeZone: "Europe/Rome", schedule },
+      autoscaling: {
+        targetStress: 0.7,
+        targetParticipants: 90,
+        lookahead: "1m30s",
+        headroom: 2,
+        scaleUpWindow: "15s",
+        scaleDownWindow: "2m",
+        timeZone: "Europe/Rome",
+        schedule,
+      },
     });
     expect(policySpecOf(spec)).toEqual({
       minReplicas: 2,

@@ -27,7 +27,7 @@ describe("TimeOfDayMemory", () => {
   test("a snapshot restores the same answers; the revision moves only when a record changes", () => {
     const m = new TimeOfDayMemory("Europe/Rome");
     expect(m.revision).toBe(0);
-    for (let t = 9 * 60 * minute; t < 10 * 60 * minute; t += minute) m.record(mondayRome + t, 4 + Math.floor(t / (20 * minute)) % 3);
+    for (let t = 9 * 60 * minute; t < 10 * 60 * minute; t += minute) m.record(mondayRome + t, 4 + (Math.floor(t / (20 * minute)) % 3));
     expect(m.revision).toBe(60);
     m.record(mondayRome + 9 * 60 * minute + 5_000, 1); // lower than that minute's figure: nothing new
     expect(m.revision).toBe(60);
@@ -45,7 +45,12 @@ describe("TimeOfDayMemory", () => {
     const tuesdayNine = mondayRome + day + 9 * 60 * minute;
     expect(TimeOfDayMemory.restore(m.snapshot(), "Europe/Rome").earlierDay(tuesdayNine, 0)).toBe(8);
     expect(TimeOfDayMemory.restore(m.snapshot(), "America/New_York").snapshot().slots).toEqual({});
-    for (const junk of [null, "x", { version: 2, timeZone: "Europe/Rome", slots: {} }, { version: 1, timeZone: "Europe/Rome", slots: { "weekday:540": [-1, 0] } }]) {
+    for (const junk of [
+      null,
+      "x",
+      { version: 2, timeZone: "Europe/Rome", slots: {} },
+      { version: 1, timeZone: "Europe/Rome", slots: { "weekday:540": [-1, 0] } },
+    ]) {
       expect(TimeOfDayMemory.restore(junk, "Europe/Rome").snapshot().slots).toEqual({});
     }
   });

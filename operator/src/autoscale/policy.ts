@@ -21,7 +21,7 @@
 //   yesterday's level cost more than lowering the target for the same overload, in the benchmark.
 
 import { TimeOfDayMemory } from "./memory.ts";
-import { scheduledMinimum, type ScheduleEntry } from "./schedule.ts";
+import { type ScheduleEntry, scheduledMinimum } from "./schedule.ts";
 
 export interface PolicySpec {
   minReplicas: number;

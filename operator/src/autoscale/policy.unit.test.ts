@@ -61,20 +61,30 @@ describe("FleetPolicy", () => {
     expect(new FleetPolicy({ ...noHeadroom, targetParticipants: 50 }).decide(0, loose, 2)).toMatchObject({ desired: 4, reason: "Participants" });
     expect(new FleetPolicy({ targetParticipants: 50 }).decide(0, loose, 2).desired).toBe(5);
     // Stress needs 3 bridges at 0.6, participants only 2 at 100 each: stress decides.
-    expect(new FleetPolicy({ ...noHeadroom, targetParticipants: 100 }).decide(0, [bridge(90, 0.7), bridge(90, 0.7)], 2)).toMatchObject({ desired: 3, reason: "Capacity" });
+    expect(new FleetPolicy({ ...noHeadroom, targetParticipants: 100 }).decide(0, [bridge(90, 0.7), bridge(90, 0.7)], 2)).toMatchObject({
+      desired: 3,
+      reason: "Capacity",
+    });
   });
 
   test("property: the answer is within bounds and never below what the current load needs at the target", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ participants: fc.integer({ min: 0, max: 150 }), stress: fc.double({ min: 0, max: 2, noNaN: true }) }), { maxLength: 20 }), (samples) => {
-        const p = new FleetPolicy({ minReplicas: 1, maxReplicas: 50 });
-        const d = p.decide(0, samples.map((s) => bridge(s.participants, s.stress)), samples.length);
-        expect(d.desired).toBeGreaterThanOrEqual(1);
-        expect(d.desired).toBeLessThanOrEqual(50);
-        const cool = samples.filter((s) => s.stress < 0.8).reduce((a, s) => a + s.stress, 0);
-        const hot = samples.filter((s) => s.stress >= 0.8).length;
-        if (d.reason !== "Bounds") expect(d.desired).toBeGreaterThanOrEqual(Math.min(50, hot + Math.ceil(cool / 0.6 - 1e-9)) - 1);
-      }),
+      fc.property(
+        fc.array(fc.record({ participants: fc.integer({ min: 0, max: 150 }), stress: fc.double({ min: 0, max: 2, noNaN: true }) }), { maxLength: 20 }),
+        (samples) => {
+          const p = new FleetPolicy({ minReplicas: 1, maxReplicas: 50 });
+          const d = p.decide(
+            0,
+            samples.map((s) => bridge(s.participants, s.stress)),
+            samples.length,
+          );
+          expect(d.desired).toBeGreaterThanOrEqual(1);
+          expect(d.desired).toBeLessThanOrEqual(50);
+          const cool = samples.filter((s) => s.stress < 0.8).reduce((a, s) => a + s.stress, 0);
+          const hot = samples.filter((s) => s.stress >= 0.8).length;
+          if (d.reason !== "Bounds") expect(d.desired).toBeGreaterThanOrEqual(Math.min(50, hot + Math.ceil(cool / 0.6 - 1e-9)) - 1);
+        },
+      ),
     );
   });
 
@@ -82,7 +92,11 @@ describe("FleetPolicy", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 20 }), fc.integer({ min: 1, max: 200 }), (people, targetParticipants) => {
         const p = new FleetPolicy({ ...noHeadroom, targetParticipants, minReplicas: 1, maxReplicas: 50 });
-        const d = p.decide(0, people.map((n) => bridge(n, n / 200)), people.length);
+        const d = p.decide(
+          0,
+          people.map((n) => bridge(n, n / 200)),
+          people.length,
+        );
         const total = people.reduce((a, n) => a + n, 0);
         expect(d.desired).toBeGreaterThanOrEqual(1);
         expect(d.desired).toBeLessThanOrEqual(50);

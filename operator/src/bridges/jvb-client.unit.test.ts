@@ -1,9 +1,18 @@
-import fc from "fast-check";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import fc from "fast-check";
 import { boundedText, figuresFromStats, httpJvbClient } from "./jvb-client.ts";
 
-const real = { stress_level: 0.12, conferences: 2, local_endpoints: 7, participants: 9, octo_endpoints: 2, drain: false, shutting_down: false, version: "2.3.SNAPSHOT" };
+const real = {
+  stress_level: 0.12,
+  conferences: 2,
+  local_endpoints: 7,
+  participants: 9,
+  octo_endpoints: 2,
+  drain: false,
+  shutting_down: false,
+  version: "2.3.SNAPSHOT",
+};
 
 describe("figures read from /colibri/stats", () => {
   test("a real JVB's answer: local endpoints are the bridge's participants", () => {

@@ -3,12 +3,12 @@
 // creates of deterministic names answer AlreadyExists, deletes of gone pods answer NotFound, and the
 // drain record is written to the pod before the bridge is told, so a restarted operator knows.
 
+import type { JvbClient } from "../bridges/jvb-client.ts";
 import { annotations, bridgePod, bridgeService, type FleetRef } from "../fleet/bridge-pod.ts";
 import { advertisedAddress, mediaConfigMap, type NodeAddress } from "../fleet/media-config.ts";
 import type { Decision, Plan } from "../fleet/plan.ts";
-import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
+import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
 import type { Pod } from "../kube/types.ts";
-import type { JvbClient } from "../bridges/jvb-client.ts";
 import type { EventRecorder, Regarding } from "./events.ts";
 
 export interface ActDeps {
@@ -40,7 +40,14 @@ export interface Repairs {
   unadvertised: readonly Pod[];
 }
 
-export async function act(deps: ActDeps, fleet: FleetRef, regarding: Regarding, plan: Plan, pods: ReadonlyMap<string, Pod>, repairs: Repairs): Promise<ActResult> {
+export async function act(
+  deps: ActDeps,
+  fleet: FleetRef,
+  regarding: Regarding,
+  plan: Plan,
+  pods: ReadonlyMap<string, Pod>,
+  repairs: Repairs,
+): Promise<ActResult> {
   const result: ActResult = { refused: [], errors: [] };
   const { kube, jvb, events, fieldManager } = deps;
   const fail = (what: string, error: unknown) => {
@@ -113,7 +120,12 @@ export async function act(deps: ActDeps, fleet: FleetRef, regarding: Regarding, 
     }),
   );
 
-  const step = async <D extends Decision>(decisions: D[], what: string, run: (d: D) => Promise<void>, event?: (d: D) => [type: "Normal" | "Warning", note: string]) => {
+  const step = async <D extends Decision>(
+    decisions: D[],
+    what: string,
+    run: (d: D) => Promise<void>,
+    event?: (d: D) => [type: "Normal" | "Warning", note: string],
+  ) => {
     await Promise.all(
       decisions.map(async (d) => {
         try {
@@ -131,26 +143,46 @@ export async function act(deps: ActDeps, fleet: FleetRef, regarding: Regarding, 
   };
   const nowIso = new Date(deps.now()).toISOString();
 
-  await step(plan.drain, "DrainBridge", async (d) => {
-    await annotate(d.name, { [annotations.drainingSince]: nowIso });
-    await tellBridge(d.name, (ip) => jvb.setDrain(ip, true));
-  }, (d) => ["Normal", `Draining bridge ${d.name}: no new conferences; it is removed when its meetings end (${d.reason})`]);
+  await step(
+    plan.drain,
+    "DrainBridge",
+    async (d) => {
+      await annotate(d.name, { [annotations.drainingSince]: nowIso });
+      await tellBridge(d.name, (ip) => jvb.setDrain(ip, true));
+    },
+    (d) => ["Normal", `Draining bridge ${d.name}: no new conferences; it is removed when its meetings end (${d.reason})`],
+  );
 
-  await step(plan.undrain, "UndrainBridge", async (d) => {
-    await annotate(d.name, { [annotations.drainingSince]: null });
-    await tellBridge(d.name, (ip) => jvb.setDrain(ip, false));
-  }, (d) => ["Normal", `Undrained bridge ${d.name}: load came back, it takes new conferences again`]);
+  await step(
+    plan.undrain,
+    "UndrainBridge",
+    async (d) => {
+      await annotate(d.name, { [annotations.drainingSince]: null });
+      await tellBridge(d.name, (ip) => jvb.setDrain(ip, false));
+    },
+    (d) => ["Normal", `Undrained bridge ${d.name}: load came back, it takes new conferences again`],
+  );
 
-  await step(plan.shutdown, "ShutdownBridge", async (d) => {
-    await annotate(d.name, { [annotations.shutdownRequestedAt]: nowIso });
-    // Not graceful: straight to SHUTTING_DOWN, in which Jicofo moves the remaining participants away.
-    await tellBridge(d.name, (ip) => jvb.shutdown(ip, false));
-  }, (d) => ["Warning", `Bridge ${d.name} still had participants at its drain deadline; shutting it down so Jicofo moves them`]);
+  await step(
+    plan.shutdown,
+    "ShutdownBridge",
+    async (d) => {
+      await annotate(d.name, { [annotations.shutdownRequestedAt]: nowIso });
+      // Not graceful: straight to SHUTTING_DOWN, in which Jicofo moves the remaining participants away.
+      await tellBridge(d.name, (ip) => jvb.shutdown(ip, false));
+    },
+    (d) => ["Warning", `Bridge ${d.name} still had participants at its drain deadline; shutting it down so Jicofo moves them`],
+  );
 
-  await step(plan.delete, "DeleteBridge", async (d) => {
-    const uid = pods.get(d.name)?.metadata.uid;
-    await kube.delete(podsPath(fleet.namespace, d.name), uid ? { uid } : {});
-  }, (d) => [d.reason === "ShutdownGraceElapsed" ? "Warning" : "Normal", `Deleted bridge ${d.name} (${d.reason})`]);
+  await step(
+    plan.delete,
+    "DeleteBridge",
+    async (d) => {
+      const uid = pods.get(d.name)?.metadata.uid;
+      await kube.delete(podsPath(fleet.namespace, d.name), uid ? { uid } : {});
+    },
+    (d) => [d.reason === "ShutdownGraceElapsed" ? "Warning" : "Normal", `Deleted bridge ${d.name} (${d.reason})`],
+  );
 
   await step(plan.resyncDrain, "RepairDrain", async (d) => {
     await tellBridge(d.name, (ip) => jvb.setDrain(ip, d.drain));

@@ -6,10 +6,10 @@
 import type { FleetSpec } from "../api/meetingfleet.ts";
 import { policySpecOf } from "../autoscale/fleet-spec.ts";
 import { TimeOfDayMemory } from "../autoscale/memory.ts";
-import { FleetPolicy, type Decision, type PolicySpec } from "../autoscale/policy.ts";
+import { type Decision, FleetPolicy, type PolicySpec } from "../autoscale/policy.ts";
 import { labels, managerName, ownerReference } from "../fleet/bridge-pod.ts";
 import type { ObservedBridge } from "../fleet/plan.ts";
-import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
+import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
 
 export interface FleetIdentity {
   namespace: string;
@@ -64,9 +64,7 @@ export class FleetAutoscalers {
     const entry = await this.entry(key, fleet, JSON.stringify(policySpec), policySpec);
 
     const alive = bridges.filter((b) => !b.deleting && !b.exited);
-    const samples = alive
-      .filter((b) => b.figures)
-      .map((b) => ({ participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
+    const samples = alive.filter((b) => b.figures).map((b) => ({ participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
     const decision = entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length);
     if (now - entry.savedAt >= this.saveEveryMs && entry.policy.memory.revision !== entry.savedRevision) await this.save(entry, fleet, now);
     return decision;
@@ -86,7 +84,13 @@ export class FleetAutoscalers {
       entry = { ...entry, fingerprint, policy, savedRevision: policy.memory === entry.policy.memory ? entry.savedRevision : -1 };
     } else {
       const { snapshot, stored } = await this.load(fleet);
-      entry = { fingerprint, policy: new FleetPolicy(policySpec, TimeOfDayMemory.restore(snapshot, policySpec.timeZone)), stored, savedAt: Number.NEGATIVE_INFINITY, savedRevision: 0 };
+      entry = {
+        fingerprint,
+        policy: new FleetPolicy(policySpec, TimeOfDayMemory.restore(snapshot, policySpec.timeZone)),
+        stored,
+        savedAt: Number.NEGATIVE_INFINITY,
+        savedRevision: 0,
+      };
     }
     this.entries.set(key, entry);
     return entry;
@@ -110,7 +114,12 @@ export class FleetAutoscalers {
     try {
       // The patch also claims a ConfigMap made by hand (e.g. restored from a backup) for the fleet.
       if (entry.stored) await this.kube.patch(this.path(fleet), this.configMap(fleet, data), this.fieldManager);
-      else await this.kube.create(resourcePath({ version: "v1", plural: "configmaps", namespace: fleet.namespace }), this.configMap(fleet, data), this.fieldManager);
+      else
+        await this.kube.create(
+          resourcePath({ version: "v1", plural: "configmaps", namespace: fleet.namespace }),
+          this.configMap(fleet, data),
+          this.fieldManager,
+        );
       entry.stored = true;
       entry.savedRevision = revision;
     } catch (error) {

@@ -8,7 +8,8 @@ import { FleetAutoscalers } from "./autoscalers.ts";
 function configMapStore(fail: { get?: number; write?: number } = {}) {
   const objects = new Map<string, { data?: Record<string, string>; metadata?: object }>();
   const calls: string[] = [];
-  const error = (method: string, path: string, code: number) => new ApiError(method, path, code, JSON.stringify({ reason: "Test", message: `refused with ${code}` }));
+  const error = (method: string, path: string, code: number) =>
+    new ApiError(method, path, code, JSON.stringify({ reason: "Test", message: `refused with ${code}` }));
   const kube = {
     server: "memory",
     source: () => {
@@ -86,7 +87,10 @@ describe("FleetAutoscalers", () => {
     const bridges = [0, 1].map((ordinal) => observedBridge(ordinal, {}, { participants: 100, conferences: 10, stress: 0.3, readAt: mondayNine }));
     const withTarget = { ...spec, autoscaling: { ...spec.autoscaling!, targetParticipants: 50 } };
     // 200 people: 4 bridges at 50 each plus the default bridge of headroom; the stress alone needs 2.
-    expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, spec, bridges, mondayNine)).toMatchObject({ desired: 2, reason: "Capacity" });
+    expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, spec, bridges, mondayNine)).toMatchObject({
+      desired: 2,
+      reason: "Capacity",
+    });
     expect(await new FleetAutoscalers(configMapStore().kube, log, "test").decide(fleet, withTarget, bridges, mondayNine)).toMatchObject({
       desired: 5,
       reason: "Participants",

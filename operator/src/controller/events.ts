@@ -1,7 +1,7 @@
 // Kubernetes Events (events.k8s.io/v1) about a fleet: scale, drain, delete, invalid specs. Best effort:
 // an event that cannot be written is logged, never allowed to fail a reconcile.
 
-import { resourcePath, type KubeClient } from "../kube/client.ts";
+import { type KubeClient, resourcePath } from "../kube/client.ts";
 import { microTime } from "../kube/types.ts";
 
 export interface Regarding {

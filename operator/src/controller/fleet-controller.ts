@@ -3,14 +3,14 @@
 // it when a bridge's figures change. One pass: gather (caches, scraped figures, the referenced Secret)
 // -> decide (planFleet, pure) -> act -> write status when it changed.
 
-import { apiVersion, fleetSpecSchema, group, kind, plural, version, type FleetSpec, type FleetStatus } from "../api/meetingfleet.ts";
-import type { StatsScraper } from "../bridges/scraper.ts";
+import { apiVersion, type FleetSpec, type FleetStatus, fleetSpecSchema, group, kind, plural, version } from "../api/meetingfleet.ts";
 import type { JvbClient } from "../bridges/jvb-client.ts";
-import { annotations, fleetSelector, labels, managerName, templateHash, type FleetRef } from "../fleet/bridge-pod.ts";
+import type { StatsScraper } from "../bridges/scraper.ts";
+import { annotations, type FleetRef, fleetSelector, labels, managerName, templateHash } from "../fleet/bridge-pod.ts";
 import type { NodeAddress } from "../fleet/media-config.ts";
 import { emptyPlan, planFleet } from "../fleet/plan.ts";
 import { computeStatus } from "../fleet/status.ts";
-import { ApiError, resourcePath, type KubeClient } from "../kube/client.ts";
+import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
 import { Reflector, ReflectorGroup, type ReflectorHandlers } from "../kube/reflector.ts";
 import type { KubeObject, Pod } from "../kube/types.ts";
 import { objectKey } from "../kube/types.ts";
@@ -97,8 +97,18 @@ export class FleetController {
     const watch = <T extends KubeObject>(what: string, path: (scope: { namespace?: string }) => string, handlers: ReflectorHandlers<T>, selector?: string) =>
       new ReflectorGroup(scopes.map((scope) => new Reflector<T>(deps.kube.source(path(scope), selector), handlers, { onError: onWatchError(what) })));
     this.fleets = watch<MeetingFleet>("meetingfleets", (scope) => resourcePath({ group, version, plural, ...scope }), fleetHandlers);
-    this.pods = watch<Pod>("pods", (scope) => resourcePath({ version: "v1", plural: "pods", ...scope }), { upsert: (pod) => this.podChanged(pod, false), remove: (pod) => this.podChanged(pod, true) }, managedSelector);
-    this.services = watch<KubeObject>("services", (scope) => resourcePath({ version: "v1", plural: "services", ...scope }), { upsert: (s) => this.enqueueOwner(s), remove: (s) => this.enqueueOwner(s) }, managedSelector);
+    this.pods = watch<Pod>(
+      "pods",
+      (scope) => resourcePath({ version: "v1", plural: "pods", ...scope }),
+      { upsert: (pod) => this.podChanged(pod, false), remove: (pod) => this.podChanged(pod, true) },
+      managedSelector,
+    );
+    this.services = watch<KubeObject>(
+      "services",
+      (scope) => resourcePath({ version: "v1", plural: "services", ...scope }),
+      { upsert: (s) => this.enqueueOwner(s), remove: (s) => this.enqueueOwner(s) },
+      managedSelector,
+    );
   }
 
   /** Starts the caches, waits for their first lists, then runs the workers until stop(). */
@@ -176,7 +186,17 @@ export class FleetController {
     if (!parsed.success) {
       // The CRD schema should have refused this; whatever slipped through changes nothing on the bridges.
       const message = `invalid spec: ${describeZodError(parsed.error)}`;
-      const status = computeStatus({ generation, desiredReplicas: 0, templateHash: "", selector: fleetSelector(fleet.metadata.name), bridges, plan: emptyPlan(), stalled: { reason: "InvalidSpec", message }, ...this.previous(fleet), now });
+      const status = computeStatus({
+        generation,
+        desiredReplicas: 0,
+        templateHash: "",
+        selector: fleetSelector(fleet.metadata.name),
+        bridges,
+        plan: emptyPlan(),
+        stalled: { reason: "InvalidSpec", message },
+        ...this.previous(fleet),
+        now,
+      });
       await this.writeStatus(fleet, status);
       this.series.export(seriesLabels, status);
       this.stalledEvent(key, regarding, "InvalidSpec", message);
@@ -198,7 +218,13 @@ export class FleetController {
           // Written to spec.replicas, as an HPA would through the scale subresource: kubectl shows it.
           const path = resourcePath({ group, version, plural, namespace, name: fleet.metadata.name });
           await kube.patch(path, { spec: { replicas: decision.desired } }, fieldManager);
-          events.record(regarding, "Normal", "Autoscaled", "Scale", `${spec.replicas} -> ${decision.desired} bridges (${decision.reason}): ${decision.message}`);
+          events.record(
+            regarding,
+            "Normal",
+            "Autoscaled",
+            "Scale",
+            `${spec.replicas} -> ${decision.desired} bridges (${decision.reason}): ${decision.message}`,
+          );
           this.series.autoscaled(seriesLabels, decision.reason);
           log.info({ fleet: key, from: spec.replicas, to: decision.desired, reason: decision.reason }, "Autoscaled fleet");
           desiredReplicas = decision.desired;
@@ -222,18 +248,40 @@ export class FleetController {
     }
 
     const byName = new Map(pods.map((p) => [p.metadata.name, p]));
-    const serviceNames = new Set(this.services.items().filter((s) => s.metadata.namespace === namespace).map((s) => s.metadata.name));
+    const serviceNames = new Set(
+      this.services
+        .items()
+        .filter((s) => s.metadata.namespace === namespace)
+        .map((s) => s.metadata.name),
+    );
     const live = pods.filter((p) => !p.metadata.deletionTimestamp);
     const repairs = {
       missingServices: spec.media.exposure === "NodePort" ? live.filter((p) => !serviceNames.has(p.metadata.name)) : [],
       unadvertised: live.filter((p) => p.spec?.nodeName && !p.metadata.annotations?.[annotations.advertisedAddress]),
     };
 
-    const result = await act({ ...this.deps, fieldManager, now: () => now, nodeAddresses: (node) => this.nodeAddresses(node) }, ref, regarding, plan, byName, repairs);
+    const result = await act(
+      { ...this.deps, fieldManager, now: () => now, nodeAddresses: (node) => this.nodeAddresses(node) },
+      ref,
+      regarding,
+      plan,
+      byName,
+      repairs,
+    );
     this.series.planned(seriesLabels, plan, bridges, now);
     if (result.refused.length > 0) stalled ??= { reason: "CreateRefused", message: result.refused.join("; ") };
 
-    const status = computeStatus({ generation, desiredReplicas, templateHash: hash, selector: fleetSelector(fleet.metadata.name), bridges, plan, ...(stalled ? { stalled } : {}), ...this.previous(fleet), now });
+    const status = computeStatus({
+      generation,
+      desiredReplicas,
+      templateHash: hash,
+      selector: fleetSelector(fleet.metadata.name),
+      bridges,
+      plan,
+      ...(stalled ? { stalled } : {}),
+      ...this.previous(fleet),
+      now,
+    });
     await this.writeStatus(fleet, status);
     this.series.export(seriesLabels, status, { desired: desiredReplicas, spec });
     if (stalled) this.stalledEvent(key, regarding, stalled.reason, stalled.message);
@@ -244,7 +292,18 @@ export class FleetController {
     // Acting changes the world: look again soon. Otherwise wake for the next deadline, or resync.
     const next = Math.min(acted ? 1_000 : this.options.resyncMs, plan.requeueAfterMs ?? Number.POSITIVE_INFINITY);
     this.queue.addAfter(key, next);
-    if (acted) log.info({ fleet: key, create: plan.create.length, drain: plan.drain.map((d) => d.name), undrain: plan.undrain.map((d) => d.name), delete: plan.delete.map((d) => d.name), shutdown: plan.shutdown.map((d) => d.name) }, "Reconciled fleet");
+    if (acted)
+      log.info(
+        {
+          fleet: key,
+          create: plan.create.length,
+          drain: plan.drain.map((d) => d.name),
+          undrain: plan.undrain.map((d) => d.name),
+          delete: plan.delete.map((d) => d.name),
+          shutdown: plan.shutdown.map((d) => d.name),
+        },
+        "Reconciled fleet",
+      );
   }
 
   private async missingSecret(spec: FleetSpec, namespace: string): Promise<{ reason: string; message: string } | undefined> {

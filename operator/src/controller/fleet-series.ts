@@ -82,7 +82,16 @@ export class FleetSeries {
     const { metrics } = this;
     for (const state of bridgeStates) metrics.bridges.remove({ ...labelsOf, state });
     for (const type of conditionTypes) metrics.condition.remove({ ...labelsOf, type });
-    for (const gauge of [metrics.participants, metrics.conferences, metrics.stressMax, metrics.stressAverage, metrics.autoscalerDesired, metrics.maxBridges, metrics.drainDeadline]) gauge.remove(labelsOf);
+    for (const gauge of [
+      metrics.participants,
+      metrics.conferences,
+      metrics.stressMax,
+      metrics.stressAverage,
+      metrics.autoscalerDesired,
+      metrics.maxBridges,
+      metrics.drainDeadline,
+    ])
+      gauge.remove(labelsOf);
     const key = `${labelsOf.namespace}/${labelsOf.fleet}`;
     for (const [name, phase] of this.exportedBridges.get(key) ?? []) this.forgetBridge({ ...labelsOf, bridge: name }, phase);
     this.exportedBridges.delete(key);

@@ -1,4 +1,4 @@
-import { fleetSpecSchema, type FleetStatus } from "../api/meetingfleet.ts";
+import { type FleetStatus, fleetSpecSchema } from "../api/meetingfleet.ts";
 import { observedBridge } from "../fleet/fixtures.ts";
 import { emptyPlan } from "../fleet/plan.ts";
 import { createMetrics, type Metrics } from "../runtime/metrics.ts";
@@ -39,9 +39,15 @@ function status(overrides: Partial<FleetStatus> = {}): FleetStatus {
 async function exported(metrics: Metrics): Promise<string[]> {
   const lines: string[] = [];
   for (const m of await metrics.registry.getMetricsAsJSON()) {
-    if (!m.name.startsWith("meetingfleet_fleet_") && !m.name.startsWith("meetingfleet_bridge_") && m.name !== "meetingfleet_autoscaler_desired_bridges") continue;
+    if (!m.name.startsWith("meetingfleet_fleet_") && !m.name.startsWith("meetingfleet_bridge_") && m.name !== "meetingfleet_autoscaler_desired_bridges")
+      continue;
     if (String(m.type) !== "gauge") continue;
-    for (const v of m.values) lines.push(`${m.name}{${Object.entries(v.labels).map(([k, l]) => `${k}=${l}`).join(",")}} ${v.value}`);
+    for (const v of m.values)
+      lines.push(
+        `${m.name}{${Object.entries(v.labels)
+          .map(([k, l]) => `${k}=${l}`)
+          .join(",")}} ${v.value}`,
+      );
   }
   return lines.sort();
 }
@@ -62,20 +68,22 @@ describe("a fleet's series", () => {
   test("from a spec it acts on: the spec's figures, what was observed, conditions and one set per bridge", async () => {
     const { metrics } = exportedOnce();
     const lines = await exported(metrics);
-    expect(lines).toEqual(expect.arrayContaining([
-      of("fleet_bridges", 3, ",state=desired"),
-      of("fleet_bridges", 2, ",state=current"),
-      of("fleet_bridges", 1, ",state=draining"),
-      of("fleet_max_bridges", 8),
-      of("fleet_drain_deadline_seconds", 7200),
-      of("fleet_participants", 30),
-      of("fleet_stress_max", 0.4),
-      of("fleet_condition", 1, ",type=Ready"),
-      of("fleet_condition", 0, ",type=Stalled"),
-      of("bridge_phase", 1, ",bridge=lectures-2,phase=Draining"),
-      bridge("participants", "lectures-0", 20),
-      bridge("draining_since_timestamp_seconds", "lectures-2", Date.parse("2026-11-30T09:00:00Z") / 1000),
-    ]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        of("fleet_bridges", 3, ",state=desired"),
+        of("fleet_bridges", 2, ",state=current"),
+        of("fleet_bridges", 1, ",state=draining"),
+        of("fleet_max_bridges", 8),
+        of("fleet_drain_deadline_seconds", 7200),
+        of("fleet_participants", 30),
+        of("fleet_stress_max", 0.4),
+        of("fleet_condition", 1, ",type=Ready"),
+        of("fleet_condition", 0, ",type=Stalled"),
+        of("bridge_phase", 1, ",bridge=lectures-2,phase=Draining"),
+        bridge("participants", "lectures-0", 20),
+        bridge("draining_since_timestamp_seconds", "lectures-2", Date.parse("2026-11-30T09:00:00Z") / 1000),
+      ]),
+    );
     expect(lines.filter((l) => l.startsWith("meetingfleet_bridge_draining_since"))).toHaveLength(1);
   });
 
@@ -84,22 +92,30 @@ describe("a fleet's series", () => {
     const bridges = status().bridges?.map((b) => (b.name === "lectures-1" ? { ...b, participants: 60, stress: "0.85" } : b));
     series.export(lectures, status({ participants: 80, maxStress: "0.85", bridges }));
     const lines = await exported(metrics);
-    expect(lines).toEqual(expect.arrayContaining([
-      of("fleet_participants", 80),
-      of("fleet_stress_max", 0.85),
-      bridge("stress", "lectures-1", 0.85),
-      of("fleet_bridges", 3, ",state=desired"),
-      of("fleet_max_bridges", 8),
-      of("fleet_drain_deadline_seconds", 7200),
-    ]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        of("fleet_participants", 80),
+        of("fleet_stress_max", 0.85),
+        bridge("stress", "lectures-1", 0.85),
+        of("fleet_bridges", 3, ",state=desired"),
+        of("fleet_max_bridges", 8),
+        of("fleet_drain_deadline_seconds", 7200),
+      ]),
+    );
   });
 
   test("a bridge's old phase, its unknown figures and a gone bridge leave no series behind", async () => {
     const { metrics, series } = exportedOnce();
-    series.export(lectures, status({ bridges: [
-      { name: "lectures-0", phase: "Draining", templateHash: "h", participants: 20, stress: "0.40", drainingSince: "2026-11-30T10:00:00Z" },
-      { name: "lectures-1", phase: "Ready", templateHash: "h" },
-    ] }), { desired: 1, spec });
+    series.export(
+      lectures,
+      status({
+        bridges: [
+          { name: "lectures-0", phase: "Draining", templateHash: "h", participants: 20, stress: "0.40", drainingSince: "2026-11-30T10:00:00Z" },
+          { name: "lectures-1", phase: "Ready", templateHash: "h" },
+        ],
+      }),
+      { desired: 1, spec },
+    );
     const bridgeLines = (await exported(metrics)).filter((l) => l.startsWith("meetingfleet_bridge_"));
     expect(bridgeLines).toEqual([
       bridge("draining_since_timestamp_seconds", "lectures-0", Date.parse("2026-11-30T10:00:00Z") / 1000),
@@ -126,11 +142,22 @@ describe("a fleet's series", () => {
     const now = Date.parse("2026-11-30T09:30:00Z");
     const plan = {
       ...emptyPlan(),
-      create: [{ ordinal: 3, reason: "ScaleUp" as const }, { ordinal: 4, reason: "ScaleUp" as const }],
+      create: [
+        { ordinal: 3, reason: "ScaleUp" as const },
+        { ordinal: 4, reason: "ScaleUp" as const },
+      ],
       drain: [{ name: "lectures-0", reason: "ScaleDown" as const }],
-      delete: [{ name: "lectures-2", reason: "BridgeEmpty" as const }, { name: "lectures-1", reason: "NotReadyScaleDown" as const }],
+      delete: [
+        { name: "lectures-2", reason: "BridgeEmpty" as const },
+        { name: "lectures-1", reason: "NotReadyScaleDown" as const },
+      ],
     };
-    series.planned(lectures, plan, [0, 1, 2].map((i) => observedBridge(i, { name: `lectures-${i}`, ...(i === 2 ? { drainingSince: now - 600_000 } : {}) })), now);
+    series.planned(
+      lectures,
+      plan,
+      [0, 1, 2].map((i) => observedBridge(i, { name: `lectures-${i}`, ...(i === 2 ? { drainingSince: now - 600_000 } : {}) })),
+      now,
+    );
     series.autoscalerWants(lectures, 5);
     series.autoscaled(lectures, "Capacity");
     const decisions = (await metrics.decisions.get()).values.map((v) => `${v.labels.action}/${v.labels.reason} ${v.value}`).sort();

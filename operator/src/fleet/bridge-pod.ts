@@ -5,7 +5,7 @@
 // replaced by the operator, which keeps the count and the drain bookkeeping in one hand.
 
 import { createHash } from "node:crypto";
-import { apiVersion, kind, type FleetSpec } from "../api/meetingfleet.ts";
+import { apiVersion, type FleetSpec, kind } from "../api/meetingfleet.ts";
 
 export const labels = {
   name: "app.kubernetes.io/name",
@@ -49,7 +49,9 @@ export function templateHash(spec: FleetSpec): string {
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);

@@ -1,5 +1,5 @@
 import { fleetSpecSchema } from "../api/meetingfleet.ts";
-import { bridgePod, bridgeService, fleetSelector, nodePortFor, templateHash, type FleetRef } from "./bridge-pod.ts";
+import { bridgePod, bridgeService, type FleetRef, fleetSelector, nodePortFor, templateHash } from "./bridge-pod.ts";
 
 const spec = (over: Record<string, unknown> = {}) =>
   fleetSpecSchema.parse({ signaling: { xmppServer: "prosody.jitsi", authPasswordSecretRef: { name: "jvb-xmpp" } }, ...over });
@@ -10,7 +10,9 @@ describe("bridge pods", () => {
   test("named by ordinal, owned by the fleet, selected by the fleet selector, never restarted in place", () => {
     const pod = bridgePod(fleet(), 3);
     expect(pod.metadata.name).toBe("lectures-3");
-    expect(pod.metadata.ownerReferences).toEqual([{ apiVersion: "meet.meetingfleet.dev/v1alpha1", kind: "MeetingFleet", name: "lectures", uid: "uid-1", controller: true, blockOwnerDeletion: true }]);
+    expect(pod.metadata.ownerReferences).toEqual([
+      { apiVersion: "meet.meetingfleet.dev/v1alpha1", kind: "MeetingFleet", name: "lectures", uid: "uid-1", controller: true, blockOwnerDeletion: true },
+    ]);
     for (const term of fleetSelector("lectures").split(",")) {
       const [key = "", value] = term.split("=");
       expect(pod.metadata.labels[key]).toBe(value);
@@ -22,7 +24,13 @@ describe("bridge pods", () => {
     const env = envOf(bridgePod(fleet(), 0));
     expect(env.JVB_AUTH_PASSWORD).toEqual({ secretKeyRef: { name: "jvb-xmpp", key: "password" } });
     expect(JSON.stringify(bridgePod(fleet(), 0))).not.toContain("change-me");
-    expect(env).toMatchObject({ COLIBRI_REST_ENABLED: "true", SHUTDOWN_REST_ENABLED: "true", XMPP_SERVER: "prosody.jitsi", JVB_BREWERY_MUC: "jvbbrewery", JVB_PORT: "10000" });
+    expect(env).toMatchObject({
+      COLIBRI_REST_ENABLED: "true",
+      SHUTDOWN_REST_ENABLED: "true",
+      XMPP_SERVER: "prosody.jitsi",
+      JVB_BREWERY_MUC: "jvbbrewery",
+      JVB_PORT: "10000",
+    });
     expect(env.POD_IP).toEqual({ fieldRef: { fieldPath: "status.podIP" } });
     // The private node address is never advertised: the media ConfigMap names the public one.
     expect(env).not.toHaveProperty("JVB_ADVERTISE_IPS");
@@ -40,14 +48,33 @@ describe("bridge pods", () => {
     const pod = bridgePod(np, 4);
     expect(pod.spec.containers[0]!.ports[0]).not.toHaveProperty("hostPort");
     const service = bridgeService(np, 4, { name: "lectures-4", uid: "pod-uid" })!;
-    expect(service.spec).toMatchObject({ type: "NodePort", selector: { "meet.meetingfleet.dev/bridge": "lectures-4" }, ports: [{ protocol: "UDP", nodePort: 31004, targetPort: 10000 }] });
+    expect(service.spec).toMatchObject({
+      type: "NodePort",
+      selector: { "meet.meetingfleet.dev/bridge": "lectures-4" },
+      ports: [{ protocol: "UDP", nodePort: 31004, targetPort: 10000 }],
+    });
     expect(service.metadata.ownerReferences[0]).toMatchObject({ kind: "Pod", uid: "pod-uid" });
     expect(nodePortFor(np.spec, 10)).toBeUndefined();
   });
 
   test("region turns Octo on with the bridge's name as relay id; extra env, selectors and tolerations pass through", () => {
-    const pod = bridgePod(fleet({ region: "eu-south", template: { env: [{ name: "JVB_STUN_SERVERS", value: "stun.example:443" }], nodeSelector: { media: "yes" }, tolerations: [{ key: "media", operator: "Exists" }] } }), 1);
-    expect(envOf(pod)).toMatchObject({ ENABLE_OCTO: "true", JVB_OCTO_REGION: "eu-south", JVB_OCTO_RELAY_ID: "lectures-1", JVB_STUN_SERVERS: "stun.example:443" });
+    const pod = bridgePod(
+      fleet({
+        region: "eu-south",
+        template: {
+          env: [{ name: "JVB_STUN_SERVERS", value: "stun.example:443" }],
+          nodeSelector: { media: "yes" },
+          tolerations: [{ key: "media", operator: "Exists" }],
+        },
+      }),
+      1,
+    );
+    expect(envOf(pod)).toMatchObject({
+      ENABLE_OCTO: "true",
+      JVB_OCTO_REGION: "eu-south",
+      JVB_OCTO_RELAY_ID: "lectures-1",
+      JVB_STUN_SERVERS: "stun.example:443",
+    });
     expect(pod.spec).toMatchObject({ nodeSelector: { media: "yes" }, tolerations: [{ key: "media", operator: "Exists" }] });
   });
 

@@ -7,7 +7,7 @@
 // media port to the node's public address and the port clients use (the host port, or the bridge's node
 // port). The kubelet starts the container only once that ConfigMap exists. Bridges need no API access.
 
-import { bridgeAppName, labels, managerName, mediaConfigName, nodePortFor, ownerReference, type FleetRef } from "./bridge-pod.ts";
+import { bridgeAppName, type FleetRef, labels, managerName, mediaConfigName, nodePortFor, ownerReference } from "./bridge-pod.ts";
 
 export const mediaConfigFile = "custom-jvb.conf";
 

@@ -12,8 +12,19 @@ const fleet = (media: Record<string, unknown> = {}): FleetRef => ({
 
 describe("the address a bridge advertises", () => {
   test("the node's ExternalIP when it has one, else its InternalIP, never its host name", () => {
-    expect(advertisedAddress([{ type: "InternalIP", address: "10.0.0.5" }, { type: "ExternalIP", address: "203.0.113.7" }, { type: "Hostname", address: "n1" }])).toBe("203.0.113.7");
-    expect(advertisedAddress([{ type: "Hostname", address: "n1" }, { type: "InternalIP", address: "10.0.0.5" }])).toBe("10.0.0.5");
+    expect(
+      advertisedAddress([
+        { type: "InternalIP", address: "10.0.0.5" },
+        { type: "ExternalIP", address: "203.0.113.7" },
+        { type: "Hostname", address: "n1" },
+      ]),
+    ).toBe("203.0.113.7");
+    expect(
+      advertisedAddress([
+        { type: "Hostname", address: "n1" },
+        { type: "InternalIP", address: "10.0.0.5" },
+      ]),
+    ).toBe("10.0.0.5");
     expect(advertisedAddress([{ type: "Hostname", address: "n1" }])).toBeUndefined();
   });
 
@@ -45,7 +56,9 @@ describe("the address a bridge advertises", () => {
   test("the ConfigMap is named for the bridge, owned by its pod, labelled as the operator's", () => {
     const cm = mediaConfigMap(fleet(), 0, { name: "lectures-0", uid: "pod-uid" }, "203.0.113.7");
     expect(cm.metadata.name).toBe("lectures-0-media");
-    expect(cm.metadata.ownerReferences).toEqual([{ apiVersion: "v1", kind: "Pod", name: "lectures-0", uid: "pod-uid", controller: true, blockOwnerDeletion: true }]);
+    expect(cm.metadata.ownerReferences).toEqual([
+      { apiVersion: "v1", kind: "Pod", name: "lectures-0", uid: "pod-uid", controller: true, blockOwnerDeletion: true },
+    ]);
     expect(cm.metadata.labels).toMatchObject({ "app.kubernetes.io/managed-by": "meetingfleet-operator", "meet.meetingfleet.dev/bridge": "lectures-0" });
     expect(Object.keys(cm.data)).toEqual(["custom-jvb.conf"]);
   });

@@ -1,14 +1,19 @@
 import fc from "fast-check";
 import { observedBridge } from "./fixtures.ts";
-import { freeOrdinals, planFleet, type ObservedBridge, type PlanInput } from "./plan.ts";
+import { freeOrdinals, type ObservedBridge, type PlanInput, planFleet } from "./plan.ts";
 
 const hour = 3_600_000;
 const now = 10 * hour;
 
 const bridge = (ordinal: number, over: Partial<ObservedBridge> = {}) =>
   observedBridge(ordinal, { templateHash: "v1", createdAt: ordinal, ...over }, { conferences: 2, readAt: now });
-const withPeople = (participants: number) => ({ figures: { participants, conferences: participants > 0 ? 1 : 0, stress: participants / 100, drain: false, shuttingDown: false, readAt: now } });
-const draining = (since: number, participants: number) => ({ drainingSince: since, figures: { participants, conferences: 1, stress: 0.1, drain: true, shuttingDown: false, readAt: now } });
+const withPeople = (participants: number) => ({
+  figures: { participants, conferences: participants > 0 ? 1 : 0, stress: participants / 100, drain: false, shuttingDown: false, readAt: now },
+});
+const draining = (since: number, participants: number) => ({
+  drainingSince: since,
+  figures: { participants, conferences: 1, stress: 0.1, drain: true, shuttingDown: false, readAt: now },
+});
 
 const plan = (bridges: ObservedBridge[], over: Partial<PlanInput> = {}) =>
   planFleet({ desiredReplicas: bridges.length, templateHash: "v1", drainDeadlineMs: 2 * hour, now, bridges, ...over });
@@ -114,7 +119,10 @@ describe("planFleet", () => {
   });
 
   test("a bridge whose drain flag disagrees with the record is put right", () => {
-    const restarted = bridge(0, { drainingSince: now - 1000, figures: { participants: 5, conferences: 1, stress: 0.1, drain: false, shuttingDown: false, readAt: now } });
+    const restarted = bridge(0, {
+      drainingSince: now - 1000,
+      figures: { participants: 5, conferences: 1, stress: 0.1, drain: false, shuttingDown: false, readAt: now },
+    });
     const stray = bridge(1, { figures: { participants: 5, conferences: 1, stress: 0.1, drain: true, shuttingDown: false, readAt: now } });
     const p = plan([restarted, stray], { desiredReplicas: 1 });
     expect(p.resyncDrain).toEqual([
@@ -132,31 +140,41 @@ describe("planFleet", () => {
 
 describe("planFleet properties", () => {
   const arbBridge = (ordinal: number) =>
-    fc.record({
-      templateHash: fc.constantFrom("v1", "v2"),
-      deleting: fc.boolean(),
-      exited: fc.boolean(),
-      running: fc.boolean(),
-      known: fc.boolean(),
-      participants: fc.integer({ min: 0, max: 80 }),
-      drainingFor: fc.option(fc.integer({ min: 0, max: 4 * hour }), { nil: undefined }),
-      shutdownFor: fc.option(fc.integer({ min: 0, max: 4 * 60_000 }), { nil: undefined }),
-    }).map((r): ObservedBridge => {
-      const b: ObservedBridge = {
-        name: `f-${ordinal}`,
-        ordinal,
-        templateHash: r.templateHash,
-        createdAt: ordinal,
-        deleting: r.deleting,
-        exited: r.exited,
-        running: r.running && !r.exited,
-        ready: r.running && !r.exited && r.known,
-      };
-      if (b.ready) b.figures = { participants: r.participants, conferences: 1, stress: 0.2, drain: r.drainingFor !== undefined && r.known, shuttingDown: false, readAt: now - (r.shutdownFor ?? 0) };
-      if (r.drainingFor !== undefined) b.drainingSince = now - r.drainingFor;
-      if (r.drainingFor !== undefined && r.shutdownFor !== undefined) b.shutdownRequestedAt = now - r.shutdownFor;
-      return b;
-    });
+    fc
+      .record({
+        templateHash: fc.constantFrom("v1", "v2"),
+        deleting: fc.boolean(),
+        exited: fc.boolean(),
+        running: fc.boolean(),
+        known: fc.boolean(),
+        participants: fc.integer({ min: 0, max: 80 }),
+        drainingFor: fc.option(fc.integer({ min: 0, max: 4 * hour }), { nil: undefined }),
+        shutdownFor: fc.option(fc.integer({ min: 0, max: 4 * 60_000 }), { nil: undefined }),
+      })
+      .map((r): ObservedBridge => {
+        const b: ObservedBridge = {
+          name: `f-${ordinal}`,
+          ordinal,
+          templateHash: r.templateHash,
+          createdAt: ordinal,
+          deleting: r.deleting,
+          exited: r.exited,
+          running: r.running && !r.exited,
+          ready: r.running && !r.exited && r.known,
+        };
+        if (b.ready)
+          b.figures = {
+            participants: r.participants,
+            conferences: 1,
+            stress: 0.2,
+            drain: r.drainingFor !== undefined && r.known,
+            shuttingDown: false,
+            readAt: now - (r.shutdownFor ?? 0),
+          };
+        if (r.drainingFor !== undefined) b.drainingSince = now - r.drainingFor;
+        if (r.drainingFor !== undefined && r.shutdownFor !== undefined) b.shutdownRequestedAt = now - r.shutdownFor;
+        return b;
+      });
   const arbInput = fc
     .integer({ min: 0, max: 12 })
     .chain((n) => fc.tuple(fc.tuple(...Array.from({ length: n }, (_, i) => arbBridge(i))), fc.integer({ min: 0, max: 12 }), fc.constantFrom("v1", "v2")))
@@ -171,11 +189,7 @@ describe("planFleet properties", () => {
           const b = find(d.name);
           expect(b.deleting).toBe(false);
           const provenEmpty = b.figures?.participants === 0 && b.figures.drain && b.figures.readAt >= (b.drainingSince ?? Infinity) + 15_000;
-          const safe =
-            b.exited ||
-            !b.running ||
-            provenEmpty ||
-            (b.shutdownRequestedAt !== undefined && input.now - b.shutdownRequestedAt >= 120_000);
+          const safe = b.exited || !b.running || provenEmpty || (b.shutdownRequestedAt !== undefined && input.now - b.shutdownRequestedAt >= 120_000);
           expect({ bridge: b, reason: d.reason, safe }).toMatchObject({ safe: true });
         }
         for (const s of p.shutdown) {

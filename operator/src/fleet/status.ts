@@ -67,7 +67,16 @@ export function computeStatus(input: StatusInput): FleetStatus {
   const acting = plan.create.length + plan.drain.length + plan.undrain.length + plan.delete.length + plan.shutdown.length > 0;
   const allReady = ready.length === input.desiredReplicas && active.length === input.desiredReplicas && outdated.length === 0;
   const reconciling = !input.stalled && (acting || !allReady || draining.length > 0);
-  const reconcilingReason = outdated.length > 0 ? "RollingUpgrade" : active.length < input.desiredReplicas ? "ScalingUp" : active.length > input.desiredReplicas ? "ScalingDown" : draining.length > 0 ? "Draining" : "BridgesStarting";
+  const reconcilingReason =
+    outdated.length > 0
+      ? "RollingUpgrade"
+      : active.length < input.desiredReplicas
+        ? "ScalingUp"
+        : active.length > input.desiredReplicas
+          ? "ScalingDown"
+          : draining.length > 0
+            ? "Draining"
+            : "BridgesStarting";
   const reconcilingMessage =
     `${ready.length} of ${input.desiredReplicas} bridges ready` +
     (draining.length > 0 ? `, ${draining.length} draining` : "") +
@@ -82,7 +91,9 @@ export function computeStatus(input: StatusInput): FleetStatus {
       : input.stalled
         ? condition("Reconciling", false, "Stalled", "waiting for the cause in the Stalled condition to be fixed", input)
         : condition("Reconciling", false, "Reconciled", "the fleet matches its spec", input),
-    input.stalled ? condition("Stalled", true, input.stalled.reason, input.stalled.message, input) : condition("Stalled", false, "Progressing", "no blocking problem", input),
+    input.stalled
+      ? condition("Stalled", true, input.stalled.reason, input.stalled.message, input)
+      : condition("Stalled", false, "Progressing", "no blocking problem", input),
   ];
 
   const status: FleetStatus = {

@@ -19,7 +19,17 @@ const cond = (s: ReturnType<typeof computeStatus>, type: string) => s.conditions
 describe("fleet status", () => {
   test("sums known figures, counts states and reports Ready when every desired bridge is ready", () => {
     const s = computeStatus(input([b(0), b(1), b(2, { drainingSince: 1 })]));
-    expect(s).toMatchObject({ observedGeneration: 4, replicas: 2, readyReplicas: 2, drainingReplicas: 1, participants: 60, conferences: 6, averageStress: "0.20", maxStress: "0.30", selector: "s" });
+    expect(s).toMatchObject({
+      observedGeneration: 4,
+      replicas: 2,
+      readyReplicas: 2,
+      drainingReplicas: 1,
+      participants: 60,
+      conferences: 6,
+      averageStress: "0.20",
+      maxStress: "0.30",
+      selector: "s",
+    });
     expect(s.bridges?.map((x) => `${x.name}:${x.phase}`)).toEqual(["f-0:Ready", "f-1:Ready", "f-2:Draining"]);
     expect(cond(s, "Ready")).toMatchObject({ status: "True", observedGeneration: 4 });
     expect(cond(s, "Reconciling")).toMatchObject({ status: "True", reason: "Draining" });

@@ -4,8 +4,8 @@
 // and always speaks wire JSON (client-node's typed calls turn timestamps into Date objects while its
 // watches do not).
 
-import * as k8s from "@kubernetes/client-node";
 import https from "node:https";
+import * as k8s from "@kubernetes/client-node";
 import type { ListWatchSource, WatchEventType } from "./reflector.ts";
 import type { KubeObject } from "./types.ts";
 

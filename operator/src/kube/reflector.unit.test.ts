@@ -1,4 +1,4 @@
-import { Reflector, ReflectorGroup, type ListWatchSource, type WatchEventType } from "./reflector.ts";
+import { type ListWatchSource, Reflector, ReflectorGroup, type WatchEventType } from "./reflector.ts";
 import type { KubeObject } from "./types.ts";
 
 const obj = (name: string, rv: string): KubeObject => ({ metadata: { name, namespace: "ns", uid: name, resourceVersion: rv } });
@@ -46,10 +46,14 @@ const until = async (cond: () => boolean) => {
 function setup() {
   const source = new ScriptedSource();
   const seen: string[] = [];
-  const reflector = new Reflector(source, {
-    upsert: (o) => seen.push(`upsert ${o.metadata.name}@${o.metadata.resourceVersion}`),
-    remove: (o) => seen.push(`remove ${o.metadata.name}`),
-  }, { minBackoffMs: 1, maxBackoffMs: 4 });
+  const reflector = new Reflector(
+    source,
+    {
+      upsert: (o) => seen.push(`upsert ${o.metadata.name}@${o.metadata.resourceVersion}`),
+      remove: (o) => seen.push(`remove ${o.metadata.name}`),
+    },
+    { minBackoffMs: 1, maxBackoffMs: 4 },
+  );
   return { source, seen, reflector };
 }
 
@@ -185,13 +189,21 @@ describe("reflector", () => {
     b.objects.set("y", { metadata: { name: "y", namespace: "other", uid: "y", resourceVersion: "2" } });
     b.failNextLists = 1;
     const handlers = { upsert: () => {}, remove: () => {} };
-    const group = new ReflectorGroup([new Reflector(a, handlers, { minBackoffMs: 1, maxBackoffMs: 4 }), new Reflector(b, handlers, { minBackoffMs: 1, maxBackoffMs: 4 })]);
+    const group = new ReflectorGroup([
+      new Reflector(a, handlers, { minBackoffMs: 1, maxBackoffMs: 4 }),
+      new Reflector(b, handlers, { minBackoffMs: 1, maxBackoffMs: 4 }),
+    ]);
     let synced = false;
     void group.synced.then(() => (synced = true));
     group.start();
     await until(() => synced);
     expect(b.lists).toBe(2); // the group waited for the one that had to retry
-    expect(group.items().map((o) => o.metadata.name).sort()).toEqual(["x", "y"]);
+    expect(
+      group
+        .items()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(["x", "y"]);
     expect(group.get("other/y")?.metadata.resourceVersion).toBe("2");
     expect(group.get("ns/z")).toBeUndefined();
     group.stop();

@@ -4,7 +4,7 @@
 // renew within the renew deadline stops leading; the caller exits so the process restarts clean.
 // client-go defaults: lease 15 s, renew deadline 10 s, retry 2 s.
 
-import { resourcePath, type KubeClient } from "../kube/client.ts";
+import { type KubeClient, resourcePath } from "../kube/client.ts";
 import { microTime } from "../kube/types.ts";
 
 export interface LeaseConfig {
@@ -91,7 +91,13 @@ export class LeaderElector {
   }
 
   private path(withName = true): string {
-    return resourcePath({ group: "coordination.k8s.io", version: "v1", plural: "leases", namespace: this.config.namespace, ...(withName ? { name: this.config.name } : {}) });
+    return resourcePath({
+      group: "coordination.k8s.io",
+      version: "v1",
+      plural: "leases",
+      namespace: this.config.namespace,
+      ...(withName ? { name: this.config.name } : {}),
+    });
   }
 
   private async tryAcquireOrRenew(callbacks: LeaderCallbacks): Promise<boolean> {
@@ -101,7 +107,16 @@ export class LeaderElector {
     try {
       const lease = await this.kube.get<Lease>(this.path());
       if (!lease) {
-        await this.kube.create(this.path(false), { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 } }, "meetingfleet-operator");
+        await this.kube.create(
+          this.path(false),
+          {
+            apiVersion: "coordination.k8s.io/v1",
+            kind: "Lease",
+            metadata: { name, namespace },
+            spec: { ...spec, acquireTime: microTime(now), leaseTransitions: 0 },
+          },
+          "meetingfleet-operator",
+        );
         return true;
       }
       const holder = lease.spec.holderIdentity ?? "";

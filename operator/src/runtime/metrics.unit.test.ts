@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { EmulatedBridge, jvbDefaults } from "../../../e2e/emulator/bridge.ts";
@@ -18,7 +18,8 @@ function expressions(): Array<{ where: string; expr: string }> {
       annotations: { list: Array<{ name: string; expr?: string }> };
     };
     for (const p of dashboard.panels) for (const t of p.targets) found.push({ where: `${file}: ${p.title}`, expr: t.expr });
-    for (const v of dashboard.templating.list) if (typeof v.query === "object" && v.query.query) found.push({ where: `${file}: $${v.name}`, expr: v.query.query });
+    for (const v of dashboard.templating.list)
+      if (typeof v.query === "object" && v.query.query) found.push({ where: `${file}: $${v.name}`, expr: v.query.query });
     for (const a of dashboard.annotations.list) if (a.expr) found.push({ where: `${file}: annotation ${a.name}`, expr: a.expr });
   }
   const rules = parse(readFileSync(path.join(files, "alerts.yaml"), "utf8")) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
@@ -28,7 +29,9 @@ function expressions(): Array<{ where: string; expr: string }> {
 
 /** Metric names in the expressions that are not exported, with where they are used. */
 function unknownMetrics(all: ReadonlyArray<{ where: string; expr: string }>, exported: ReadonlySet<string>): string[] {
-  return all.flatMap(({ where, expr }) => (expr.match(/\b(meetingfleet|jitsi_jvb)_[a-z_]+\b/g) ?? []).filter((name) => !exported.has(name)).map((name) => `${where}: ${name}`));
+  return all.flatMap(({ where, expr }) =>
+    (expr.match(/\b(meetingfleet|jitsi_jvb)_[a-z_]+\b/g) ?? []).filter((name) => !exported.has(name)).map((name) => `${where}: ${name}`),
+  );
 }
 
 describe("metrics the dashboards and alerts use", () => {
