@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries prometheus jitsi test test-unit test-e2e typecheck cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench
+.PHONY: setup binaries prometheus jitsi test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries prometheus
@@ -44,6 +44,10 @@ test-e2e: setup
 
 typecheck: setup
 	npm run -s typecheck
+
+## lint: Biome's formatter check and lint rules (npm run format rewrites the formatting)
+lint: setup
+	npm run -s lint
 
 ## cluster-up / cluster-down: the local control plane with kwok nodes and the bridge emulator
 cluster-up: setup

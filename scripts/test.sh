@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: type check, unit tests, then the e2e suite on a test bed of its own (started here and
+# `make test`: type check, formatting and lint, unit tests, then the e2e suite on a test bed of its own (started here and
 # stopped here, by PID, also when something fails), then one closing line `N passed, N failed`.
 # CLUSTER=kind runs the e2e suite on kind instead (machines with Docker).
 set -uo pipefail
@@ -14,6 +14,12 @@ jest() { node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"; }
 extra_failed=0
 if ! npx tsc --noEmit -p tsconfig.json; then
   echo "test: type check failed" >&2
+  extra_failed=$((extra_failed + 1))
+fi
+
+# Formatting and lint (Biome): a finding counts as one failure, and the run goes on.
+if ! npx biome check .; then
+  echo "test: formatting or lint findings (npm run lint; npm run format fixes formatting)" >&2
   extra_failed=$((extra_failed + 1))
 fi
 
