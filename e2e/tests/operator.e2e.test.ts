@@ -347,6 +347,46 @@ local("MeetingFleet operator", () => {
     await eventually("the Stalled metric at 0", async () => (await stalledMetric("nosecret")) === "0", 5_000);
   });
 
+  test("a ResourceQuota that refuses bridges: Stalled with the API's reason and an Event, creates backed off (no hot loop), recovery when room comes back", async () => {
+    /** POSTs of pods the API server refused, from its own metrics. */
+    const refusedCreates = async () => {
+      const text = await kubectl(bed, ["get", "--raw", "/metrics"]);
+      return [...text.matchAll(/^apiserver_request_total\{([^}]*)\} (\d+)$/gm)]
+        .filter(([, labels]) => /code="403"/.test(labels!) && /resource="pods"/.test(labels!) && /verb="POST"/.test(labels!) && /subresource=""/.test(labels!))
+        .reduce((sum, [, , value]) => sum + Number(value), 0);
+    };
+    await apply(bed, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "bridges", namespace }, spec: { hard: { pods: "1" } } });
+    try {
+      await apply(bed, fleet("quota", { replicas: 3 }));
+      const f = await eventually(
+        "Stalled=True",
+        async () => {
+          const current = await getFleet("quota");
+          return condition(current, "Stalled")?.status === "True" ? current : undefined;
+        },
+        60_000,
+      );
+      expect(condition(f, "Stalled")).toMatchObject({ reason: "CreateRefused" });
+      expect(condition(f, "Stalled")?.message).toMatch(/exceeded quota/);
+      const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=CreateRefused", "-o", "name"]);
+      expect(events.trim()).not.toBe("");
+      // While stuck: two refused bridges per try, tries 2, 4, 8, 16 ... s apart. A try every second would be 90 writes.
+      const before = await refusedCreates();
+      await new Promise((resolve) => setTimeout(resolve, 45_000));
+      const writes = (await refusedCreates()) - before;
+      expect(writes).toBeGreaterThan(0);
+      expect(writes).toBeLessThanOrEqual(16);
+      expect((await bridgePods("quota")).length).toBe(1);
+
+      await apply(bed, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "bridges", namespace }, spec: { hard: { pods: "20" } } });
+      // The next try comes at most two minutes after the last refusal.
+      await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/quota", "-n", namespace, "--timeout=180s"]);
+      expect(condition(await getFleet("quota"), "Stalled")?.status).toBe("False");
+    } finally {
+      await kubectl(bed, ["delete", "resourcequota", "bridges", "-n", namespace, "--ignore-not-found"]);
+    }
+  }, 400_000);
+
   test("a bridge pod deleted by hand is replaced, and its Service is not leaked", async () => {
     await readyFleet("heal", { replicas: 2 });
     const lost = (await bridgePods("heal")).find((p) => p.metadata.name === "heal-1");

@@ -47,6 +47,8 @@ export interface ControllerDeps {
 }
 
 const fieldManager = managerName;
+const createBackoffBaseMs = 2_000;
+const createBackoffMaxMs = 120_000;
 const managedSelector = `${labels.managedBy}=${managerName}`;
 
 /** What in a fleet object can change a decision: not its status, not its resourceVersion. */
@@ -63,6 +65,12 @@ export class FleetController {
   private readonly services: ReflectorGroup<KubeObject>;
   private readonly fingerprints = new Map<string, string>();
   private readonly stalledBefore = new Map<string, string>();
+  /**
+   * Fleets whose bridge creates the API refused (a ResourceQuota, an admission policy): no create is tried
+   * again before `until`, whatever wakes the fleet meanwhile, and the wait doubles with each refusal up to
+   * createBackoffMaxMs, so a stuck fleet costs a few API calls a minute, not one a second.
+   */
+  private readonly createBackoff = new Map<string, { until: number; refusals: number; message: string }>();
   /** One policy per autoscaled fleet: it remembers growth, its scale-down window and earlier days. */
   private readonly autoscalers: FleetAutoscalers;
   private readonly series: FleetSeries;
@@ -89,6 +97,7 @@ export class FleetController {
       remove: (f: MeetingFleet) => {
         this.fingerprints.delete(objectKey(f));
         this.stalledBefore.delete(objectKey(f));
+        this.createBackoff.delete(objectKey(f));
         this.autoscalers.forget(objectKey(f));
         this.series.forget({ namespace: f.metadata.namespace ?? "default", fleet: f.metadata.name });
       },
@@ -244,8 +253,11 @@ export class FleetController {
     // Without it they cannot start; running ones are still drained and removed safely.
     if (plan.create.length > 0) {
       stalled ??= await this.missingSecret(spec, namespace);
+      const backoff = this.createBackoff.get(key);
+      if (!stalled && backoff && now < backoff.until) stalled = { reason: "CreateRefused", message: backoff.message };
       if (stalled) plan.create = [];
     }
+    const triedCreates = plan.create.length > 0;
 
     const byName = new Map(pods.map((p) => [p.metadata.name, p]));
     const serviceNames = new Set(
@@ -269,7 +281,14 @@ export class FleetController {
       repairs,
     );
     this.series.planned(seriesLabels, plan, bridges, now);
-    if (result.refused.length > 0) stalled ??= { reason: "CreateRefused", message: result.refused.join("; ") };
+    if (result.refused.length > 0) {
+      const message = result.refused.join("; ");
+      stalled ??= { reason: "CreateRefused", message };
+      const refusals = (this.createBackoff.get(key)?.refusals ?? 0) + 1;
+      this.createBackoff.set(key, { until: now + Math.min(createBackoffBaseMs * 2 ** (refusals - 1), createBackoffMaxMs), refusals, message });
+    } else if (triedCreates) {
+      this.createBackoff.delete(key);
+    }
 
     const status = computeStatus({
       generation,
@@ -290,7 +309,12 @@ export class FleetController {
     if (result.errors.length > 0) throw new Error(result.errors.join("; "));
     const acted = plan.create.length + plan.delete.length + plan.drain.length + plan.undrain.length + plan.shutdown.length > 0;
     // Acting changes the world: look again soon. Otherwise wake for the next deadline, or resync.
-    const next = Math.min(acted ? 1_000 : this.options.resyncMs, plan.requeueAfterMs ?? Number.POSITIVE_INFINITY);
+    const retryCreates = this.createBackoff.get(key)?.until;
+    const next = Math.min(
+      acted ? 1_000 : this.options.resyncMs,
+      plan.requeueAfterMs ?? Number.POSITIVE_INFINITY,
+      retryCreates !== undefined ? Math.max(0, retryCreates - now) : Number.POSITIVE_INFINITY,
+    );
     this.queue.addAfter(key, next);
     if (acted)
       log.info(
