@@ -207,3 +207,98 @@ describe("Helm chart", () => {
     expect((await kubectl(bed, ["get", "deployment", "-n", namespace, "-o", "name"])).trim()).toBe("");
   });
 });
+
+describe("RBAC in every watch mode: the operator's account may do what it calls and nothing more", () => {
+  let home: string;
+  const watched: string[] = [];
+  const rendered: string[] = [];
+  beforeAll(async () => {
+    home = await createNamespace(bed, "rbac");
+    watched.push(await createNamespace(bed, "rbac-a"), await createNamespace(bed, "rbac-b"));
+  });
+  afterAll(async () => {
+    for (const file of rendered) await kubectl(bed, ["delete", "-f", file, "--ignore-not-found", "--wait=false"]).catch(() => undefined);
+    for (const ns of [home, ...watched]) await deleteNamespace(bed, ns);
+  });
+
+  /** The chart's RBAC and service account for one mode, applied; returns the account. */
+  async function install(release: string, values: string[]): Promise<string> {
+    const manifest = await helm(
+      [
+        "template",
+        release,
+        chartDir,
+        "-n",
+        home,
+        ...values.flatMap((v) => ["--set", v]),
+        "--show-only",
+        "templates/rbac.yaml",
+        "--show-only",
+        "templates/serviceaccount.yaml",
+      ],
+      bed.kubeconfig,
+    );
+    const file = path.join(await mkdtemp(path.join(tmpdir(), "rbac-")), "rbac.yaml");
+    writeFileSync(file, manifest);
+    rendered.push(file);
+    await kubectl(bed, ["apply", "-f", file]);
+    return `system:serviceaccount:${home}:${release}-meetingfleet-operator`;
+  }
+
+  /** `kubectl auth can-i --list` in a namespace: resource -> verbs, without what every account may do. */
+  async function listed(as: string, namespace: string): Promise<Record<string, string>> {
+    const table = await kubectl(bed, ["auth", "can-i", "--list", "-n", namespace, "--as", as]);
+    const rows = table
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s{2,}/));
+    const everyone = /authorization\.k8s\.io|authentication\.k8s\.io/;
+    const result: Record<string, string> = {};
+    // Columns: Resources, Non-Resource URLs, Resource Names, Verbs; non-resource rows start with a URL list.
+    for (const [resource = "", , names = "[]", verbs = "[]"] of rows) {
+      if (resource === "" || resource.startsWith("[") || everyone.test(resource)) continue;
+      result[names === "[]" ? resource : `${resource}/${names}`] = verbs.replace(/^\[|\]$/g, "");
+    }
+    return result;
+  }
+
+  const fleetRules = {
+    "meetingfleets.meet.meetingfleet.dev": "get list watch patch",
+    "meetingfleets.meet.meetingfleet.dev/status": "get patch update",
+    "meetingfleets.meet.meetingfleet.dev/finalizers": "update",
+    pods: "get list watch create patch delete",
+    "pods/finalizers": "update",
+    services: "get list watch create",
+    secrets: "get",
+    configmaps: "get create patch",
+    "events.events.k8s.io": "create patch",
+    nodes: "get",
+  };
+
+  test("namespace (default): its own namespace only, plus get nodes and its own Lease", async () => {
+    const as = await install("rbac-ns", []);
+    const rules = await listed(as, home);
+    expect(rules).toEqual({
+      ...fleetRules,
+      "leases.coordination.k8s.io": "create",
+      "leases.coordination.k8s.io/[rbac-ns-meetingfleet-operator]": "get update patch",
+    });
+    expect(await listed(as, watched[0]!)).toEqual({ nodes: "get" });
+  });
+
+  test("namespaces: the listed namespaces only", async () => {
+    const as = await install("rbac-nss", ["watch.mode=namespaces", `watch.namespaces={${watched.join(",")}}`]);
+    for (const ns of watched) expect(await listed(as, ns)).toEqual(fleetRules);
+    expect(await listed(as, "default")).toEqual({ nodes: "get" });
+  });
+
+  test("cluster: every namespace, with the same verbs; still no list or watch of Secrets anywhere", async () => {
+    const as = await install("rbac-cluster", ["watch.mode=cluster"]);
+    for (const ns of [watched[0]!, "default"]) expect(await listed(as, ns)).toEqual(fleetRules);
+    const can = async (...args: string[]) =>
+      (await kubectl(bed, ["auth", "can-i", ...args, "--as", as]).catch((e: { stderr?: string }) => e.stderr ?? "")).trim().startsWith("yes");
+    expect(await can("list", "secrets", "--all-namespaces")).toBe(false);
+    expect(await can("get", "secrets", "-n", "kube-system")).toBe(true);
+  });
+});
