@@ -26,10 +26,17 @@ export interface RunningOperator {
   metrics(): Promise<string>;
   /** Whether this replica holds the leader lease, from its own metrics. */
   leading(): Promise<boolean>;
+  /** Resolves with the exit code (or the signal) when the process ends by itself or is stopped. */
+  exited: Promise<number | NodeJS.Signals>;
 }
 
 /** The operator as its own process; `namespaces` limits it to those (its own suite's), so suites never see each other's fleets. */
-export async function startOperator(bed: Testbed, name = "operator", namespaces: string[] = []): Promise<RunningOperator> {
+export async function startOperator(
+  bed: Testbed,
+  name = "operator",
+  namespaces: string[] = [],
+  options: { waitReady?: boolean } = {},
+): Promise<RunningOperator> {
   const port = await freePort();
   const logFile = path.join(bed.dir, "logs", `${name}-${Date.now()}.log`);
   const out = openSync(logFile, "a");
@@ -64,7 +71,7 @@ export async function startOperator(bed: Testbed, name = "operator", namespaces:
   );
   const pid = child.pid;
   if (pid === undefined) throw new Error("operator did not start");
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? 0)));
   const metricsUrl = `http://127.0.0.1:${port}/metrics`;
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -73,15 +80,17 @@ export async function startOperator(bed: Testbed, name = "operator", namespaces:
     await exited;
     clearTimeout(timeout);
   };
-  await eventually(
-    `operator /readyz (log ${logFile})`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logFile}`);
-      return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
-    },
-    30_000,
-  );
+  // A replica started while the API is away is not ready until it returns: a Deployment starts it all the same.
+  if (options.waitReady !== false)
+    await eventually(
+      `operator /readyz (log ${logFile})`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logFile}`);
+        return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
+      },
+      30_000,
+    );
   const metrics = async () => (await fetch(metricsUrl)).text();
   const leading = async () => /^meetingfleet_leader 1$/m.test(await metrics());
-  return { pid, metricsUrl, logFile, stop: () => end("SIGTERM"), kill: () => end("SIGKILL"), metrics, leading };
+  return { pid, metricsUrl, logFile, stop: () => end("SIGTERM"), kill: () => end("SIGKILL"), metrics, leading, exited };
 }
