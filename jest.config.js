@@ -10,12 +10,9 @@ export default {
     {
       ...common,
       displayName: "e2e",
-      // BRIDGES=jvb (real Jitsi on the test bed) runs the suites written for real bridges: the bridge API
-      // suite, which runs on both, and the *.jvb.e2e.test.ts suites, which need Prosody and Jicofo.
-      testMatch:
-        process.env.BRIDGES === "jvb"
-          ? ["<rootDir>/e2e/tests/bridges.e2e.test.ts", "<rootDir>/e2e/tests/**/*.jvb.e2e.test.ts"]
-          : ["<rootDir>/e2e/tests/**/*.e2e.test.ts"],
+      // BRIDGES=jvb (real Jitsi on the test bed) runs every suite: those that need the emulator skip
+      // themselves, saying so (withEmulator); the *.jvb.e2e.test.ts suites need Prosody and Jicofo.
+      testMatch: ["<rootDir>/e2e/tests/**/*.e2e.test.ts"],
       testPathIgnorePatterns: process.env.BRIDGES === "jvb" ? [] : ["\\.jvb\\.e2e\\.test\\.ts$"],
     },
   ],

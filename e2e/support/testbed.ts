@@ -62,6 +62,16 @@ export function testbed(): Testbed {
   return bed;
 }
 
+/**
+ * `describe` for suites that need the bridge emulator (its conference driver at scale, its /bridges rows,
+ * fleets whose bridges sign in to no real Prosody): with real bridges (BRIDGES=jvb, kind) they are skipped,
+ * and their name says why.
+ */
+export function withEmulator(bed: Testbed): (name: string, body: () => void) => void {
+  if (bed.emulatorUrl) return describe;
+  return (name, body) => describe.skip(`${name} (skipped with real bridges: needs the bridge emulator)`, body);
+}
+
 export class KubectlError extends Error {
   readonly stderr: string;
   constructor(args: string[], stderr: string) {

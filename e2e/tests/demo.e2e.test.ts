@@ -9,11 +9,11 @@ import { jest } from "@jest/globals";
 import { demoWaves } from "../demo/waves.ts";
 import { driverStats, endAllConferences, stopLoad } from "../support/emulator.ts";
 import { type RunningOperator, startOperator } from "../support/operator.ts";
-import { deleteNamespace, testbed } from "../support/testbed.ts";
+import { deleteNamespace, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(300_000);
 const bed = testbed();
-const local = bed.cluster === "local" ? describe : describe.skip;
+const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 const namespace = "meetingfleet-demo";
 const demoScript = path.resolve(import.meta.dirname, "../demo/demo.ts");
 

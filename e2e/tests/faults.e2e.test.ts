@@ -15,11 +15,11 @@ import type { Pod } from "../../operator/src/kube/types.ts";
 import { driverStats, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(300_000);
 const bed = testbed();
-const local = bed.cluster === "local" ? describe : describe.skip;
+const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 const cluster = path.resolve(import.meta.dirname, "../testbed/cluster.sh");
 let namespace: string;
 let operator: RunningOperator;

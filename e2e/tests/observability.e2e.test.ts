@@ -12,11 +12,11 @@ import { emulatedBridges, endAllConferences, postLoad, stopLoad } from "../suppo
 import { chartDir } from "../support/helm.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { promtoolBinary, type RunningPrometheus, startPrometheus } from "../support/prometheus.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, testbed } from "../support/testbed.ts";
+import { apply, createNamespace, deleteNamespace, eventually, kubectl, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(240_000);
 const bed = testbed();
-const local = bed.cluster === "local" ? describe : describe.skip;
+const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 const files = path.join(chartDir, "files");
 const run = promisify(execFile);
 

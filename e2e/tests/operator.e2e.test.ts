@@ -17,11 +17,11 @@ import { ours } from "../bench/sim/peers.ts";
 import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(150_000);
 const bed = testbed();
-const local = bed.cluster === "local" ? describe : describe.skip;
+const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 let namespace: string;
 let operator: RunningOperator;
 

@@ -16,11 +16,11 @@ import { Platform } from "../../infra/src/platform/platform.ts";
 import { mockPulumi, outputValue, type Registered, reveal, settle } from "../../infra/src/testing/mocks.ts";
 import { helm } from "../support/helm.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { deleteNamespace, kubectl, testbed } from "../support/testbed.ts";
+import { deleteNamespace, kubectl, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(180_000);
 const bed = testbed();
-const local = bed.cluster === "local" ? describe : describe.skip;
+const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 const suffix = Math.random().toString(36).slice(2, 7);
 const operatorNamespace = `mf-platform-${suffix}`;
 const jitsiNamespace = `jitsi-${suffix}`;

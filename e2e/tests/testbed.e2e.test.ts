@@ -21,6 +21,7 @@ import {
   kubectl,
   kubectlJson,
   testbed,
+  withEmulator,
 } from "../support/testbed.ts";
 
 jest.setTimeout(120_000);
@@ -120,7 +121,8 @@ test("RBAC is enforced: a service account without rights is refused, and allowed
   await expect(asNobody(["get", "secrets", "-n", namespace])).rejects.toThrow(/forbidden/i);
 });
 
-const localOnly = bed.cluster === "local" ? describe : describe.skip;
+// Starting and stopping test beds does not depend on the kind of bridge: it runs in the emulator phase.
+const localOnly = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 localOnly("local test bed lifecycle", () => {
   const script = path.resolve(import.meta.dirname, "../testbed/cluster.sh");
 
