@@ -99,26 +99,28 @@ export class JvbPods {
     const ip = pod.status?.podIP ?? "";
     const previous = this.exiting.get(ip) ?? Promise.resolve();
     this.exiting.set(ip, entry.exited);
-    void previous
-      .then(() => this.launch(entry))
-      .catch((error: unknown) => {
-        this.deps.log.warn({ pod: pod.metadata.name, err: String(error) }, "Failed to start bridge process");
-        entry.stopping = true;
-      })
-      .then(async () => {
-        if (entry.process) {
-          const child = entry.process;
-          const code = await new Promise<number>((resolve) =>
-            child.once("exit", (exitCode, signal) => resolve(exitCode ?? 128 + (signal === "SIGKILL" ? 9 : 15))),
-          );
-          await this.deps.loopback.remove(ip).catch(() => undefined);
-          markExited();
-          await this.exitedProcess(entry, code);
-        } else {
-          markExited();
-        }
-        if (this.exiting.get(ip) === entry.exited) this.exiting.delete(ip);
-      });
+    void this.supervise(entry, previous, markExited);
+  }
+
+  /** Starts the bridge once the previous process on its IP is gone, and records how it ended. */
+  private async supervise(entry: RunningJvb, previous: Promise<void>, markExited: () => void): Promise<void> {
+    const ip = entry.pod.status?.podIP ?? "";
+    let exitCode: number | undefined;
+    try {
+      await previous;
+      await this.launch(entry);
+      const child = entry.process;
+      if (child)
+        exitCode = await new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? 128 + (signal === "SIGKILL" ? 9 : 15))));
+    } catch (error) {
+      // The container could not start (its config did not render, java did not spawn): a kubelet records a failure.
+      this.deps.log.warn({ pod: entry.pod.metadata.name, err: String(error) }, "Failed to start bridge process");
+      exitCode = 1;
+    }
+    await this.deps.loopback.remove(ip).catch(() => undefined);
+    markExited();
+    if (this.exiting.get(ip) === entry.exited) this.exiting.delete(ip);
+    if (exitCode !== undefined) await this.exitedProcess(entry, exitCode);
   }
 
   /** Waits, as a kubelet does, for the Secret and ConfigMap the container needs; then starts java. */
