@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local test bed: a real Kubernetes control plane without Docker.
 #   cluster.sh up       etcd, kube-apiserver (TLS, RBAC, service-account keys), controller manager,
-#                       scheduler, kwok with fake nodes, and the bridge emulator; waits until ready
+#                       scheduler, kwok with fake nodes, and the bridge emulator (or, with BRIDGES=jvb,
+#                       Prosody, Jicofo and the runner of real JVBs); waits until ready
 #   cluster.sh down     stops exactly the processes `up` started (by recorded PID), keeps nothing
 #   cluster.sh status   what runs, and where
 # State lives in $TESTBED_DIR (default .testbed/, gitignored): kubeconfig, env (ports and addresses),
