@@ -2,14 +2,12 @@
 // for 10 and 100 bridges, three runs each, on the running test bed; and the operator's resident memory.
 // Prints medians. Needs `make cluster-up` first.
 
-import { readFileSync } from "node:fs";
-import { installCrd, startOperator } from "../support/operator.ts";
+import { installCrd, memoryMiB, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 import { median } from "./median.ts";
 
 const sizes = (process.env.BENCH_SIZES ?? "10,100").split(",").map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
 async function main(): Promise<void> {
   const bed = testbed();
@@ -19,7 +17,7 @@ async function main(): Promise<void> {
   const operator = await startOperator(bed, "bench-operator");
   try {
     await eventually("operator leading", () => operator.leading(), 20_000);
-    const idleRss = rssMiB(operator.pid);
+    const idleRss = memoryMiB(operator.pid).rss;
     for (const size of sizes) {
       const times: number[] = [];
       const rss: number[] = [];
@@ -48,7 +46,7 @@ async function main(): Promise<void> {
           100,
         );
         times.push((performance.now() - started) / 1000);
-        rss.push(rssMiB(operator.pid));
+        rss.push(memoryMiB(operator.pid).rss);
         await kubectl(bed, ["delete", "meetingfleet", name, "-n", namespace, "--wait=true", "--timeout=120s"]);
         await eventually("bridges gone", async () => (await kubectl(bed, ["get", "pods", "-n", namespace, "-o", "name"])).trim() === "", 120_000);
       }

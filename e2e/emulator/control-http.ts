@@ -7,11 +7,13 @@
 //   POST /driver/load        body: a load script (see load.ts) or {"trace": "<csv text>"}; 400 names the fault
 //   POST /driver/stop        pending arrivals dropped; running conferences go on
 //   POST /driver/end-all     every running conference ends normally
+//   POST /bridges/fault      body: {"namespace", "pod", "fault": one of faults.ts, or null to heal}; emulator only
 
 import http from "node:http";
 import { z } from "zod";
 import { describeZodError } from "../../operator/src/util/zod-error.ts";
 import type { DriverStats } from "./driver.ts";
+import { type Fault, faultSchema } from "./faults.ts";
 import { loadArrivals, loadScriptSchema } from "./load.ts";
 import { type ConferenceArrival, parseTrace, TraceError } from "./trace.ts";
 
@@ -28,7 +30,11 @@ export interface ControlDeps {
   /** One row per bridge the test bed runs. */
   bridgeRows: () => unknown[];
   ready: () => boolean;
+  /** Injects a fault into one bridge's answers (the emulator only); false when no such bridge runs. */
+  setFault?: (namespace: string, pod: string, fault: Fault | undefined) => boolean;
 }
+
+const faultRequestSchema = z.object({ namespace: z.string(), pod: z.string(), fault: faultSchema.nullable() });
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
   let body = "";
@@ -48,7 +54,7 @@ export function startLoad(driver: LoadDriver, body: unknown): { started: number 
   return { started: arrivals.length };
 }
 
-export function serveControl({ driver, bridgeRows, ready }: ControlDeps, host: string, port: number): Promise<http.Server> {
+export function serveControl({ driver, bridgeRows, ready, setFault }: ControlDeps, host: string, port: number): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
     const send = (status: number, value: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(value));
     try {
@@ -67,6 +73,11 @@ export function serveControl({ driver, bridgeRows, ready }: ControlDeps, host: s
         case "POST /driver/end-all":
           await driver.endAll();
           return void send(200, { ok: true });
+        case "POST /bridges/fault": {
+          if (!setFault) return void send(501, { error: "only emulated bridges take faults" });
+          const { namespace, pod, fault } = faultRequestSchema.parse(await readJson(req));
+          return void (setFault(namespace, pod, fault ?? undefined) ? send(200, { ok: true }) : send(404, { error: `no bridge ${namespace}/${pod}` }));
+        }
         default:
           return void send(404, { error: "not found" });
       }

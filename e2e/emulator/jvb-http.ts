@@ -3,7 +3,9 @@
 // VideobridgeMetrics.kt), so the operator cannot tell it from a real bridge.
 
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { EmulatedBridge } from "./bridge.ts";
+import { answerStats, type Fault, flappedDown } from "./faults.ts";
 
 export function renderMetrics(bridge: EmulatedBridge): string {
   const s = bridge.stats();
@@ -49,7 +51,10 @@ export function parseShutdownBody(body: string): boolean | undefined {
   return undefined;
 }
 
-async function route(bridge: EmulatedBridge, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/** The fault the test bed injected into this bridge's answers, if any (faults.ts). */
+export type FaultOf = () => Fault | undefined;
+
+async function route(bridge: EmulatedBridge, fault: Fault | undefined, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const path = new URL(req.url ?? "/", "http://bridge").pathname;
   const json = (status: number, value: unknown): void => {
     res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(value));
@@ -59,6 +64,8 @@ async function route(bridge: EmulatedBridge, req: http.IncomingMessage, res: htt
   };
   const key = `${req.method} ${path}`;
 
+  if (fault === "flapping" && key === "GET /about/health" && flappedDown(Date.now())) return empty(500);
+  if (fault && key === "GET /colibri/stats") return answerStats(fault, bridge.stats(), res, Date.now());
   switch (key) {
     case "GET /about/health":
       return empty(200); // JVB answers a healthy check with an empty body (measured: conformance.jvb.e2e.test.ts)
@@ -98,13 +105,15 @@ async function route(bridge: EmulatedBridge, req: http.IncomingMessage, res: htt
 }
 
 export interface RunningServer {
+  /** The port it listens on (the one asked for, or the one given for 0). */
+  port: number;
   close(): Promise<void>;
 }
 
-/** Serves the bridge's REST API on host:port until closed (the bridge process ends). */
-export async function serveBridge(bridge: EmulatedBridge, host: string, port: number): Promise<RunningServer> {
+/** Serves the bridge's REST API on host:port (0: any free port) until closed (the bridge process ends). */
+export async function serveBridge(bridge: EmulatedBridge, host: string, port: number, faultOf: FaultOf = () => undefined): Promise<RunningServer> {
   const server = http.createServer((req, res) => {
-    route(bridge, req, res).catch(() => {
+    route(bridge, faultOf(), req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
@@ -118,6 +127,7 @@ export async function serveBridge(bridge: EmulatedBridge, host: string, port: nu
     });
   });
   return {
+    port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

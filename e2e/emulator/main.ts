@@ -89,7 +89,11 @@ async function main(): Promise<void> {
   });
 
   const [host = "127.0.0.1", port = "9080"] = flags["control-address"].split(":");
-  const control = await serveControl({ driver, bridgeRows: () => bridgeRows(bridges), ready: () => synced }, host, Number(port));
+  const control = await serveControl(
+    { driver, bridgeRows: () => bridgeRows(bridges), ready: () => synced, setFault: (namespace, pod, fault) => bridges.setFault(namespace, pod, fault) },
+    host,
+    Number(port),
+  );
   log.info({ address: flags["control-address"] }, "Control API listening");
   if (initialLoad) log.info(startLoad(driver, initialLoad), "Started initial load");
 

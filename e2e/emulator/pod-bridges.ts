@@ -9,6 +9,7 @@ import { exitedStatus, restartsInPlace } from "../kubelet/pod-status.ts";
 import { type BridgeConfig, EmulatedBridge } from "./bridge.ts";
 import type { Clock } from "./clock.ts";
 import type { BridgeDirectory } from "./driver.ts";
+import type { Fault } from "./faults.ts";
 import { type RunningServer, serveBridge } from "./jvb-http.ts";
 
 export const bridgePodSelector = "app.kubernetes.io/name=jitsi-videobridge";
@@ -29,6 +30,8 @@ interface RunningBridge {
   server: Promise<RunningServer | undefined>;
   restarts: number;
   startedAt: string;
+  /** Injected by the fault suite: how this bridge's REST API misbehaves. */
+  fault?: Fault;
 }
 
 function env(pod: Pod, name: string): string | undefined {
@@ -44,7 +47,7 @@ export function bridgeVersion(pod: Pod): string {
 
 /** The control API's /bridges rows: every emulated bridge with its state and load. */
 export function bridgeRows(bridges: PodBridges) {
-  return bridges.list().map(({ namespace, pod, ip, restarts, bridge }) => {
+  return bridges.list().map(({ namespace, pod, ip, restarts, bridge, fault }) => {
     const stats = bridge.stats();
     return {
       namespace,
@@ -57,6 +60,7 @@ export function bridgeRows(bridges: PodBridges) {
       participants: bridge.localEndpoints,
       conferences: bridge.conferenceParts().size,
       stress: stats.stress_level,
+      fault: fault ?? null,
     };
   });
 }
@@ -84,14 +88,24 @@ export class PodBridges implements BridgeDirectory {
     for (const r of this.running.values()) if (!r.bridge.hasExited) yield r.bridge;
   }
 
-  list(): Array<{ namespace: string; pod: string; ip: string; restarts: number; bridge: EmulatedBridge }> {
+  list(): Array<{ namespace: string; pod: string; ip: string; restarts: number; bridge: EmulatedBridge; fault?: Fault }> {
     return [...this.running.values()].map((r) => ({
+      ...(r.fault ? { fault: r.fault } : {}),
       namespace: r.pod.metadata.namespace ?? "",
       pod: r.pod.metadata.name,
       ip: r.pod.status?.podIP ?? "",
       restarts: r.restarts,
       bridge: r.bridge,
     }));
+  }
+
+  /** Makes one bridge's REST API misbehave (or behave again: undefined); false when no such bridge runs. */
+  setFault(namespace: string, pod: string, fault: Fault | undefined): boolean {
+    const entry = [...this.running.values()].find((r) => r.pod.metadata.namespace === namespace && r.pod.metadata.name === pod);
+    if (!entry) return false;
+    if (fault) entry.fault = fault;
+    else delete entry.fault;
+    return true;
   }
 
   upsert(pod: Pod): void {
@@ -127,7 +141,7 @@ export class PodBridges implements BridgeDirectory {
     if (region) config.region = region;
     const bridge = new EmulatedBridge(config, this.deps.clock);
     const server = (this.closing.get(ip) ?? Promise.resolve())
-      .then(() => serveBridge(bridge, ip, this.deps.port))
+      .then(() => serveBridge(bridge, ip, this.deps.port, () => entry.fault))
       .catch((error: unknown) => {
         this.deps.log.warn({ pod: pod.metadata.name, ip, err: String(error) }, "Failed to serve bridge API");
         return undefined;

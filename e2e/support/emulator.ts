@@ -2,6 +2,7 @@
 // with BRIDGES=jvb, real participants), and the emulated bridges' rows.
 
 import type { DriverStats } from "../emulator/driver.ts";
+import type { Fault } from "../emulator/faults.ts";
 import type { Testbed } from "./testbed.ts";
 
 export interface BridgeRow {
@@ -14,6 +15,7 @@ export interface BridgeRow {
   participants: number;
   conferences: number;
   stress: number;
+  fault: Fault | null;
 }
 
 function url(bed: Testbed, path: string): string {
@@ -42,4 +44,11 @@ export async function stopLoad(bed: Testbed): Promise<void> {
 
 export async function endAllConferences(bed: Testbed): Promise<void> {
   await fetch(url(bed, "/driver/end-all"), { method: "POST" });
+}
+
+/** Makes one emulated bridge's REST API misbehave (null: behave again). */
+export async function injectFault(bed: Testbed, namespace: string, pod: string, fault: Fault | null): Promise<void> {
+  if (!bed.emulatorUrl) throw new Error("this cluster has no bridge emulator");
+  const res = await fetch(`${bed.emulatorUrl}/bridges/fault`, { method: "POST", body: JSON.stringify({ namespace, pod, fault }) });
+  if (!res.ok) throw new Error(`fault ${fault} on ${namespace}/${pod}: HTTP ${res.status} ${await res.text()}`);
 }

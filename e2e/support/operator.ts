@@ -2,7 +2,7 @@
 // kill() to SIGKILL it mid-operation and start a fresh one, as a crashed pod would be restarted.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { openSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { eventually, freePort, kubectl, type Testbed } from "./testbed.ts";
 
@@ -12,6 +12,13 @@ export const crdFile = path.join(root, "crds/meet.meetingfleet.dev_meetingfleets
 export async function installCrd(bed: Testbed): Promise<void> {
   await kubectl(bed, ["apply", "--server-side", "--force-conflicts", "-f", crdFile]);
   await kubectl(bed, ["wait", "--for=condition=Established", "crd/meetingfleets.meet.meetingfleet.dev", "--timeout=60s"]);
+}
+
+/** A process's resident memory now and at its peak (Linux), in MiB. */
+export function memoryMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { rss: field("VmRSS"), peak: field("VmHWM") };
 }
 
 export interface RunningOperator {

@@ -86,6 +86,14 @@ async function main(): Promise<void> {
         metrics.scrapeDuration.observe(ms / 1000);
         if (!ok) metrics.scrapeErrors.inc();
       },
+      readable: (bridge, fleet, error) => {
+        if (error)
+          log.warn(
+            { bridge, fleet, err: String(error) },
+            "Cannot read the bridge's stats: its figures are unknown, and it is neither removed nor counted as empty",
+          );
+        else log.info({ bridge, fleet }, "Bridge's stats readable again");
+      },
     },
   );
   const controller = new FleetController(

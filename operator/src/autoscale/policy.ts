@@ -69,7 +69,7 @@ export interface BridgeSample {
 
 export interface Decision {
   desired: number;
-  reason: "Capacity" | "Participants" | "Growth" | "HotBridges" | "Stabilized" | "Schedule" | "History" | "Bounds";
+  reason: "Capacity" | "Participants" | "Growth" | "HotBridges" | "Stabilized" | "Schedule" | "History" | "UnknownFigures" | "Bounds";
   message: string;
 }
 
@@ -88,8 +88,12 @@ export class FleetPolicy {
     this.memory = memory?.timeZone === this.spec.timeZone ? memory : new TimeOfDayMemory(this.spec.timeZone);
   }
 
-  /** Fresh figures of every bridge that has them (draining ones included: their people count as load). */
-  decide(now: number, bridges: readonly BridgeSample[], current: number): Decision {
+  /**
+   * Fresh figures of every bridge that has them (draining ones included: their people count as load).
+   * `unknown`: running bridges without fresh figures (unreachable, hung, or answering nonsense). Such a
+   * bridge may be full, so while there is one the fleet never shrinks, and the day is not remembered.
+   */
+  decide(now: number, bridges: readonly BridgeSample[], current: number, unknown = 0): Decision {
     const s = this.spec;
     const participants = bridges.reduce((sum, b) => sum + b.participants, 0);
     const stress = bridges.reduce((sum, b) => sum + b.stress, 0);
@@ -119,30 +123,34 @@ export class FleetPolicy {
     const within = (windowMs: number) => this.wanted.filter((w) => now - w.at <= windowMs).map((w) => w.desired);
     const stabilized = needed >= current ? Math.max(current, Math.min(...within(s.scaleUpWindowMs))) : Math.max(...within(s.scaleDownWindowMs));
     const scheduled = scheduledMinimum(s.schedule, now, s.timeZone);
-    if (s.prewarmFromHistory) this.memory.record(now, neededForLoad);
+    if (s.prewarmFromHistory && unknown === 0) this.memory.record(now, neededForLoad);
     const remembered = s.prewarmFromHistory ? this.expectedFromHistory(now, neededForLoad) : 0;
-    const warm = Math.max(stabilized, scheduled, remembered);
+    const wanted = Math.max(stabilized, scheduled, remembered);
+    const warm = unknown > 0 ? Math.max(wanted, current) : wanted;
     const bounded = Math.min(s.maxReplicas, Math.max(s.minReplicas, warm));
 
     const reason: Decision["reason"] =
       bounded !== warm
         ? "Bounds"
-        : warm > stabilized
-          ? scheduled >= remembered
-            ? "Schedule"
-            : "History"
-          : stabilized !== needed
-            ? "Stabilized"
-            : needed > neededForLoad
-              ? "Growth"
-              : loadByPeople > loadByStress
-                ? "Participants"
-                : hot.length > 0
-                  ? "HotBridges"
-                  : "Capacity";
+        : warm > wanted
+          ? "UnknownFigures"
+          : warm > stabilized
+            ? scheduled >= remembered
+              ? "Schedule"
+              : "History"
+            : stabilized !== needed
+              ? "Stabilized"
+              : needed > neededForLoad
+                ? "Growth"
+                : loadByPeople > loadByStress
+                  ? "Participants"
+                  : hot.length > 0
+                    ? "HotBridges"
+                    : "Capacity";
     const projection = s.lookaheadMs > 0 ? ` (projected ${Math.round(projected)} in ${Math.round(s.lookaheadMs / 1000)} s)` : "";
     const perBridge = s.targetParticipants ? ` (at most ${s.targetParticipants} a bridge)` : "";
-    const message = `${participants} participants${perBridge}${projection}, stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}: ${bounded} bridges`;
+    const unread = unknown > 0 ? `, ${unknown} bridges with unknown figures (held)` : "";
+    const message = `${participants} participants${perBridge}${projection}, stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}${unread}: ${bounded} bridges`;
     return { desired: bounded, reason, message };
   }
 

@@ -40,6 +40,36 @@ describe("FleetPolicy", () => {
     expect(new FleetPolicy({ maxReplicas: 5 }).decide(0, Array(10).fill(bridge(100, 0.9)), 10)).toMatchObject({ desired: 5, reason: "Bounds" });
   });
 
+  test("bridges with unknown figures may be full: the fleet holds its size while there are any, and grows from what it sees", () => {
+    const p = new FleetPolicy({ scaleDownWindowMs: 0, minReplicas: 1 });
+    // Ten bridges; nine cannot be read. From the one that can, a single bridge would do.
+    expect(p.decide(0, [bridge(5, 0.04)], 10, 9)).toMatchObject({ desired: 10, reason: "UnknownFigures" });
+    expect(p.decide(1_000, [bridge(5, 0.04)], 10, 9).message).toContain("9 bridges with unknown figures");
+    // Growth is still read from the bridges that answer.
+    expect(p.decide(2_000, [bridge(90, 0.7), bridge(90, 0.7)], 3, 1).desired).toBeGreaterThan(3);
+    // Figures back: the same load lets the fleet shrink.
+    expect(p.decide(3_000, [bridge(5, 0.04)], 10, 0).desired).toBe(2);
+  });
+
+  test("property: with any bridge unknown the answer is never below the current size (within maxReplicas)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ participants: fc.integer({ min: 0, max: 150 }), stress: fc.double({ min: 0, max: 2, noNaN: true }) }), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 60 }),
+        (samples, unknown, current) => {
+          const d = new FleetPolicy({ minReplicas: 0, maxReplicas: 50, scaleDownWindowMs: 0 }).decide(
+            0,
+            samples.map((s) => bridge(s.participants, s.stress)),
+            current,
+            unknown,
+          );
+          expect(d.desired).toBeGreaterThanOrEqual(Math.min(current, 50));
+        },
+      ),
+    );
+  });
+
   test("headroom adds bridges' worth of room (one by default); a scale-up window waits until the need has lasted that long", () => {
     const load = [bridge(90, 0.7), bridge(90, 0.7)];
     // 1.4 of load needs 3 bridges at 0.6, plus the headroom.

@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import type { BridgeFigures } from "../fleet/plan.ts";
+import { describeZodError } from "../util/zod-error.ts";
 
 export type BridgeReading = Omit<BridgeFigures, "readAt">;
 
@@ -15,8 +16,8 @@ export interface JvbClient {
   shutdown(ip: string, graceful: boolean): Promise<void>;
 }
 
-/** A real JVB's stats are about 4 KB; a thousand times that is no bridge's answer. */
-export const maxStatsBytes = 4 * 1024 * 1024;
+/** A real JVB's stats are about 4 KB; 256 times that is no bridge's answer. */
+export const maxStatsBytes = 1024 * 1024;
 /** Stress is load over threshold: a bridge far past 1 is possible, past this it is a broken figure. */
 const maxStress = 1_000;
 /** More endpoints or conferences than any bridge could hold. */
@@ -36,7 +37,9 @@ const statsSchema = z.object({
 
 /** Participants who really live on the bridge: local_endpoints, or participants - octo_endpoints on older JVBs. */
 export function figuresFromStats(body: unknown): BridgeReading {
-  const stats = statsSchema.parse(body);
+  const parsed = statsSchema.safeParse(body);
+  if (!parsed.success) throw new Error(`stats refused: ${describeZodError(parsed.error)}`);
+  const stats = parsed.data;
   const participants = stats.local_endpoints ?? (stats.participants !== undefined ? stats.participants - (stats.octo_endpoints ?? 0) : undefined);
   if (participants === undefined) throw new Error("stats carry neither local_endpoints nor participants");
   if (participants < 0) throw new Error("stats count more relayed endpoints than endpoints");

@@ -15,11 +15,15 @@ export interface ScraperOptions {
 export interface ScrapeObserver {
   changed(owner: string): void;
   scraped(durationMs: number, ok: boolean): void;
+  /** A bridge's stats could not be read (once, until a read succeeds again), or could again. */
+  readable(key: string, owner: string, error: unknown | undefined): void;
 }
 
 interface Target {
   ip: string;
   owner: string;
+  /** When the scraper was given this target: a bridge still starting is not yet a failing one. */
+  since: number;
 }
 
 const signature = (f: BridgeFigures | undefined) => (f ? `${f.participants}/${f.conferences}/${f.drain}/${f.shuttingDown}` : "unknown");
@@ -28,6 +32,8 @@ export class StatsScraper {
   private readonly targets = new Map<string, Target>();
   private readonly latest = new Map<string, { figures: BridgeFigures; ip: string }>();
   private readonly reported = new Map<string, string>();
+  /** Bridges whose last read failed: their failure was reported. */
+  private readonly failing = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private readonly client: JvbClient;
@@ -44,12 +50,14 @@ export class StatsScraper {
   setTarget(key: string, ip: string | undefined, owner: string): void {
     if (ip) {
       const before = this.targets.get(key);
-      this.targets.set(key, { ip, owner });
-      if (!before) void this.scrapeOne(key, { ip, owner }); // a new bridge is read at once, not next round
+      const target = { ip, owner, since: before?.ip === ip ? before.since : Date.now() };
+      this.targets.set(key, target);
+      if (!before) void this.scrapeOne(key, target); // a new bridge is read at once, not next round
     } else {
       this.targets.delete(key);
       this.latest.delete(key);
       this.reported.delete(key);
+      this.failing.delete(key);
     }
   }
 
@@ -93,8 +101,15 @@ export class StatsScraper {
       const reading = await this.client.figures(target.ip);
       if (this.targets.get(key)?.ip === target.ip) this.latest.set(key, { figures: { ...reading, readAt: Date.now() }, ip: target.ip });
       this.observer.scraped(performance.now() - started, true);
-    } catch {
+      if (this.failing.delete(key)) this.observer.readable(key, target.owner, undefined);
+    } catch (error) {
       this.observer.scraped(performance.now() - started, false);
+      // A failure counts once the bridge was read before, or has had staleAfterMs to start answering.
+      const established = this.latest.has(key) || Date.now() - target.since > this.options.staleAfterMs;
+      if (established && this.targets.get(key)?.ip === target.ip && !this.failing.has(key)) {
+        this.failing.add(key);
+        this.observer.readable(key, target.owner, error);
+      }
     }
     this.report(key, target.owner);
   }

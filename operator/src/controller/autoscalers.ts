@@ -65,7 +65,8 @@ export class FleetAutoscalers {
 
     const alive = bridges.filter((b) => !b.deleting && !b.exited);
     const samples = alive.filter((b) => b.figures).map((b) => ({ participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
-    const decision = entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length);
+    const unknown = alive.filter((b) => b.running && !b.figures).length;
+    const decision = entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length, unknown);
     if (now - entry.savedAt >= this.saveEveryMs && entry.policy.memory.revision !== entry.savedRevision) await this.save(entry, fleet, now);
     return decision;
   }
