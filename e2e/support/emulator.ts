@@ -3,7 +3,7 @@
 
 import type { DriverStats } from "../emulator/driver.ts";
 import type { Fault } from "../emulator/faults.ts";
-import type { Testbed } from "./testbed.ts";
+import { eventually, kubectl, type Testbed } from "./testbed.ts";
 
 export interface BridgeRow {
   namespace: string;
@@ -51,4 +51,16 @@ export async function injectFault(bed: Testbed, namespace: string, pod: string, 
   if (!bed.emulatorUrl) throw new Error("this cluster has no bridge emulator");
   const res = await fetch(`${bed.emulatorUrl}/bridges/fault`, { method: "POST", body: JSON.stringify({ namespace, pod, fault }) });
   if (!res.ok) throw new Error(`fault ${fault} on ${namespace}/${pod}: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** Waits until the test bed runs no other namespace's bridges: the conference driver puts meetings on any bridge. */
+export async function onlyBridgesOf(bed: Testbed, namespace: string): Promise<void> {
+  await eventually(
+    "no other suite's bridges left",
+    async () =>
+      (await kubectl(bed, ["get", "pods", "-A", "-l", "app.kubernetes.io/name=jitsi-videobridge", "-o", "jsonpath={.items[*].metadata.namespace}"]))
+        .split(" ")
+        .every((ns) => ns === "" || ns === namespace),
+    180_000,
+  );
 }

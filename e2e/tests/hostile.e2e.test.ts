@@ -7,9 +7,8 @@
 
 import { readFileSync } from "node:fs";
 import { jest } from "@jest/globals";
-import type { Fault } from "../emulator/faults.ts";
-import { faultSchema, hugeBodyBytes } from "../emulator/faults.ts";
-import { driverStats, emulatedBridges, endAllConferences, injectFault, postLoad, stopLoad } from "../support/emulator.ts";
+import { type Fault, faultSchema, hugeBodyBytes } from "../emulator/faults.ts";
+import { driverStats, emulatedBridges, endAllConferences, injectFault, onlyBridgesOf, postLoad, stopLoad } from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
 import { installCrd, memoryMiB, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
@@ -75,15 +74,7 @@ local("hostile and broken bridges in a serving fleet", () => {
     );
     await apply(bed, fleetManifest("neighbour", namespace, { replicas: 1 }));
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/hostile", "meetingfleet/neighbour", "-n", namespace, "--timeout=180s"]);
-    // The conference driver puts meetings on any bridge of the test bed: other suites' must be gone first.
-    await eventually(
-      "no other suite's bridges left",
-      async () =>
-        (await kubectl(bed, ["get", "pods", "-A", "-l", "app.kubernetes.io/name=jitsi-videobridge", "-o", "jsonpath={.items[*].metadata.namespace}"]))
-          .split(" ")
-          .every((ns) => ns === "" || ns === namespace),
-      180_000,
-    );
+    await onlyBridgesOf(bed, namespace);
     // Two meetings of three for every bridge, lasting past the test.
     const rows = Array.from({ length: 2 * (bridges + 1) }, (_, i) => `${i * 0.05},3600,3`);
     expect((await postLoad(bed, { trace: ["start_s,duration_s,participants", ...rows].join("\n") })).status).toBe(200);

@@ -45,6 +45,13 @@ const fleet = (name: string, spec: Record<string, unknown> = {}) => fleetManifes
 const getFleet = (name: string) => kubectlJson<Fleet>(bed, ["get", "meetingfleet", name, "-n", namespace]);
 const bridgePods = async (name: string) =>
   (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", `meet.meetingfleet.dev/fleet=${name}`])).items;
+/** Requests the API server counted (its own metrics) whose labels pass `match`. */
+async function apiRequests(match: (labels: string) => boolean): Promise<number> {
+  const text = await kubectl(bed, ["get", "--raw", "/metrics"]);
+  return [...text.matchAll(/^apiserver_request_total\{([^}]*)\} (\d+)$/gm)]
+    .filter(([, labels]) => match(labels!))
+    .reduce((sum, [, , value]) => sum + Number(value), 0);
+}
 const condition = (f: Fleet, type: string) => f.status?.conditions?.find((c) => c.type === type);
 const interruptions = async (fleetName: string) => (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleetName}-`));
 /** A fleet's series as the operator exports it (set just after the status is written). */
@@ -348,13 +355,8 @@ local("MeetingFleet operator", () => {
   });
 
   test("a ResourceQuota that refuses bridges: Stalled with the API's reason and an Event, creates backed off (no hot loop), recovery when room comes back", async () => {
-    /** POSTs of pods the API server refused, from its own metrics. */
-    const refusedCreates = async () => {
-      const text = await kubectl(bed, ["get", "--raw", "/metrics"]);
-      return [...text.matchAll(/^apiserver_request_total\{([^}]*)\} (\d+)$/gm)]
-        .filter(([, labels]) => /code="403"/.test(labels!) && /resource="pods"/.test(labels!) && /verb="POST"/.test(labels!) && /subresource=""/.test(labels!))
-        .reduce((sum, [, , value]) => sum + Number(value), 0);
-    };
+    /** POSTs of pods the API server refused. */
+    const refusedCreates = () => apiRequests((l) => /code="403"/.test(l) && /resource="pods"/.test(l) && /verb="POST"/.test(l) && /subresource=""/.test(l));
     await apply(bed, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "bridges", namespace }, spec: { hard: { pods: "1" } } });
     try {
       await apply(bed, fleet("quota", { replicas: 3 }));
@@ -385,6 +387,49 @@ local("MeetingFleet operator", () => {
     } finally {
       await kubectl(bed, ["delete", "resourcequota", "bridges", "-n", namespace, "--ignore-not-found"]);
     }
+  }, 400_000);
+
+  test("a full node pool: pending bridges named in the conditions with the scheduler's reason, one Event, no writes while waiting, Ready once room comes back", async () => {
+    // Three kwok nodes, each with host port 10777 taken by a blocker fleet: no node can take another bridge there.
+    const media = { exposure: "HostPort", port: 10777 };
+    await readyFleet("blocker", { replicas: 3, media });
+    await apply(bed, fleet("crowded", { replicas: 2, media }));
+    const f = await eventually(
+      "Ready=False, BridgesUnschedulable",
+      async () => {
+        const current = await getFleet("crowded");
+        return condition(current, "Ready")?.reason === "BridgesUnschedulable" ? current : undefined;
+      },
+      60_000,
+    );
+    expect(condition(f, "Ready")?.message).toMatch(/2 bridges cannot be scheduled \(crowded-0, crowded-1\): 0\/3 nodes are available: .*free ports/);
+    expect(condition(f, "Reconciling")).toMatchObject({ status: "True", reason: "BridgesUnschedulable" });
+    expect(condition(f, "Stalled")?.status).toBe("False");
+    // While waiting: no pod, fleet, Service or ConfigMap writes at all (events and leases aside).
+    // The scheduler's own pod status and binding writes are not the operator's.
+    const writes = async () => {
+      const text = await kubectl(bed, ["get", "--raw", "/metrics"]);
+      const counts = new Map<string, number>();
+      for (const [, labels, value] of text.matchAll(/^apiserver_request_total\{([^}]*)\} (\d+)$/gm)) {
+        const l = labels!;
+        if (!/verb="(POST|PUT|PATCH|DELETE)"/.test(l) || !/resource="(pods|meetingfleets|services|configmaps)"/.test(l)) continue;
+        if (/resource="pods"/.test(l) && /subresource="(status|binding)"/.test(l)) continue;
+        counts.set(l, Number(value));
+      }
+      return counts;
+    };
+    const before = await writes();
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    const made = [...(await writes())].filter(([l, n]) => n > (before.get(l) ?? 0)).map(([l, n]) => `${l}: ${n - (before.get(l) ?? 0)}`);
+    expect(made).toEqual([]);
+    const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=BridgesUnschedulable", "-o", "name"]);
+    expect(events.trim().split("\n")).toHaveLength(1);
+
+    // Room comes back: the blocker goes, the scheduler places the waiting bridges, the fleet is Ready.
+    await kubectl(bed, ["delete", "meetingfleet", "blocker", "-n", namespace]);
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/crowded", "-n", namespace, "--timeout=180s"]);
+    expect((await bridgePods("crowded")).map((p) => p.metadata.name).sort()).toEqual(["crowded-0", "crowded-1"]);
+    await kubectl(bed, ["delete", "meetingfleet", "crowded", "-n", namespace]);
   }, 400_000);
 
   test("a bridge pod deleted by hand is replaced, and its Service is not leaked", async () => {

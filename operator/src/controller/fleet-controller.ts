@@ -8,8 +8,8 @@ import type { JvbClient } from "../bridges/jvb-client.ts";
 import type { StatsScraper } from "../bridges/scraper.ts";
 import { annotations, type FleetRef, fleetSelector, labels, managerName, templateHash } from "../fleet/bridge-pod.ts";
 import type { NodeAddress } from "../fleet/media-config.ts";
-import { emptyPlan, planFleet } from "../fleet/plan.ts";
-import { computeStatus } from "../fleet/status.ts";
+import { emptyPlan, type ObservedBridge, planFleet } from "../fleet/plan.ts";
+import { computeStatus, unschedulableMessage } from "../fleet/status.ts";
 import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
 import { Reflector, ReflectorGroup, type ReflectorHandlers } from "../kube/reflector.ts";
 import type { KubeObject, Pod } from "../kube/types.ts";
@@ -17,6 +17,7 @@ import { objectKey } from "../kube/types.ts";
 import type { Metrics } from "../runtime/metrics.ts";
 import { WorkQueue } from "../runtime/workqueue.ts";
 import { parseDuration } from "../util/duration.ts";
+import { sameJson } from "../util/same-json.ts";
 import { describeZodError } from "../util/zod-error.ts";
 import { act } from "./act.ts";
 import { FleetAutoscalers } from "./autoscalers.ts";
@@ -65,6 +66,8 @@ export class FleetController {
   private readonly services: ReflectorGroup<KubeObject>;
   private readonly fingerprints = new Map<string, string>();
   private readonly stalledBefore = new Map<string, string>();
+  /** The last unschedulable-bridges Event per fleet: one per distinct set of bridges, not one per pass. */
+  private readonly unschedulableBefore = new Map<string, string>();
   /**
    * Fleets whose bridge creates the API refused (a ResourceQuota, an admission policy): no create is tried
    * again before `until`, whatever wakes the fleet meanwhile, and the wait doubles with each refusal up to
@@ -97,6 +100,7 @@ export class FleetController {
       remove: (f: MeetingFleet) => {
         this.fingerprints.delete(objectKey(f));
         this.stalledBefore.delete(objectKey(f));
+        this.unschedulableBefore.delete(objectKey(f));
         this.createBackoff.delete(objectKey(f));
         this.autoscalers.forget(objectKey(f));
         this.series.forget({ namespace: f.metadata.namespace ?? "default", fleet: f.metadata.name });
@@ -305,6 +309,7 @@ export class FleetController {
     this.series.export(seriesLabels, status, { desired: desiredReplicas, spec });
     if (stalled) this.stalledEvent(key, regarding, stalled.reason, stalled.message);
     else this.stalledBefore.delete(key);
+    this.unschedulableEvent(key, regarding, bridges);
 
     if (result.errors.length > 0) throw new Error(result.errors.join("; "));
     const acted = plan.create.length + plan.delete.length + plan.drain.length + plan.undrain.length + plan.shutdown.length > 0;
@@ -350,7 +355,7 @@ export class FleetController {
   }
 
   private async writeStatus(fleet: MeetingFleet, status: FleetStatus): Promise<void> {
-    if (JSON.stringify(fleet.status) === JSON.stringify(status)) return;
+    if (sameJson(fleet.status, status)) return;
     const path = resourcePath({ group, version, plural, namespace: fleet.metadata.namespace ?? "default", name: fleet.metadata.name, subresource: "status" });
     // A merge patch replaces the status' lists whole, which is what a full recomputation wants.
     try {
@@ -359,6 +364,24 @@ export class FleetController {
     } catch (error) {
       if (error instanceof ApiError && error.code === 404) return; // deleted meanwhile; its removal event follows
       throw error;
+    }
+  }
+
+  /**
+   * Pending bridges no node takes (a full node pool): not Stalled, since a node autoscaler or an admin may
+   * add room and the pods then start by themselves; the operator creates no more meanwhile (they count as
+   * the fleet's), so it waits without writing. One Warning per distinct set of such bridges.
+   */
+  private unschedulableEvent(key: string, regarding: Regarding, bridges: readonly ObservedBridge[]): void {
+    const waiting = bridges.filter((b) => !b.deleting && b.unschedulable !== undefined);
+    const names = waiting.map((b) => b.name).join(",");
+    if ((this.unschedulableBefore.get(key) ?? "") === names) return;
+    if (names === "") this.unschedulableBefore.delete(key);
+    else {
+      this.unschedulableBefore.set(key, names);
+      const message = unschedulableMessage(waiting);
+      this.deps.events.record(regarding, "Warning", "BridgesUnschedulable", "Schedule", message);
+      this.deps.log.warn({ fleet: key, message }, "Bridges cannot be scheduled");
     }
   }
 

@@ -34,5 +34,8 @@ export function observeBridge(pod: Pod, figures: BridgeFigures | undefined): Obs
   if (drainingSince !== undefined) observed.drainingSince = drainingSince;
   if (shutdownRequestedAt !== undefined) observed.shutdownRequestedAt = shutdownRequestedAt;
   if (running && figures) observed.figures = figures;
+  const scheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled");
+  if (phase === "Pending" && scheduled?.status === "False" && scheduled.reason === "Unschedulable")
+    observed.unschedulable = scheduled.message ?? "no node can take it";
   return observed;
 }

@@ -6,6 +6,7 @@
 
 import { createHash } from "node:crypto";
 import { apiVersion, type FleetSpec, kind } from "../api/meetingfleet.ts";
+import { stableJson } from "../util/same-json.ts";
 
 export const labels = {
   name: "app.kubernetes.io/name",
@@ -44,17 +45,6 @@ export function fleetSelector(fleetName: string): string {
 export function templateHash(spec: FleetSpec): string {
   const relevant = { template: spec.template, signaling: spec.signaling, media: spec.media, region: spec.region ?? null };
   return createHash("sha256").update(stableJson(relevant)).digest("hex").slice(0, 10);
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Where the jitsi/jvb image reads custom-jvb.conf: the bridge's media ConfigMap is mounted here (media-config.ts). */

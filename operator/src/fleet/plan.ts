@@ -45,6 +45,8 @@ export interface ObservedBridge {
   shutdownRequestedAt?: number;
   /** Fresh figures from /colibri/stats; undefined when unknown or stale. */
   figures?: BridgeFigures;
+  /** The scheduler's reason why no node takes this pending bridge (a full node pool, no free host port). */
+  unschedulable?: string;
 }
 
 export interface PlanInput {

@@ -44,6 +44,12 @@ function condition(type: (typeof conditionTypes)[number], status: boolean, reaso
   };
 }
 
+/** Pending bridges no node takes, with the scheduler's words: what an SRE needs to add room. */
+export function unschedulableMessage(bridges: readonly ObservedBridge[]): string {
+  const names = bridges.map((b) => b.name);
+  return `${names.length} bridges cannot be scheduled (${names.join(", ")}): ${bridges[0]?.unschedulable ?? ""}`;
+}
+
 export function computeStatus(input: StatusInput): FleetStatus {
   const present = input.bridges.filter((b) => !b.deleting).sort((a, b) => a.ordinal - b.ordinal);
   const active = present.filter((b) => !b.exited && b.drainingSince === undefined);
@@ -52,6 +58,7 @@ export function computeStatus(input: StatusInput): FleetStatus {
   const known = present.filter((b) => b.figures);
   const stresses = known.map((b) => b.figures?.stress ?? 0);
   const outdated = active.filter((b) => b.templateHash !== input.templateHash);
+  const unschedulable = active.filter((b) => b.unschedulable !== undefined);
 
   const bridges: BridgeStatus[] = present.map((b) => {
     const entry: BridgeStatus = { name: b.name, phase: bridgePhase(b), templateHash: b.templateHash };
@@ -68,24 +75,29 @@ export function computeStatus(input: StatusInput): FleetStatus {
   const allReady = ready.length === input.desiredReplicas && active.length === input.desiredReplicas && outdated.length === 0;
   const reconciling = !input.stalled && (acting || !allReady || draining.length > 0);
   const reconcilingReason =
-    outdated.length > 0
-      ? "RollingUpgrade"
-      : active.length < input.desiredReplicas
-        ? "ScalingUp"
-        : active.length > input.desiredReplicas
-          ? "ScalingDown"
-          : draining.length > 0
-            ? "Draining"
-            : "BridgesStarting";
+    unschedulable.length > 0
+      ? "BridgesUnschedulable"
+      : outdated.length > 0
+        ? "RollingUpgrade"
+        : active.length < input.desiredReplicas
+          ? "ScalingUp"
+          : active.length > input.desiredReplicas
+            ? "ScalingDown"
+            : draining.length > 0
+              ? "Draining"
+              : "BridgesStarting";
   const reconcilingMessage =
     `${ready.length} of ${input.desiredReplicas} bridges ready` +
     (draining.length > 0 ? `, ${draining.length} draining` : "") +
-    (outdated.length > 0 ? `, ${outdated.length} on an old template` : "");
+    (outdated.length > 0 ? `, ${outdated.length} on an old template` : "") +
+    (unschedulable.length > 0 ? `; ${unschedulableMessage(unschedulable)}` : "");
 
   const conditions = [
     input.stalled
       ? condition("Ready", false, input.stalled.reason, input.stalled.message, input)
-      : condition("Ready", allReady, allReady ? "AllBridgesReady" : "BridgesNotReady", `${ready.length} of ${input.desiredReplicas} bridges ready`, input),
+      : allReady
+        ? condition("Ready", true, "AllBridgesReady", `${ready.length} of ${input.desiredReplicas} bridges ready`, input)
+        : condition("Ready", false, unschedulable.length > 0 ? "BridgesUnschedulable" : "BridgesNotReady", reconcilingMessage, input),
     reconciling
       ? condition("Reconciling", true, reconcilingReason, reconcilingMessage, input)
       : input.stalled

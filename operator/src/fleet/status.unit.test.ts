@@ -35,6 +35,17 @@ describe("fleet status", () => {
     expect(cond(s, "Reconciling")).toMatchObject({ status: "True", reason: "Draining" });
   });
 
+  test("bridges no node takes are named in Ready and Reconciling, with the scheduler's words, and not called Stalled", () => {
+    const why = "0/3 nodes are available: 3 node(s) didn't have free ports for the requested pod ports.";
+    const pending = { running: false, ready: false, figures: undefined, unschedulable: why };
+    const s = computeStatus(input([b(0), b(1, pending), b(2, pending)], { desiredReplicas: 3 }));
+    const expected = `1 of 3 bridges ready; 2 bridges cannot be scheduled (f-1, f-2): ${why}`;
+    expect(cond(s, "Ready")).toMatchObject({ status: "False", reason: "BridgesUnschedulable", message: expected });
+    expect(cond(s, "Reconciling")).toMatchObject({ status: "True", reason: "BridgesUnschedulable", message: expected });
+    expect(cond(s, "Stalled")).toMatchObject({ status: "False" });
+    expect(s.bridges?.map((x) => x.phase)).toEqual(["Ready", "Pending", "Pending"]);
+  });
+
   test("unknown figures are left out, not counted as zero", () => {
     const s = computeStatus(input([b(0), b(1, { figures: undefined, ready: false })]));
     expect(s.participants).toBe(10);

@@ -53,7 +53,7 @@ export interface Pod extends KubeObject {
     phase?: string;
     podIP?: string;
     hostIP?: string;
-    conditions?: Array<{ type: string; status: string }>;
+    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
     containerStatuses?: ContainerStatus[];
   };
 }
