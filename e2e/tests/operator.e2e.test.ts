@@ -17,7 +17,7 @@ import { ours } from "../bench/sim/peers.ts";
 import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, createNamespace, deleteNamespace, eventually, KubectlError, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(150_000);
 const bed = testbed();
@@ -431,6 +431,67 @@ local("MeetingFleet operator", () => {
     expect((await bridgePods("crowded")).map((p) => p.metadata.name).sort()).toEqual(["crowded-0", "crowded-1"]);
     await kubectl(bed, ["delete", "meetingfleet", "crowded", "-n", namespace]);
   }, 400_000);
+
+  test("conflicting writers: a user's read-modify-write updates (labels, drain deadline) and scales race the operator's status writes; 409s retried, nothing lost on either side", async () => {
+    await readyFleet("contested", { replicas: 2 });
+    let conflicts = 0;
+    /** What `kubectl edit` does: read, change, write back with the resourceVersion read; on 409, again. */
+    const edit = async (change: (f: Fleet & { metadata: { labels?: Record<string, string> }; spec: Record<string, unknown> }) => void) => {
+      for (;;) {
+        const current = await kubectlJson<Fleet & { metadata: { labels?: Record<string, string> }; spec: Record<string, unknown> }>(bed, [
+          "get",
+          "meetingfleet/contested",
+          "-n",
+          namespace,
+        ]);
+        change(current);
+        try {
+          await kubectl(bed, ["replace", "-f", "-"], JSON.stringify(current));
+          return;
+        } catch (error) {
+          if (!(error instanceof KubectlError) || !/modified|Conflict/i.test(error.stderr)) throw error;
+          conflicts++;
+        }
+      }
+    };
+    const edits = async () => {
+      for (let i = 0; i < 12; i++)
+        await edit((f) => {
+          f.metadata.labels = { ...f.metadata.labels, [`edit-${i}`]: "done" };
+          f.spec.drainDeadline = `${10 + i}m`;
+        });
+    };
+    const scales = async () => {
+      for (const replicas of [4, 2, 5, 3, 4, 3]) {
+        await kubectl(bed, ["scale", "meetingfleet/contested", "-n", namespace, `--replicas=${replicas}`]);
+        await new Promise((resolve) => setTimeout(resolve, 400)); // bridges created and removed meanwhile: status writes
+      }
+    };
+    await Promise.all([edits(), scales()]);
+    console.log(`conflicting writers: ${conflicts} conflicts (409) retried by the user's edits`);
+
+    await kubectl(bed, ["wait", "--for=jsonpath={.status.readyReplicas}=3", "meetingfleet/contested", "-n", namespace, "--timeout=120s"]);
+    const f = await eventually(
+      "status for the latest generation",
+      async () => {
+        const current = await kubectlJson<Fleet & { metadata: { labels?: Record<string, string>; generation?: number }; spec: Record<string, unknown> }>(bed, [
+          "get",
+          "meetingfleet/contested",
+          "-n",
+          namespace,
+        ]);
+        return current.status?.observedGeneration === current.metadata.generation && condition(current, "Ready")?.status === "True" ? current : undefined;
+      },
+      60_000,
+    );
+    for (let i = 0; i < 12; i++) expect(f.metadata.labels?.[`edit-${i}`]).toBe("done");
+    expect(f.spec).toMatchObject({ replicas: 3, drainDeadline: "21m" });
+    const live = (await bridgePods("contested")).filter(
+      (p) => !p.metadata.deletionTimestamp && !p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"],
+    );
+    expect(new Set(live.map((p) => p.metadata.name)).size).toBe(3);
+    await kubectl(bed, ["delete", "meetingfleet", "contested", "-n", namespace]);
+  }, 300_000);
 
   test("a bridge pod deleted by hand is replaced, and its Service is not leaked", async () => {
     await readyFleet("heal", { replicas: 2 });
