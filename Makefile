@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries prometheus jitsi test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench
+.PHONY: setup binaries prometheus jitsi test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench chaos
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries prometheus
@@ -75,6 +75,12 @@ manifests: setup
 ## run: the operator in the foreground against $$KUBECONFIG (default: the test bed's); installs the CRD first
 run: setup
 	KUBECONFIG=$(KUBECONFIG) scripts/run-operator.sh
+
+## chaos: the leader SIGKILLed 20 times (CHAOS_KILLS) with the operator's default lease timings while fleets scale,
+## roll and autoscale under load; prints failover figures (make cluster-up first; make test runs 5 kills, short lease)
+CHAOS_KILLS ?= 20
+chaos: setup
+	CHAOS_KILLS=$(CHAOS_KILLS) CHAOS_LEASE=operator-defaults node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects e2e --runInBand e2e/tests/chaos.e2e.test.ts
 
 ## bench-startup: apply -> all bridges Ready for 10 and 100 bridges, and operator memory (make cluster-up first)
 bench-startup: setup

@@ -42,7 +42,8 @@ export async function startOperator(
   bed: Testbed,
   name = "operator",
   namespaces: string[] = [],
-  options: { waitReady?: boolean } = {},
+  /** lease "operator-defaults": the operator's own lease timings (15 s / 10 s / 2 s) rather than the tests' short ones. */
+  options: { waitReady?: boolean; lease?: "short" | "operator-defaults" } = {},
 ): Promise<RunningOperator> {
   const port = await freePort();
   const logFile = path.join(bed.dir, "logs", `${name}-${Date.now()}.log`);
@@ -63,15 +64,10 @@ export async function startOperator(
       "5s",
       "--drain-settle",
       "3s",
-      // Short lease timings, so a failover takes seconds in the tests.
       "--leader-election-id",
       "meetingfleet-e2e",
-      "--lease-duration",
-      "4s",
-      "--renew-deadline",
-      "3s",
-      "--retry-period",
-      "500ms",
+      // Short lease timings, so a failover takes seconds in the tests.
+      ...(options.lease === "operator-defaults" ? [] : ["--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms"]),
       ...(namespaces.length > 0 ? ["--namespace", namespaces.join(",")] : []),
     ],
     { stdio: ["ignore", out, out] },

@@ -1,0 +1,133 @@
+// Chaos: two operator replicas with leader election on, and the leader SIGKILLed at random moments while
+// fleets autoscale under a rising and falling load, roll a template change and are scaled by hand. The test
+// plays the Deployment: a killed replica is started again at once. Measured for every kill: the failover,
+// from the SIGKILL to another replica reporting itself leader. Watched all along: never two live bridges with the
+// same ordinal in a fleet. At the end every fleet converges to its spec and no meeting was cut.
+// `make test` kills 5 times with the tests' short lease (4 s); `make chaos` kills 20 times (CHAOS_KILLS) and,
+// with CHAOS_LEASE=operator-defaults, uses the operator's default lease timings (15 s / 10 s / 2 s).
+
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { jest } from "@jest/globals";
+import type { Pod } from "../../operator/src/kube/types.ts";
+import { median } from "../bench/median.ts";
+import { driverStats, endAllConferences, onlyBridgesOf, postLoad, stopLoad } from "../support/emulator.ts";
+import { fleetManifest } from "../support/fleets.ts";
+import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
+import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+
+const kills = Number(process.env.CHAOS_KILLS ?? 5);
+const lease = process.env.CHAOS_LEASE === "operator-defaults" ? "operator-defaults" : "short";
+jest.setTimeout(300_000 + kills * 60_000);
+const bed = testbed();
+const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
+let namespace: string;
+const replicas: RunningOperator[] = [];
+const start = () => startOperator(bed, "operator-chaos", [namespace], { waitReady: false, lease });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const fleets = ["auto", "rolled", "scaled"];
+
+/** Live bridges sharing an ordinal within a fleet, seen by the watcher (must stay empty). */
+const duplicates: string[] = [];
+/** The most live bridges the autoscaled fleet had: the load must have made it grow. */
+let mostAutoscaled = 0;
+let watching = true;
+async function watchOrdinals(): Promise<void> {
+  while (watching) {
+    const pods = (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace]).catch(() => ({ items: [] as Pod[] }))).items;
+    const seen = new Set<string>();
+    const live = pods.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
+    mostAutoscaled = Math.max(mostAutoscaled, live.filter((p) => p.metadata.labels?.["meet.meetingfleet.dev/fleet"] === "auto").length);
+    for (const p of live) {
+      const key = `${p.metadata.labels?.["meet.meetingfleet.dev/fleet"]}/${p.metadata.annotations?.["meet.meetingfleet.dev/ordinal"]}`;
+      if (seen.has(key)) duplicates.push(`${key} (${p.metadata.name})`);
+      seen.add(key);
+    }
+    await sleep(500);
+  }
+}
+
+local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and autoscale`, () => {
+  const failovers: number[] = [];
+  beforeAll(async () => {
+    await installCrd(bed);
+    namespace = await createNamespace(bed, "e2e-chaos");
+    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    replicas.push(await start(), await start());
+    await apply(bed, fleetManifest("auto", namespace, { replicas: 1, minReplicas: 1, maxReplicas: 8, autoscaling: { scaleDownWindow: "20s" } }));
+    await apply(bed, fleetManifest("rolled", namespace, { replicas: 3 }));
+    await apply(bed, fleetManifest("scaled", namespace, { replicas: 2 }));
+    await kubectl(bed, ["wait", "--for=condition=Ready", ...fleets.map((f) => `meetingfleet/${f}`), "-n", namespace, "--timeout=180s"]);
+    await onlyBridgesOf(bed, namespace);
+    void watchOrdinals();
+  });
+  afterAll(async () => {
+    watching = false;
+    await Promise.all(replicas.map((r) => r.stop()));
+    await stopLoad(bed);
+    await endAllConferences(bed);
+    await deleteNamespace(bed, namespace);
+  });
+
+  test("every failover within the goal; never two bridges for one ordinal; everything converges; nobody cut", async () => {
+    // A minute of rising load, then meetings ending: the autoscaled fleet grows, then drains.
+    const load = { kind: "ramp", from: 0, to: 160, atS: 0, rampS: 60, conferenceSize: 4, durationS: 60, horizonS: 40 + kills * 25 };
+    expect((await postLoad(bed, load)).status).toBe(200);
+    for (let k = 0; k < kills; k++) {
+      await sleep(2_000 + Math.random() * 8_000);
+      // Something for the new leader to finish: a template change or a scale, in turns.
+      if (k % 2 === 0)
+        await kubectl(bed, ["patch", "meetingfleet/rolled", "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { region: `r${k}` } })]);
+      else await kubectl(bed, ["scale", "meetingfleet/scaled", "-n", namespace, `--replicas=${1 + (k % 4)}`]);
+      await sleep(Math.random() * 2_000);
+      const leaderIndex = await eventually(
+        "a leader",
+        async () => {
+          const leading = await Promise.all(replicas.map((r) => r.leading().catch(() => false)));
+          const index = leading.indexOf(true);
+          return index >= 0 ? index : undefined;
+        },
+        60_000,
+        100,
+      );
+      const killedAt = performance.now();
+      await replicas[leaderIndex]!.kill();
+      replicas[leaderIndex] = await start();
+      // The standby usually wins; the replica started in the killed one's place may, too.
+      await eventually("a new leader", async () => (await Promise.all(replicas.map((r) => r.leading().catch(() => false)))).includes(true), 60_000, 100);
+      failovers.push((performance.now() - killedAt) / 1000);
+    }
+    await stopLoad(bed);
+    for (const name of fleets)
+      await eventually(
+        `${name} converged`,
+        async () => {
+          const f = await kubectlJson<{
+            metadata: { generation: number };
+            status?: { observedGeneration?: number; conditions?: Array<{ type: string; status: string }> };
+          }>(bed, ["get", `meetingfleet/${name}`, "-n", namespace]);
+          return f.status?.observedGeneration === f.metadata.generation && f.status.conditions?.find((c) => c.type === "Ready")?.status === "True";
+        },
+        240_000,
+      );
+    const interrupted = (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/`));
+    const report = {
+      kills,
+      lease,
+      failoverMedianS: Number(median(failovers).toFixed(1)),
+      failoverMaxS: Number(Math.max(...failovers).toFixed(1)),
+      failoversS: failovers.map((s) => Number(s.toFixed(1))),
+      duplicateOrdinals: duplicates.length,
+      mostAutoscaledBridges: mostAutoscaled,
+      interrupted: interrupted.length,
+    };
+    console.log(`chaos: ${JSON.stringify(report)}`);
+    writeFileSync(path.join(bed.dir, `chaos-${lease}-${kills}.json`), JSON.stringify(report, null, 2));
+    expect(failovers).toHaveLength(kills);
+    expect(median(failovers)).toBeLessThan(15);
+    expect(Math.max(...failovers)).toBeLessThan(20);
+    expect(duplicates).toEqual([]);
+    expect(mostAutoscaled).toBeGreaterThan(2);
+    expect(interrupted).toEqual([]);
+  });
+});
