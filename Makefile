@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries prometheus jitsi test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench chaos
+.PHONY: setup binaries prometheus jitsi test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench-scale bench chaos
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries prometheus
@@ -81,6 +81,11 @@ run: setup
 CHAOS_KILLS ?= 20
 chaos: setup
 	CHAOS_KILLS=$(CHAOS_KILLS) CHAOS_LEASE=operator-defaults node --experimental-vm-modules node_modules/jest/bin/jest.js --selectProjects e2e --runInBand e2e/tests/chaos.e2e.test.ts
+
+## bench-scale: 50 fleets grown to 100, 500 and 1,000 bridges: Ready time, reconcile p50/p99, scrape round, RSS,
+## CPU, API requests by verb (TESTBED_NODES=12 make cluster-up first)
+bench-scale: setup
+	node e2e/bench/fleet-scale.ts
 
 ## bench-startup: apply -> all bridges Ready for 10 and 100 bridges, and operator memory (make cluster-up first)
 bench-startup: setup

@@ -43,7 +43,7 @@ export async function startOperator(
   name = "operator",
   namespaces: string[] = [],
   /** lease "operator-defaults": the operator's own lease timings (15 s / 10 s / 2 s) rather than the tests' short ones. */
-  options: { waitReady?: boolean; lease?: "short" | "operator-defaults" } = {},
+  options: { waitReady?: boolean; lease?: "short" | "operator-defaults"; extraArgs?: string[] } = {},
 ): Promise<RunningOperator> {
   const port = await freePort();
   const logFile = path.join(bed.dir, "logs", `${name}-${Date.now()}.log`);
@@ -69,6 +69,8 @@ export async function startOperator(
       // Short lease timings, so a failover takes seconds in the tests.
       ...(options.lease === "operator-defaults" ? [] : ["--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms"]),
       ...(namespaces.length > 0 ? ["--namespace", namespaces.join(",")] : []),
+      // Last, so that they win over the tests' timings above.
+      ...(options.extraArgs ?? []),
     ],
     { stdio: ["ignore", out, out] },
   );

@@ -86,6 +86,7 @@ async function main(): Promise<void> {
         metrics.scrapeDuration.observe(ms / 1000);
         if (!ok) metrics.scrapeErrors.inc();
       },
+      round: (ms) => metrics.scrapeRound.observe(ms / 1000),
       readable: (bridge, fleet, error) => {
         if (error)
           log.warn(

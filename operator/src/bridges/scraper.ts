@@ -15,6 +15,8 @@ export interface ScraperOptions {
 export interface ScrapeObserver {
   changed(owner: string): void;
   scraped(durationMs: number, ok: boolean): void;
+  /** Every bridge was read once (a round), in this time. */
+  round(durationMs: number): void;
   /** A bridge's stats could not be read (once, until a read succeeds again), or could again. */
   readable(key: string, owner: string, error: unknown | undefined): void;
 }
@@ -82,6 +84,7 @@ export class StatsScraper {
   }
 
   private async scrapeAll(): Promise<void> {
+    const started = performance.now();
     const entries = [...this.targets.entries()];
     let next = 0;
     const worker = async () => {
@@ -93,6 +96,7 @@ export class StatsScraper {
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, entries.length) }, worker));
     // Figures that went stale without a failed call (a target that vanished mid-round) are reported too.
     for (const [key, target] of this.targets) this.report(key, target.owner);
+    this.observer.round(performance.now() - started);
   }
 
   private async scrapeOne(key: string, target: Target): Promise<void> {

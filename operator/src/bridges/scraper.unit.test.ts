@@ -25,7 +25,12 @@ function setup(staleAfterMs = 60_000) {
   const scraper = new StatsScraper(
     client,
     { intervalMs: 1_000, staleAfterMs, concurrency: 4 },
-    { changed: (owner) => changed.push(owner), scraped: () => {}, readable: (key, _owner, error) => readable.push([key, error === undefined]) },
+    {
+      changed: (owner) => changed.push(owner),
+      scraped: () => {},
+      round: () => {},
+      readable: (key, _owner, error) => readable.push([key, error === undefined]),
+    },
   );
   return { scraper, answers, changed, readable };
 }

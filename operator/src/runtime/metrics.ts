@@ -31,6 +31,11 @@ export function createMetrics() {
       "Time of one /colibri/stats call.",
       [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
     ),
+    scrapeRound: histogram(
+      "meetingfleet_bridge_scrape_round_seconds",
+      "Time to read every bridge once; past the scrape interval, figures age more than the interval says.",
+      [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    ),
     scrapeErrors: new Counter({ name: "meetingfleet_bridge_scrape_errors_total", help: "Failed /colibri/stats calls.", registers: [registry] }),
     bridges: new Gauge({
       name: "meetingfleet_fleet_bridges",
