@@ -54,7 +54,10 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
     namespace = await createNamespace(bed, "e2e-chaos");
     await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
     replicas.push(await start(), await start());
-    await apply(bed, fleetManifest("auto", namespace, { replicas: 1, minReplicas: 1, maxReplicas: 8, autoscaling: { scaleDownWindow: "20s" } }));
+    await apply(
+      bed,
+      fleetManifest("auto", namespace, { replicas: 1, minReplicas: 1, maxReplicas: 8, autoscaling: { targetParticipants: 40, scaleDownWindow: "20s" } }),
+    );
     await apply(bed, fleetManifest("rolled", namespace, { replicas: 3 }));
     await apply(bed, fleetManifest("scaled", namespace, { replicas: 2 }));
     await kubectl(bed, ["wait", "--for=condition=Ready", ...fleets.map((f) => `meetingfleet/${f}`), "-n", namespace, "--timeout=180s"]);
