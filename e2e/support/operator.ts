@@ -42,7 +42,7 @@ export async function startOperator(
   bed: Testbed,
   name = "operator",
   namespaces: string[] = [],
-  /** lease "operator-defaults": the operator's own lease timings (15 s / 10 s / 2 s) rather than the tests' short ones. */
+  /** lease "operator-defaults": the operator's own lease timings (10 s / 7 s / 2 s) rather than the tests' short ones. */
   options: { waitReady?: boolean; lease?: "short" | "operator-defaults"; extraArgs?: string[] } = {},
 ): Promise<RunningOperator> {
   const port = await freePort();

@@ -43,8 +43,8 @@ const flagsSchema = z.object({
     .min(1)
     .default(process.env.POD_NAMESPACE ?? "default"),
   "leader-election-id": z.string().min(1).default("meetingfleet-operator"),
-  "lease-duration": duration.prefault("15s"),
-  "renew-deadline": duration.prefault("10s"),
+  "lease-duration": duration.prefault("10s"),
+  "renew-deadline": duration.prefault("7s"),
   "retry-period": duration.prefault("2s"),
   "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
@@ -63,7 +63,7 @@ const usage = `usage: node operator/src/main.ts [flags]
   --leader-elect true        run only while holding the Lease (run two replicas, one active)
   --leader-election-namespace NS   where the Lease lives (default: $POD_NAMESPACE, else default)
   --leader-election-id meetingfleet-operator
-  --lease-duration 15s --renew-deadline 10s --retry-period 2s
+  --lease-duration 10s --renew-deadline 7s --retry-period 2s
   --log-level info`;
 
 async function main(): Promise<void> {
