@@ -56,7 +56,7 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
     replicas.push(await start(), await start());
     await apply(
       bed,
-      fleetManifest("auto", namespace, { replicas: 1, minReplicas: 1, maxReplicas: 8, autoscaling: { targetParticipants: 40, scaleDownWindow: "20s" } }),
+      fleetManifest("auto", namespace, { replicas: 1, minReplicas: 1, maxReplicas: 8, autoscaling: { targetParticipants: 10, scaleDownWindow: "20s" } }),
     );
     await apply(bed, fleetManifest("rolled", namespace, { replicas: 3 }));
     await apply(bed, fleetManifest("scaled", namespace, { replicas: 2 }));
