@@ -9,7 +9,7 @@ import type { StatsScraper } from "../bridges/scraper.ts";
 import { annotations, type FleetRef, fleetSelector, labels, managerName, templateHash } from "../fleet/bridge-pod.ts";
 import type { NodeAddress } from "../fleet/media-config.ts";
 import { emptyPlan, type ObservedBridge, planFleet } from "../fleet/plan.ts";
-import { computeStatus, unschedulableMessage } from "../fleet/status.ts";
+import { computeStatus, unschedulableMessage, unschedulableNames } from "../fleet/status.ts";
 import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
 import { Reflector, ReflectorGroup, type ReflectorHandlers } from "../kube/reflector.ts";
 import type { KubeObject, Pod } from "../kube/types.ts";
@@ -374,7 +374,7 @@ export class FleetController {
    */
   private unschedulableEvent(key: string, regarding: Regarding, bridges: readonly ObservedBridge[]): void {
     const waiting = bridges.filter((b) => !b.deleting && b.unschedulable !== undefined);
-    const names = waiting.map((b) => b.name).join(",");
+    const names = unschedulableNames(waiting).join(",");
     if ((this.unschedulableBefore.get(key) ?? "") === names) return;
     if (names === "") this.unschedulableBefore.delete(key);
     else {

@@ -46,8 +46,17 @@ function condition(type: (typeof conditionTypes)[number], status: boolean, reaso
 
 /** Pending bridges no node takes, with the scheduler's words: what an SRE needs to add room. */
 export function unschedulableMessage(bridges: readonly ObservedBridge[]): string {
-  const names = bridges.map((b) => b.name);
-  return `${names.length} bridges cannot be scheduled (${names.join(", ")}): ${bridges[0]?.unschedulable ?? ""}`;
+  const names = unschedulableNames(bridges);
+  const why = bridges.find((b) => b.unschedulable !== undefined)?.unschedulable ?? "";
+  return `${names.length} ${names.length === 1 ? "bridge" : "bridges"} cannot be scheduled (${names.join(", ")}): ${why}`;
+}
+
+/** The pending bridges no node takes, by ordinal: the same set always reads the same, whatever order they were listed in. */
+export function unschedulableNames(bridges: readonly ObservedBridge[]): string[] {
+  return bridges
+    .filter((b) => b.unschedulable !== undefined)
+    .sort((a, b) => a.ordinal - b.ordinal)
+    .map((b) => b.name);
 }
 
 export function computeStatus(input: StatusInput): FleetStatus {

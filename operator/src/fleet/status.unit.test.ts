@@ -1,6 +1,6 @@
 import { observedBridge } from "./fixtures.ts";
 import { emptyPlan, type ObservedBridge } from "./plan.ts";
-import { bridgePhase, computeStatus, type StatusInput } from "./status.ts";
+import { bridgePhase, computeStatus, type StatusInput, unschedulableMessage } from "./status.ts";
 
 const b = (ordinal: number, over: Partial<ObservedBridge> = {}) =>
   observedBridge(ordinal, over, { participants: 10 * (ordinal + 1), conferences: ordinal + 1, stress: 0.1 * (ordinal + 1) });
@@ -44,6 +44,12 @@ describe("fleet status", () => {
     expect(cond(s, "Reconciling")).toMatchObject({ status: "True", reason: "BridgesUnschedulable", message: expected });
     expect(cond(s, "Stalled")).toMatchObject({ status: "False" });
     expect(s.bridges?.map((x) => x.phase)).toEqual(["Ready", "Pending", "Pending"]);
+  });
+
+  test("the unschedulable message names the bridges by ordinal, whatever order they were observed in, in the right number", () => {
+    const pending = (ordinal: number) => b(ordinal, { unschedulable: "no room" });
+    expect(unschedulableMessage([b(3), pending(10), pending(2)])).toBe("2 bridges cannot be scheduled (f-2, f-10): no room");
+    expect(unschedulableMessage([pending(1)])).toBe("1 bridge cannot be scheduled (f-1): no room");
   });
 
   test("unknown figures are left out, not counted as zero", () => {
