@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries prometheus jitsi test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench-scale bench chaos
+.PHONY: setup binaries prometheus jitsi jitsi-packages jitsi-build builds pulumi infra-up infra-down test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench-scale bench chaos
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries prometheus
@@ -22,17 +22,31 @@ binaries:
 
 ## jitsi: the real-Jitsi test bed's parts (BRIDGES=jvb): Prosody and Java from Debian, JVB, Jicofo and tpl built
 ## from the pinned sources (a cold build takes about 12 minutes on 2 cores; cached like the binaries)
-jitsi:
+jitsi: jitsi-packages jitsi-build
+
+jitsi-packages:
 	@scripts/ensure-debian-packages.sh prosody:prosody java:openjdk-17-jdk-headless mvn:maven unzip:unzip patch:patch
+
+jitsi-build:
 	@e2e/testbed/jitsi/build.sh >/dev/null
+
+## pulumi: the Pulumi CLI, its Node.js language host and the kubernetes and random providers, built from the sources
+## in ../shared/third-party/pulumi (a cold build took 15 minutes on 2 busy cores; cached by version like the binaries)
+pulumi:
+	@infra/tools/build-pulumi.sh >/dev/null
 
 # Debian's prometheus and promtool, for the alert and dashboard tests.
 prometheus:
 	@scripts/ensure-debian-packages.sh promtool:prometheus
 
+## builds: every build the tests need, in parallel (Debian's packages first, one apt at a time). Maven's build
+## is mostly one thread, so the Go builds fill the other core: a cold cache costs the longest, not the sum.
+builds: node_modules/.package-lock.json prometheus jitsi-packages
+	@$(MAKE) --no-print-directory -j3 binaries jitsi-build pulumi
+
 ## test: type check, unit tests, e2e suite on a test bed of its own (emulated bridges, then real Jitsi);
 ## ends with "N passed, N failed"
-test: setup jitsi
+test: builds
 	@TESTBED_DIR=$(TESTBED_DIR)/test scripts/test.sh
 
 test-unit: setup
@@ -58,6 +72,14 @@ cluster-down:
 
 cluster-status:
 	@e2e/testbed/cluster.sh status
+
+## infra-up / infra-down: the platform program (infra/programs/platform) with `pulumi up` / `pulumi destroy` against
+## the running test bed (make cluster-up first), and the operator as a process that brings its MeetingFleet Ready
+infra-up: setup pulumi
+	@infra/scripts/testbed-platform.sh up
+
+infra-down: setup pulumi
+	@infra/scripts/testbed-platform.sh down
 
 ## demo: test bed, a fleet of emulated bridges under a conference load, and a live view (Ctrl-C ends it)
 demo: setup

@@ -30,8 +30,8 @@ export interface Testbed {
   jitsi?: { xmppPort: number; jicofoUrl: string; jvbPassword: string; externalIpPrefix: string };
 }
 
-export function testbed(): Testbed {
-  const dir = process.env.TESTBED_DIR ?? path.join(root, ".testbed");
+/** The running test bed in `dir` (default: TESTBED_DIR's). */
+export function testbed(dir = process.env.TESTBED_DIR ?? path.join(root, ".testbed")): Testbed {
   let text: string;
   try {
     text = readFileSync(path.join(dir, "env"), "utf8");

@@ -38,6 +38,7 @@ export const platformSchema = z.object({
   operatorNamespace: z.string().min(1).default("meetingfleet-system"),
   jitsiNamespace: z.string().min(1).default("jitsi"),
   operatorImage: z.object({ repository: z.string().min(1), tag: z.string().min(1) }).optional(),
+  installCrds: z.boolean().default(true),
   monitoring: z
     .object({ enabled: z.boolean().default(false), namespace: z.string().min(1).default("monitoring"), chartVersion: z.string().optional() })
     .prefault({}),
@@ -46,6 +47,8 @@ export const platformSchema = z.object({
     domain: z.string().regex(/^[a-z0-9.-]+$/, "must be a host name"),
     imageTag: z.string().min(1).default("stable"),
     ingressClassName: z.string().optional(),
+    /** false where Services get no endpoints or the Ingress no address (no ingress controller, the kwok test bed). */
+    waitForAddresses: z.boolean().default(true),
   }),
   fleet: z
     .object({

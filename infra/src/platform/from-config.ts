@@ -13,6 +13,7 @@ export function platformArgs(config: PlatformConfig, kubeconfig: pulumi.Input<st
     chartDir,
     operatorNamespace: config.operatorNamespace,
     jitsiNamespace: config.jitsiNamespace,
+    installCrds: config.installCrds,
     ...(config.operatorImage ? { operatorImage: config.operatorImage } : {}),
     monitoring: {
       enabled: config.monitoring.enabled,
@@ -27,6 +28,7 @@ export function platformArgs(config: PlatformConfig, kubeconfig: pulumi.Input<st
     jitsi: {
       domain: config.jitsi.domain,
       imageTag: config.jitsi.imageTag,
+      waitForAddresses: config.jitsi.waitForAddresses,
       ...(config.jitsi.ingressClassName ? { ingressClassName: config.jitsi.ingressClassName } : {}),
     },
     fleet: { ...config.fleet, ...(config.fleet.autoscaling ? { autoscaling: config.fleet.autoscaling } : {}) },

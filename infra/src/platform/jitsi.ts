@@ -15,6 +15,11 @@ export interface JitsiArgs {
   /** Ingress TLS through cert-manager: the ClusterIssuer's name. */
   clusterIssuer?: pulumi.Input<string>;
   ingressClassName?: string;
+  /**
+   * Wait, as Pulumi does, until each Service has endpoints and the Ingress an address. False where they never
+   * come: an Ingress with no controller, or the kwok test bed (loopback pod IPs make no EndpointSlices).
+   */
+  waitForAddresses: boolean;
 }
 
 /** XMPP names inside the cluster (docker-jitsi-meet's defaults). */
@@ -69,11 +74,12 @@ export class JitsiSignaling extends pulumi.ComponentResource {
         },
         parent,
       );
+    const awaitAnnotations: Record<string, string> = args.waitForAddresses ? {} : { "pulumi.com/skipAwait": "true" };
     const service = (component: string, ports: Array<{ name: string; port: number }>) =>
       new k8s.core.v1.Service(
         `${name}-${component}`,
         {
-          metadata: { name: component, namespace: args.namespace },
+          metadata: { name: component, namespace: args.namespace, annotations: awaitAnnotations },
           spec: { selector: { app: component }, ports: ports.map((p) => ({ ...p, targetPort: p.port })) },
         },
         parent,
@@ -108,7 +114,11 @@ export class JitsiSignaling extends pulumi.ComponentResource {
     new k8s.networking.v1.Ingress(
       `${name}-web`,
       {
-        metadata: { name: "web", namespace: args.namespace, annotations: args.clusterIssuer ? { "cert-manager.io/cluster-issuer": args.clusterIssuer } : {} },
+        metadata: {
+          name: "web",
+          namespace: args.namespace,
+          annotations: { ...awaitAnnotations, ...(args.clusterIssuer ? { "cert-manager.io/cluster-issuer": args.clusterIssuer } : {}) },
+        },
         spec: {
           ...(args.ingressClassName ? { ingressClassName: args.ingressClassName } : {}),
           rules: [{ host: args.domain, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }],

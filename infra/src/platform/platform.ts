@@ -29,10 +29,12 @@ export interface PlatformArgs {
   operatorNamespace: string;
   jitsiNamespace: string;
   operatorImage?: { repository: string; tag: string };
+  /** Whether the chart installs the MeetingFleet CRD: not where one was applied without Helm (Helm cannot adopt it). */
+  installCrds: boolean;
   /** Chart versions: pin them in stack config; unset takes the repository's newest. */
   monitoring: { enabled: boolean; namespace: string; chartVersion?: string };
   certManager: { enabled: boolean; email?: string; chartVersion?: string };
-  jitsi: { domain: string; imageTag: string; ingressClassName?: string };
+  jitsi: { domain: string; imageTag: string; ingressClassName?: string; waitForAddresses: boolean };
   fleet: FleetConfig;
 }
 
@@ -89,9 +91,13 @@ export class Platform extends pulumi.ComponentResource {
     this.operator = new k8s.helm.v3.Release(
       `${name}-operator`,
       {
+        // A fixed release name: the chart keeps its CRD when uninstalled, and a later install adopts it only
+        // under the same name.
+        name: "meetingfleet-operator",
         chart: args.chartDir,
         namespace: operatorNs.metadata.name,
         values: {
+          crds: { install: args.installCrds },
           watch: { mode: "namespaces", namespaces: [args.jitsiNamespace] },
           ...(args.operatorImage ? { image: args.operatorImage } : {}),
           serviceMonitor: { enabled: args.monitoring.enabled },
@@ -146,6 +152,7 @@ export class Platform extends pulumi.ComponentResource {
         domain: args.jitsi.domain,
         imageTag: args.jitsi.imageTag,
         xmppSecretName: this.xmppSecret.metadata.name,
+        waitForAddresses: args.jitsi.waitForAddresses,
         ...(clusterIssuer ? { clusterIssuer } : {}),
         ...(args.jitsi.ingressClassName ? { ingressClassName: args.jitsi.ingressClassName } : {}),
       },

@@ -33,8 +33,16 @@ describe("platform", () => {
     expect(spec.signaling.xmppServer).toBe("prosody.jitsi.svc.cluster.local");
     expect(spec.replicas).toBe(2);
     expect(spec.template.nodeSelector).toEqual({ [mediaLabel]: "true" });
-    const values = operator!.inputs.values as { watch: { mode: string; namespaces: string[] } };
+    const values = operator!.inputs.values as { watch: { mode: string; namespaces: string[] }; crds: { install: boolean } };
     expect(values.watch).toEqual({ mode: "namespaces", namespaces: ["jitsi"] });
+    expect(values.crds.install).toBe(true);
+    expect(operator!.inputs.name).toBe("meetingfleet-operator");
+  });
+
+  test("on a cluster whose CRD was applied without Helm, the chart leaves the CRD alone", async () => {
+    const { created } = await build({ jitsi: { domain: "meet.example.org" }, installCrds: false });
+    const operator = ofType(created, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chartDir);
+    expect((operator!.inputs.values as { crds: { install: boolean } }).crds.install).toBe(false);
   });
 
   test("the XMPP passwords stay secret, and prosody and the bridges read the same Secret", async () => {
@@ -59,6 +67,17 @@ describe("platform", () => {
       .map((d) => (d.inputs.metadata as { name: string }).name)
       .sort();
     expect(names).toEqual(["jicofo", "prosody", "web"]);
+  });
+
+  test("Services and the Ingress are awaited as Pulumi does, unless config says their addresses never come", async () => {
+    const skipAwait = (created: Registered[]) =>
+      [...ofType(created, "kubernetes:core/v1:Service"), ...ofType(created, "kubernetes:networking.k8s.io/v1:Ingress")].map(
+        (r) => (r.inputs.metadata as { annotations?: Record<string, string> }).annotations?.["pulumi.com/skipAwait"],
+      );
+    const waiting = skipAwait((await build({ jitsi: { domain: "meet.example.org" } })).created);
+    expect(waiting).toEqual([undefined, undefined, undefined]);
+    const notWaiting = skipAwait((await build({ jitsi: { domain: "meet.example.org", waitForAddresses: false } })).created);
+    expect(notWaiting).toEqual(["true", "true", "true"]);
   });
 
   test("monitoring and cert-manager only when asked; the operator chart waits for the monitoring CRDs", async () => {
