@@ -44,7 +44,7 @@ async function apiRequests(): Promise<Samples> {
   const text = await kubectl(bed, ["get", "--raw", "/metrics"]);
   const byVerb = new Map<string, number>();
   for (const [labels, value] of samples(text, "apiserver_request_total")) {
-    if (!/resource="(pods|meetingfleets|services|configmaps|events|secrets|nodes)"/.test(labels)) continue;
+    if (!/resource="(pods|meetingfleets|services|configmaps|events|secrets|nodes|poddisruptionbudgets)"/.test(labels)) continue;
     if (/resource="pods"/.test(labels) && /subresource="(status|binding)"/.test(labels)) continue; // kwok's and the scheduler's
     if (/resource="nodes"/.test(labels) && !/verb="GET"/.test(labels)) continue; // kwok's heartbeats
     const verb = /verb="([^"]+)"/.exec(labels)?.[1] ?? "?";

@@ -38,6 +38,13 @@ export async function postLoad(bed: Testbed, body: unknown): Promise<{ status: n
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+/** Conferences placed one after another, so Jicofo's choice is predictable: sizes in bridge order. */
+export async function placeConferences(bed: Testbed, sizes: number[], durationS: number): Promise<void> {
+  const trace = ["start_s,duration_s,participants", ...sizes.map((size, i) => `${i * 0.5},${durationS},${size}`)].join("\n");
+  const res = await postLoad(bed, { trace });
+  if (res.status !== 200) throw new Error(`the conference driver refused the trace: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 export async function stopLoad(bed: Testbed): Promise<void> {
   await fetch(url(bed, "/driver/stop"), { method: "POST" });
 }

@@ -167,8 +167,11 @@ describe("Helm chart", () => {
       ["patch", "configmaps", "-n", namespace],
       ["create", "events.events.k8s.io", "-n", namespace],
       ["create", "configmaps", "-n", namespace],
-      // the node's public address, for the address a bridge advertises (media-config.ts)
+      // the node cache: a node's public address (media-config.ts), and whether it is leaving (disruption.ts)
       ["get", "nodes"],
+      ["list", "nodes"],
+      ["watch", "nodes"],
+      ["create", "poddisruptionbudgets.policy", "-n", namespace],
       ["create", "leases.coordination.k8s.io", "-n", namespace],
       ["update", "leases.coordination.k8s.io/chart-test-meetingfleet-operator", "-n", namespace],
     ];
@@ -183,8 +186,10 @@ describe("Helm chart", () => {
       ["update", "leases.coordination.k8s.io/someone-else", "-n", namespace],
       ["delete", "meetingfleets.meet.meetingfleet.dev", "-n", namespace],
       ["create", "clusterrolebindings.rbac.authorization.k8s.io"],
-      ["list", "nodes"],
       ["patch", "nodes"],
+      ["delete", "nodes"],
+      ["delete", "poddisruptionbudgets.policy", "-n", namespace],
+      ["create", "pods/eviction", "-n", namespace],
     ];
     for (const a of allowed) expect([a.join(" "), await can(...a)]).toEqual([a.join(" "), true]);
     for (const d of denied) expect([d.join(" "), await can(...d)]).toEqual([d.join(" "), false]);
@@ -273,10 +278,11 @@ describe("RBAC in every watch mode: the operator's account may do what it calls 
     secrets: "get",
     configmaps: "get create patch",
     "events.events.k8s.io": "create patch",
-    nodes: "get",
+    "poddisruptionbudgets.policy": "list watch create",
+    nodes: "get list watch",
   };
 
-  test("namespace (default): its own namespace only, plus get nodes and its own Lease", async () => {
+  test("namespace (default): its own namespace only, plus reading nodes and its own Lease", async () => {
     const as = await install("rbac-ns", []);
     const rules = await listed(as, home);
     expect(rules).toEqual({
@@ -284,13 +290,13 @@ describe("RBAC in every watch mode: the operator's account may do what it calls 
       "leases.coordination.k8s.io": "create",
       "leases.coordination.k8s.io/[rbac-ns-meetingfleet-operator]": "get update patch",
     });
-    expect(await listed(as, watched[0]!)).toEqual({ nodes: "get" });
+    expect(await listed(as, watched[0]!)).toEqual({ nodes: "get list watch" });
   });
 
   test("namespaces: the listed namespaces only", async () => {
     const as = await install("rbac-nss", ["watch.mode=namespaces", `watch.namespaces={${watched.join(",")}}`]);
     for (const ns of watched) expect(await listed(as, ns)).toEqual(fleetRules);
-    expect(await listed(as, "default")).toEqual({ nodes: "get" });
+    expect(await listed(as, "default")).toEqual({ nodes: "get list watch" });
   });
 
   test("cluster: every namespace, with the same verbs; still no list or watch of Secrets anywhere", async () => {

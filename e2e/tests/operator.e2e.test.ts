@@ -14,7 +14,7 @@ import type { Pod } from "../../operator/src/kube/types.ts";
 import { parseDuration } from "../../operator/src/util/duration.ts";
 import { simulate } from "../bench/sim/fleet-sim.ts";
 import { ours } from "../bench/sim/peers.ts";
-import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
+import { driverStats, emulatedBridges, endAllConferences, placeConferences as placeConferencesOn, postLoad, stopLoad } from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, KubectlError, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
@@ -72,12 +72,7 @@ async function operatorSees(name: string, participants: number): Promise<void> {
   await eventually(`${name} status to show ${participants} participants`, async () => (await getFleet(name)).status?.participants === participants, 15_000);
 }
 
-/** Conferences placed one after another, so Jicofo's choice is predictable: sizes in bridge order. */
-async function placeConferences(sizes: number[], durationS: number): Promise<void> {
-  const trace = ["start_s,duration_s,participants", ...sizes.map((size, i) => `${i * 0.5},${durationS},${size}`)].join("\n");
-  const res = await postLoad(bed, { trace });
-  expect(res.status).toBe(200);
-}
+const placeConferences = (sizes: number[], durationS: number) => placeConferencesOn(bed, sizes, durationS);
 
 local("MeetingFleet operator", () => {
   beforeAll(async () => {

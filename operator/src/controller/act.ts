@@ -5,6 +5,7 @@
 
 import type { JvbClient } from "../bridges/jvb-client.ts";
 import { annotations, bridgePod, bridgeService, type FleetRef } from "../fleet/bridge-pod.ts";
+import { bridgesInUseBudget, protectionPatch } from "../fleet/disruption.ts";
 import { advertisedAddress, mediaConfigMap, type NodeAddress } from "../fleet/media-config.ts";
 import type { Decision, Plan } from "../fleet/plan.ts";
 import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
@@ -32,12 +33,15 @@ export interface ActResult {
 const podsPath = (namespace: string, name?: string) => resourcePath({ version: "v1", plural: "pods", namespace, ...(name ? { name } : {}) });
 const servicesPath = (namespace: string) => resourcePath({ version: "v1", plural: "services", namespace });
 const configMapsPath = (namespace: string) => resourcePath({ version: "v1", plural: "configmaps", namespace });
+const budgetsPath = (namespace: string) => resourcePath({ group: "policy", version: "v1", plural: "poddisruptionbudgets", namespace });
 
 export interface Repairs {
   /** Bridges of a NodePort fleet without their Service (created before a crash, or deleted by hand). */
   missingServices: readonly Pod[];
   /** Bridges scheduled to a node whose public address is not yet in their media ConfigMap. */
   unadvertised: readonly Pod[];
+  /** The fleet has no PodDisruptionBudget for its bridges in use (new fleet, or deleted by hand). */
+  missingBudget: boolean;
 }
 
 export async function act(
@@ -94,6 +98,12 @@ export async function act(
     if (!service) continue;
     await kube.create(servicesPath(fleet.namespace), service, fieldManager).catch((error: unknown) => {
       if (!(error instanceof ApiError && error.code === 409)) fail(`create service ${pod.metadata.name}`, error);
+    });
+  }
+
+  if (repairs.missingBudget) {
+    await kube.create(budgetsPath(fleet.namespace), bridgesInUseBudget(fleet), fieldManager).catch((error: unknown) => {
+      if (!(error instanceof ApiError && error.code === 409)) fail("create the bridges' PodDisruptionBudget", error);
     });
   }
 
@@ -183,6 +193,11 @@ export async function act(
     },
     (d) => [d.reason === "ShutdownGraceElapsed" ? "Warning" : "Normal", `Deleted bridge ${d.name} (${d.reason})`],
   );
+
+  // Not an Event each: bridges go in and out of use all day.
+  await step(plan.protect, "ProtectBridge", async (d) => {
+    await kube.patch(podsPath(fleet.namespace, d.name), protectionPatch(d.protect), fieldManager);
+  });
 
   await step(plan.resyncDrain, "RepairDrain", async (d) => {
     await tellBridge(d.name, (ip) => jvb.setDrain(ip, d.drain));

@@ -1,5 +1,6 @@
 // The MeetingFleet controller: level-triggered reconciles of one fleet at a time, through a keyed work
-// queue. Caches (reflectors) of fleets, bridge pods and bridge Services feed it; the stats scraper wakes
+// queue. Caches (reflectors) of fleets, bridge pods, bridge Services, the fleets' PodDisruptionBudgets and
+// nodes (whether each is on its way out) feed it; the stats scraper wakes
 // it when a bridge's figures change. One pass: gather (caches, scraped figures, the referenced Secret)
 // -> decide (planFleet, pure) -> act -> write status when it changed.
 
@@ -7,12 +8,13 @@ import { apiVersion, type FleetSpec, type FleetStatus, fleetSpecSchema, group, k
 import type { JvbClient } from "../bridges/jvb-client.ts";
 import type { StatsScraper } from "../bridges/scraper.ts";
 import { annotations, type FleetRef, fleetSelector, labels, managerName, templateHash } from "../fleet/bridge-pod.ts";
+import { budgetName, nodeLeavingReason } from "../fleet/disruption.ts";
 import type { NodeAddress } from "../fleet/media-config.ts";
 import { emptyPlan, type ObservedBridge, planFleet } from "../fleet/plan.ts";
 import { computeStatus, unschedulableMessage, unschedulableNames } from "../fleet/status.ts";
 import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
 import { Reflector, ReflectorGroup, type ReflectorHandlers } from "../kube/reflector.ts";
-import type { KubeObject, Pod } from "../kube/types.ts";
+import type { KubeObject, Node, Pod } from "../kube/types.ts";
 import { objectKey } from "../kube/types.ts";
 import type { Metrics } from "../runtime/metrics.ts";
 import { WorkQueue } from "../runtime/workqueue.ts";
@@ -64,6 +66,10 @@ export class FleetController {
   private readonly fleets: ReflectorGroup<MeetingFleet>;
   private readonly pods: ReflectorGroup<Pod>;
   private readonly services: ReflectorGroup<KubeObject>;
+  private readonly budgets: ReflectorGroup<KubeObject>;
+  private readonly nodes: ReflectorGroup<Node>;
+  /** Nodes on their way out, and why: a change wakes the fleets with bridges there. */
+  private readonly leavingNodes = new Map<string, string>();
   private readonly fingerprints = new Map<string, string>();
   private readonly stalledBefore = new Map<string, string>();
   /** The last unschedulable-bridges Event per fleet: one per distinct set of bridges, not one per pass. */
@@ -122,14 +128,27 @@ export class FleetController {
       { upsert: (s) => this.enqueueOwner(s), remove: (s) => this.enqueueOwner(s) },
       managedSelector,
     );
+    this.budgets = watch<KubeObject>(
+      "poddisruptionbudgets",
+      (scope) => resourcePath({ group: "policy", version: "v1", plural: "poddisruptionbudgets", ...scope }),
+      { upsert: (b) => this.enqueueOwner(b), remove: (b) => this.enqueueOwner(b) },
+      managedSelector,
+    );
+    // Nodes are cluster-wide whatever the watched namespaces.
+    this.nodes = new ReflectorGroup([
+      new Reflector<Node>(
+        deps.kube.source(resourcePath({ version: "v1", plural: "nodes" })),
+        { upsert: (n) => this.nodeChanged(n, false), remove: (n) => this.nodeChanged(n, true) },
+        { onError: onWatchError("nodes") },
+      ),
+    ]);
   }
 
   /** Starts the caches, waits for their first lists, then runs the workers until stop(). */
   async run(): Promise<void> {
-    this.fleets.start();
-    this.pods.start();
-    this.services.start();
-    await Promise.all([this.fleets.synced, this.pods.synced, this.services.synced]);
+    const caches = [this.fleets, this.pods, this.services, this.budgets, this.nodes];
+    for (const cache of caches) cache.start();
+    await Promise.all(caches.map((cache) => cache.synced));
     this.deps.log.info({ fleets: this.fleets.items().length, bridges: this.pods.items().length }, "Caches synced; reconciling");
     const depth = setInterval(() => this.deps.metrics.queueDepth.set(this.queue.depth), 1_000);
     depth.unref();
@@ -139,9 +158,7 @@ export class FleetController {
 
   stop(): void {
     this.queue.stop();
-    this.fleets.stop();
-    this.pods.stop();
-    this.services.stop();
+    for (const cache of [this.fleets, this.pods, this.services, this.budgets, this.nodes]) cache.stop();
   }
 
   /** The scraper saw a bridge's figures change. */
@@ -157,6 +174,23 @@ export class FleetController {
   private enqueueOwner(obj: KubeObject): void {
     const key = this.ownerKey(obj);
     if (key) this.queue.add(key);
+  }
+
+  /** Only a change in whether the node is leaving matters: heartbeats and status updates wake nothing. */
+  private nodeChanged(node: Node, removed: boolean): void {
+    const name = node.metadata.name;
+    const reason = removed
+      ? undefined
+      : nodeLeavingReason({
+          name,
+          unschedulable: node.spec?.unschedulable === true,
+          taints: node.spec?.taints ?? [],
+          deleting: node.metadata.deletionTimestamp !== undefined,
+        });
+    if (this.leavingNodes.get(name) === reason) return;
+    if (reason === undefined) this.leavingNodes.delete(name);
+    else this.leavingNodes.set(name, reason);
+    for (const pod of this.pods.items()) if (pod.spec?.nodeName === name) this.enqueueOwner(pod);
   }
 
   private podChanged(pod: Pod, removed: boolean): void {
@@ -193,7 +227,9 @@ export class FleetController {
     const now = Date.now();
 
     const pods = this.pods.items().filter((p) => p.metadata.namespace === namespace && p.metadata.labels?.[labels.fleet] === fleet.metadata.name);
-    const bridges = pods.map((p) => observeBridge(p, this.deps.scraper.figures(objectKey(p), now)));
+    const bridges = pods.map((p) =>
+      observeBridge(p, this.deps.scraper.figures(objectKey(p), now), p.spec?.nodeName ? this.leavingNodes.get(p.spec.nodeName) : undefined),
+    );
 
     const parsed = fleetSpecSchema.safeParse(fleet.spec);
     if (!parsed.success) {
@@ -274,6 +310,7 @@ export class FleetController {
     const repairs = {
       missingServices: spec.media.exposure === "NodePort" ? live.filter((p) => !serviceNames.has(p.metadata.name)) : [],
       unadvertised: live.filter((p) => p.spec?.nodeName && !p.metadata.annotations?.[annotations.advertisedAddress]),
+      missingBudget: !this.budgets.get(`${namespace}/${budgetName(fleet.metadata.name)}`),
     };
 
     const result = await act(
@@ -345,8 +382,9 @@ export class FleetController {
     };
   }
 
+  /** From the node cache; a node that joined a moment ago may not be there yet, so then from the API. */
   private async nodeAddresses(node: string): Promise<readonly NodeAddress[] | undefined> {
-    const found = await this.deps.kube.get<{ status?: { addresses?: NodeAddress[] } }>(resourcePath({ version: "v1", plural: "nodes", name: node }));
+    const found = this.nodes.get(node) ?? (await this.deps.kube.get<Node>(resourcePath({ version: "v1", plural: "nodes", name: node })));
     return found ? (found.status?.addresses ?? []) : undefined;
   }
 

@@ -1,6 +1,7 @@
 // From a bridge pod (and its latest figures) to the planner's view of it: pure.
 
 import { annotations } from "../fleet/bridge-pod.ts";
+import { inUseLabel } from "../fleet/disruption.ts";
 import type { BridgeFigures, ObservedBridge } from "../fleet/plan.ts";
 import type { Pod } from "../kube/types.ts";
 
@@ -16,7 +17,8 @@ export function ordinalOf(pod: Pod): number {
   return Number.isInteger(suffix) ? suffix : -1;
 }
 
-export function observeBridge(pod: Pod, figures: BridgeFigures | undefined): ObservedBridge {
+/** `leavingNode`: why the pod's node is on its way out (disruption.ts nodeLeavingReason), if it is. */
+export function observeBridge(pod: Pod, figures: BridgeFigures | undefined, leavingNode?: string): ObservedBridge {
   const phase = pod.status?.phase;
   const running = phase === "Running";
   const observed: ObservedBridge = {
@@ -28,7 +30,9 @@ export function observeBridge(pod: Pod, figures: BridgeFigures | undefined): Obs
     exited: phase === "Succeeded" || phase === "Failed",
     running,
     ready: running && figures !== undefined,
+    protectedFromEviction: pod.metadata.labels?.[inUseLabel] === "true",
   };
+  if (leavingNode !== undefined && pod.metadata.deletionTimestamp === undefined) observed.leavingNode = leavingNode;
   const drainingSince = time(pod.metadata.annotations?.[annotations.drainingSince]);
   const shutdownRequestedAt = time(pod.metadata.annotations?.[annotations.shutdownRequestedAt]);
   if (drainingSince !== undefined) observed.drainingSince = drainingSince;

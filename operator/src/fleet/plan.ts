@@ -13,9 +13,14 @@
 //   the fewest conferences are drained (a drained bridge is gone when its last meeting ends, and the
 //   fewer meetings it holds, the sooner that is), then the fewest local participants; never one with
 //   unknown figures while one with known figures is left. Unknown figures are never read as zero.
+// - A bridge whose node is on its way out (cordoned, being removed by a node autoscaler) is drained at
+//   once, whatever the count, and replaced elsewhere; it is never undrained while its node is leaving.
+// - A bridge hosting meetings is protected from eviction (disruption.ts), an empty one is not.
 // - Template changed (rolling upgrade): one new bridge first; when it is ready, drain one old bridge;
 //   when that one is gone, the next. Jicofo never mixes bridge versions in a conference, so old and new
 //   bridges serve side by side until the old meetings end.
+
+import { wantsProtection } from "./disruption.ts";
 
 export interface BridgeFigures {
   participants: number;
@@ -47,6 +52,10 @@ export interface ObservedBridge {
   figures?: BridgeFigures;
   /** The scheduler's reason why no node takes this pending bridge (a full node pool, no free host port). */
   unschedulable?: string;
+  /** Why its node is on its way out (cordoned, being removed by a node autoscaler); undefined when it stays. */
+  leavingNode?: string;
+  /** The pod carries the in-use label and annotations that keep evictions and node autoscalers off it. */
+  protectedFromEviction?: boolean;
 }
 
 export interface PlanInput {
@@ -87,7 +96,10 @@ export type Reason =
   | "LoadReturned"
   | "RollingUpgrade"
   | "NotReadyScaleDown"
-  | "DrainStateRepair";
+  | "DrainStateRepair"
+  | "NodeLeaving"
+  | "InUse"
+  | "NotInUse";
 
 export interface Decision {
   name: string;
@@ -103,12 +115,14 @@ export interface Plan {
   delete: Decision[];
   /** Bridges whose drain mode differs from the operator's record (bridge restarted, a call failed). */
   resyncDrain: Array<Decision & { drain: boolean }>;
+  /** Bridges whose eviction protection is to change (it follows whether they host meetings). */
+  protect: Array<Decision & { protect: boolean }>;
   /** When a time-based rule fires next (ms from now), if any. */
   requeueAfterMs?: number;
 }
 
 /** A plan that changes nothing. */
-export const emptyPlan = (): Plan => ({ create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [] });
+export const emptyPlan = (): Plan => ({ create: [], drain: [], undrain: [], shutdown: [], delete: [], resyncDrain: [], protect: [] });
 
 // Unknown figures sort last: an unreachable bridge may well be full.
 const known = (n: number | undefined) => n ?? Number.POSITIVE_INFINITY;
@@ -135,7 +149,10 @@ export function planFleet(input: PlanInput): Plan {
 
   const alive = present.filter((b) => !b.exited);
   const draining = alive.filter((b) => b.drainingSince !== undefined);
-  const active = alive.filter((b) => b.drainingSince === undefined);
+  // Bridges on a leaving node go now: drained (no new conferences) and so replaced by the count below.
+  for (const b of alive.filter((b) => b.drainingSince === undefined && b.leavingNode !== undefined))
+    (b.running ? plan.drain : plan.delete).push({ name: b.name, reason: "NodeLeaving" });
+  const active = alive.filter((b) => b.drainingSince === undefined && b.leavingNode === undefined);
 
   // Draining bridges: empty -> delete; deadline -> shutdown; shutdown grace -> delete.
   const stillDraining: ObservedBridge[] = [];
@@ -165,7 +182,7 @@ export function planFleet(input: PlanInput): Plan {
   if (excess < 0) {
     // Load came back: a draining bridge of the current template still has its meetings and a warm JVM.
     const undrainable = stillDraining
-      .filter((b) => b.templateHash === input.templateHash && b.ready)
+      .filter((b) => b.templateHash === input.templateHash && b.ready && b.leavingNode === undefined)
       .sort((a, b) => (b.figures?.participants ?? 0) - (a.figures?.participants ?? 0) || a.name.localeCompare(b.name));
     const undrained = undrainable.slice(0, -excess);
     for (const b of undrained) plan.undrain.push({ name: b.name, reason: "LoadReturned" });
@@ -197,6 +214,13 @@ export function planFleet(input: PlanInput): Plan {
     if (!b.figures || changing.has(b.name) || b.shutdownRequestedAt !== undefined) continue;
     const recorded = b.drainingSince !== undefined;
     if (b.figures.drain !== recorded) plan.resyncDrain.push({ name: b.name, reason: "DrainStateRepair", drain: recorded });
+  }
+
+  const deleted = new Set(plan.delete.map((d) => d.name));
+  for (const b of alive) {
+    const protect = wantsProtection(b);
+    if (protect !== (b.protectedFromEviction ?? false) && !deleted.has(b.name))
+      plan.protect.push({ name: b.name, reason: protect ? "InUse" : "NotInUse", protect });
   }
   return plan;
 }

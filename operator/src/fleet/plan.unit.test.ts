@@ -25,6 +25,31 @@ describe("planFleet", () => {
     expect(plan([], { desiredReplicas: 40 }).create).toHaveLength(16);
   });
 
+  test("a cordoned node's bridges are drained and replaced at once, whatever the count; a pending one there is deleted", () => {
+    const leaving = { leavingNode: "node n1 is cordoned" };
+    const p = plan([bridge(0, leaving), bridge(1), bridge(2, { ...leaving, running: false, ready: false, figures: undefined })], { desiredReplicas: 3 });
+    expect(p.drain).toEqual([{ name: "f-0", reason: "NodeLeaving" }]);
+    expect(p.delete).toEqual([{ name: "f-2", reason: "NodeLeaving" }]);
+    expect(p.create.map((c) => c.ordinal)).toEqual([3, 4]);
+    // Draining there already, and load comes back: the bridge on the leaving node is not the one undrained.
+    const back = plan([bridge(0, { ...leaving, ...draining(now - 60_000, 20) }), bridge(1, draining(now - 60_000, 20))], { desiredReplicas: 1 });
+    expect(back.undrain).toEqual([{ name: "f-1", reason: "LoadReturned" }]);
+  });
+
+  test("a bridge with meetings is protected from eviction, an empty one is not, unknown figures change nothing", () => {
+    const p = plan([
+      bridge(0),
+      bridge(1, withPeople(0)),
+      bridge(2, { protectedFromEviction: true, ...withPeople(0) }),
+      bridge(3, { ready: false, figures: undefined }),
+    ]);
+    expect(p.protect).toEqual([
+      { name: "f-0", reason: "InUse", protect: true },
+      { name: "f-2", reason: "NotInUse", protect: false },
+    ]);
+    expect(plan([bridge(0, { protectedFromEviction: true })]).protect).toEqual([]);
+  });
+
   test("scale-down drains the emptiest bridges, not the newest or the first", () => {
     const bridges = [bridge(0, withPeople(30)), bridge(1, withPeople(2)), bridge(2, withPeople(50)), bridge(3, withPeople(0))];
     const p = plan(bridges, { desiredReplicas: 2 });
@@ -150,6 +175,9 @@ describe("planFleet properties", () => {
         participants: fc.integer({ min: 0, max: 80 }),
         drainingFor: fc.option(fc.integer({ min: 0, max: 4 * hour }), { nil: undefined }),
         shutdownFor: fc.option(fc.integer({ min: 0, max: 4 * 60_000 }), { nil: undefined }),
+        leaving: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+        protectedFromEviction: fc.boolean(),
+        conferences: fc.integer({ min: 0, max: 3 }),
       })
       .map((r): ObservedBridge => {
         const b: ObservedBridge = {
@@ -161,11 +189,13 @@ describe("planFleet properties", () => {
           exited: r.exited,
           running: r.running && !r.exited,
           ready: r.running && !r.exited && r.known,
+          protectedFromEviction: r.protectedFromEviction,
         };
+        if (r.leaving) b.leavingNode = "node n is cordoned";
         if (b.ready)
           b.figures = {
             participants: r.participants,
-            conferences: 1,
+            conferences: r.participants > 0 ? Math.max(1, r.conferences) : r.conferences,
             stress: 0.2,
             drain: r.drainingFor !== undefined && r.known,
             shuttingDown: false,
@@ -207,7 +237,7 @@ describe("planFleet properties", () => {
         const active = input.bridges.filter((b) => !b.deleting && !b.exited && b.drainingSince === undefined);
         const removed = new Set([...p.drain, ...p.delete].map((d) => d.name));
         const after = active.filter((b) => !removed.has(b.name)).length + p.create.length + p.undrain.length;
-        const capped = p.create.length === 16 || p.drain.length === 8;
+        const capped = p.create.length === 16 || p.drain.filter((d) => d.reason !== "NodeLeaving").length === 8;
         if (!capped) expect(after).toBe(input.desiredReplicas);
       }),
     );
@@ -227,12 +257,43 @@ describe("planFleet properties", () => {
     );
   });
 
+  test("no bridge stays on a leaving node: each running one is drained (never undrained), each that never ran deleted", () => {
+    fc.assert(
+      fc.property(arbInput, (input) => {
+        const p = planFleet(input);
+        const removed = new Set([...p.drain, ...p.delete].map((d) => d.name));
+        const undrained = new Set(p.undrain.map((d) => d.name));
+        for (const b of input.bridges.filter((b) => b.leavingNode !== undefined && !b.deleting && !b.exited)) {
+          expect(undrained.has(b.name)).toBe(false);
+          if (b.drainingSince === undefined) expect(removed.has(b.name)).toBe(true);
+        }
+      }),
+    );
+  });
+
+  test("eviction protection follows meetings: on while known figures show any, off when they show none, kept when unknown", () => {
+    fc.assert(
+      fc.property(arbInput, (input) => {
+        const p = planFleet(input);
+        const changes = new Map(p.protect.map((d) => [d.name, d.protect]));
+        const deleted = new Set(p.delete.map((d) => d.name));
+        for (const b of input.bridges.filter((b) => !b.deleting && !deleted.has(b.name))) {
+          const after = changes.get(b.name) ?? b.protectedFromEviction ?? false;
+          if (b.exited || !b.running) expect(after).toBe(false);
+          else if (b.figures) expect(after).toBe(b.figures.conferences > 0 || b.figures.participants > 0);
+          else expect(after).toBe(b.protectedFromEviction ?? false);
+        }
+      }),
+    );
+  });
+
   test("a scale-down never drains a bridge of unknown figures while a running, known one of the same template stays", () => {
     fc.assert(
       fc.property(arbInput, (input) => {
         const p = planFleet({ ...input, templateHash: "v1", bridges: input.bridges.map((b) => ({ ...b, templateHash: "v1" })) });
-        const drained = new Set(p.drain.map((d) => d.name));
-        const active = input.bridges.filter((b) => !b.deleting && !b.exited && b.drainingSince === undefined && b.running);
+        // Bridges on a leaving node go whatever their figures: not a scale-down choice.
+        const drained = new Set(p.drain.filter((d) => d.reason !== "NodeLeaving").map((d) => d.name));
+        const active = input.bridges.filter((b) => !b.deleting && !b.exited && b.drainingSince === undefined && b.running && b.leavingNode === undefined);
         const drainedUnknown = active.some((b) => drained.has(b.name) && !b.figures);
         const keptKnown = active.some((b) => !drained.has(b.name) && b.figures);
         expect(drainedUnknown && keptKnown).toBe(false);

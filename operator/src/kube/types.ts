@@ -42,6 +42,17 @@ export interface ContainerStatus {
   state?: Record<string, unknown>;
 }
 
+export interface NodeTaint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+export interface Node extends KubeObject {
+  spec?: { unschedulable?: boolean; taints?: NodeTaint[] };
+  status?: { addresses?: Array<{ type: string; address: string }> };
+}
+
 export interface Pod extends KubeObject {
   spec?: {
     nodeName?: string;

@@ -1,0 +1,185 @@
+// Node autoscalers and `kubectl drain` against bridges with meetings: a bridge in use carries the annotations
+// the cluster-autoscaler and Karpenter read and is covered by its fleet's PodDisruptionBudget, so evicting it is
+// refused; when its node is cordoned it is drained and replaced elsewhere, and `kubectl drain` completes only once
+// its meetings have ended or moved at the drain deadline. Zero meetings cut by the operator throughout.
+
+import { execFile } from "node:child_process";
+import { jest } from "@jest/globals";
+import type { Pod } from "../../operator/src/kube/types.ts";
+import { driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
+import { fleetManifest } from "../support/fleets.ts";
+import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
+import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+
+jest.setTimeout(300_000);
+const bed = testbed();
+const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
+let namespace: string;
+let operator: RunningOperator;
+
+const bridgePods = async (fleet: string) =>
+  (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", `meet.meetingfleet.dev/fleet=${fleet}`])).items;
+const podNamed = async (fleet: string, name: string) => (await bridgePods(fleet)).find((p) => p.metadata.name === name);
+const participantsOn = async (pod: string) => (await emulatedBridges(bed, namespace)).find((b) => b.pod === pod)?.participants;
+const interruptions = async (fleet: string) => (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleet}-`));
+const protectedNow = (pod: Pod | undefined) =>
+  pod?.metadata.labels?.["meet.meetingfleet.dev/in-use"] === "true" &&
+  pod.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"] === "false" &&
+  pod.metadata.annotations["karpenter.sh/do-not-disrupt"] === "true";
+
+/** A fleet with one bridge per node (one host port), so a drained node holds exactly one of its bridges. */
+async function readyFleet(name: string, hostPort: number, spec: Record<string, unknown>): Promise<void> {
+  await apply(bed, fleetManifest(name, namespace, { media: { exposure: "HostPort", port: hostPort }, ...spec }));
+  await kubectl(bed, ["wait", "--for=condition=Ready", `meetingfleet/${name}`, "-n", namespace, "--timeout=90s"]);
+}
+
+interface Drain {
+  /** Resolves with kubectl's exit code and output when `kubectl drain` ends. */
+  done: Promise<{ code: number; output: string }>;
+  /** What it has printed so far (it retries refused evictions every 5 s and says why). */
+  output(): string;
+  settled(): boolean;
+  startedAt: number;
+}
+
+/** `kubectl drain` as an admin runs it, in the background: it cordons the node, then evicts until every pod is gone. */
+function drainNode(node: string): Drain {
+  let output = "";
+  let settled = false;
+  const startedAt = Date.now();
+  const done = new Promise<{ code: number; output: string }>((resolve) => {
+    const child = execFile(
+      bed.kubectlPath,
+      ["--kubeconfig", bed.kubeconfig, "drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=240s"],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error) => {
+        settled = true;
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output });
+      },
+    );
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+  });
+  return { done, output: () => output, settled: () => settled, startedAt };
+}
+
+local("node drains and autoscalers never cut a meeting", () => {
+  const cordoned: string[] = [];
+
+  beforeAll(async () => {
+    await installCrd(bed);
+    namespace = await createNamespace(bed, "e2e-disruption");
+    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    operator = await startOperator(bed, "disruption", [namespace]);
+  });
+  afterAll(async () => {
+    await operator?.stop();
+    await stopLoad(bed);
+    await endAllConferences(bed);
+    await deleteNamespace(bed, namespace);
+  });
+  beforeEach(async () => {
+    await stopLoad(bed);
+    await endAllConferences(bed);
+    await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=180s"]);
+    await eventually("no bridges left", async () => (await kubectl(bed, ["get", "pods", "-n", namespace, "-o", "name"])).trim() === "", 180_000);
+  }, 400_000);
+  // Whatever a test did, the test bed's nodes take pods again afterwards.
+  afterEach(async () => {
+    for (const node of cordoned.splice(0)) await kubectl(bed, ["uncordon", node]);
+  });
+
+  test("kubectl drain of a node whose bridge has meetings: the bridge is protected, drained and replaced, and evicted only once its meetings end", async () => {
+    await readyFleet("kept", 10888, { replicas: 2, drainDeadline: "10m" });
+    await placeConferences(bed, [4, 3], 600);
+    await eventually("meetings on both bridges", async () => (await participantsOn("kept-0")) === 4 && (await participantsOn("kept-1")) === 3, 20_000);
+    await eventually("both bridges protected", async () => (await bridgePods("kept")).every(protectedNow), 20_000);
+    const budget = await kubectlJson<{ spec: { maxUnavailable: number }; status: { expectedPods: number; disruptionsAllowed: number } }>(bed, [
+      "get",
+      "poddisruptionbudget",
+      "kept-bridges-in-use",
+      "-n",
+      namespace,
+    ]);
+    expect(budget.spec.maxUnavailable).toBe(0);
+    await eventually("the budget counts both bridges", async () => {
+      const b = await kubectlJson<typeof budget>(bed, ["get", "poddisruptionbudget", "kept-bridges-in-use", "-n", namespace]);
+      return b.status.expectedPods === 2 && b.status.disruptionsAllowed === 0;
+    });
+
+    const node = (await podNamed("kept", "kept-0"))?.spec?.nodeName ?? "";
+    expect(node).not.toBe("");
+    cordoned.push(node);
+    const drain = drainNode(node);
+    // The cordon drains the bridge (no new conferences) and a replacement comes up on another node.
+    await eventually(
+      "kept-0 draining",
+      async () => !!(await podNamed("kept", "kept-0"))?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"],
+      30_000,
+    );
+    const replacement = await eventually(
+      "a replacement bridge Ready on another node",
+      async () => {
+        const pods = await bridgePods("kept");
+        const fresh = pods.find((p) => !["kept-0", "kept-1"].includes(p.metadata.name) && p.status?.phase === "Running");
+        const fleet = await kubectlJson<{ status?: { readyReplicas?: number } }>(bed, ["get", "meetingfleet/kept", "-n", namespace]);
+        return fresh && fleet.status?.readyReplicas === 2 ? fresh : undefined;
+      },
+      60_000,
+    );
+    expect(replacement.spec?.nodeName).not.toBe(node);
+    // Eviction refused by the budget, and retried: the bridge and its meetings stay.
+    await eventually("kubectl drain told the budget refused the eviction", async () => /disruption budget/i.test(drain.output()), 60_000);
+    expect(drain.settled()).toBe(false);
+    expect(await participantsOn("kept-0")).toBe(4);
+    expect((await podNamed("kept", "kept-0"))?.metadata.deletionTimestamp).toBeUndefined();
+
+    // The meetings end: the bridge goes, and with it the last pod in the drain's way.
+    await stopLoad(bed);
+    await endAllConferences(bed);
+    const result = await drain.done;
+    expect(result).toMatchObject({ code: 0 });
+    expect(await podNamed("kept", "kept-0")).toBeUndefined();
+    expect(await interruptions("kept")).toEqual([]);
+    // Empty bridges are no longer protected: a node autoscaler may consolidate them.
+    await eventually("no bridge protected once empty", async () => (await bridgePods("kept")).every((p) => !protectedNow(p)), 20_000);
+  });
+
+  test("past the drain deadline the bridge on the drained node is shut down (its meetings move) and the drain completes", async () => {
+    await readyFleet("late", 10889, { replicas: 2, drainDeadline: "15s" });
+    await placeConferences(bed, [4, 3], 600);
+    await eventually("meetings on both bridges", async () => (await participantsOn("late-0")) === 4 && (await participantsOn("late-1")) === 3, 20_000);
+    await eventually("both bridges protected", async () => (await bridgePods("late")).every(protectedNow), 20_000);
+    const node = (await podNamed("late", "late-0"))?.spec?.nodeName ?? "";
+    cordoned.push(node);
+    const drain = drainNode(node);
+    const result = await drain.done;
+    const tookS = (Date.now() - drain.startedAt) / 1000;
+    expect(result).toMatchObject({ code: 0 });
+    // Not before the deadline: the budget held the eviction until the operator's shutdown.
+    expect(tookS).toBeGreaterThanOrEqual(15);
+    // The only moved meeting is the one on the drained bridge, moved by its shutdown at the deadline; nothing cut.
+    const moved = await interruptions("late");
+    expect(moved.map((i) => [i.bridgeId, i.reason])).toEqual([[`${namespace}/late-0`, "bridge-shutting-down"]]);
+    expect(await participantsOn("late-1")).toBeGreaterThanOrEqual(3);
+    console.log(`drain with a busy bridge and a 15 s drain deadline: kubectl drain took ${tookS.toFixed(1)} s`);
+  });
+
+  test("an idle bridge on a drained node is evicted at once and replaced on another node", async () => {
+    await readyFleet("idle", 10890, { replicas: 1 });
+    const before = (await bridgePods("idle"))[0]!;
+    expect(protectedNow(before)).toBe(false);
+    const node = before.spec?.nodeName ?? "";
+    cordoned.push(node);
+    const drain = drainNode(node);
+    expect(await drain.done).toMatchObject({ code: 0 });
+    await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/idle", "-n", namespace, "--timeout=90s"]);
+    const after = await bridgePods("idle");
+    expect(after.map((p) => p.metadata.uid)).not.toContain(before.metadata.uid);
+    expect(after.every((p) => p.spec?.nodeName !== node)).toBe(true);
+  });
+});
