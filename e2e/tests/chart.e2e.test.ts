@@ -189,7 +189,7 @@ describe("Helm chart", () => {
       ["patch", "nodes"],
       ["delete", "nodes"],
       ["delete", "poddisruptionbudgets.policy", "-n", namespace],
-      ["create", "pods/eviction", "-n", namespace],
+      ["create", "pods", "--subresource=eviction", "-n", namespace],
     ];
     for (const a of allowed) expect([a.join(" "), await can(...a)]).toEqual([a.join(" "), true]);
     for (const d of denied) expect([d.join(" "), await can(...d)]).toEqual([d.join(" "), false]);
