@@ -2,10 +2,9 @@
 // manifests, rendered from the chart so the two cannot drift (a test compares them).
 
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { cachedTool } from "./tools.ts";
 
 const run = promisify(execFile);
 export const root = path.resolve(import.meta.dirname, "../..");
@@ -15,10 +14,7 @@ export const manifestsDir = path.join(root, "charts/manifests");
 export const manifestsNamespace = "meetingfleet-system";
 
 export function helmPath(): string {
-  const versions = readFileSync(path.join(root, "e2e/testbed/tools/versions.env"), "utf8");
-  const version = /^HELM_VERSION=(.+)$/m.exec(versions)?.[1];
-  if (!version) throw new Error("HELM_VERSION missing from e2e/testbed/tools/versions.env");
-  return path.join(process.env.MEETINGFLEET_CACHE ?? path.join(homedir(), ".cache/meetingfleet"), "bin", `helm-${version}`);
+  return cachedTool("helm", "HELM_VERSION");
 }
 
 export class HelmError extends Error {

@@ -1,10 +1,10 @@
 // Starts the operator as its own process against the test bed, and stops it by PID. Tests also use
 // kill() to SIGKILL it mid-operation and start a fresh one, as a crashed pod would be restarted.
 
-import { type ChildProcess, spawn } from "node:child_process";
-import { openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { eventually, freePort, kubectl, type Testbed } from "./testbed.ts";
+import { type RunningProcess, startProcess, waitHealthy } from "./process.ts";
+import { freePort, kubectl, type Testbed } from "./testbed.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const crdFile = path.join(root, "crds/meet.meetingfleet.dev_meetingfleets.yaml");
@@ -21,20 +21,12 @@ export function memoryMiB(pid: number): { rss: number; peak: number } {
   return { rss: field("VmRSS"), peak: field("VmHWM") };
 }
 
-export interface RunningOperator {
-  pid: number;
+export interface RunningOperator extends RunningProcess {
   metricsUrl: string;
-  logFile: string;
-  /** SIGTERM, then SIGKILL if it has not exited in 5 s. */
-  stop(): Promise<void>;
-  /** SIGKILL at once: a crash. */
-  kill(): Promise<void>;
   /** What its /metrics serves now. */
   metrics(): Promise<string>;
   /** Whether this replica holds the leader lease, from its own metrics. */
   leading(): Promise<boolean>;
-  /** Resolves with the exit code (or the signal) when the process ends by itself or is stopped. */
-  exited: Promise<number | NodeJS.Signals>;
 }
 
 /** The operator as its own process; `namespaces` limits it to those (its own suite's), so suites never see each other's fleets. */
@@ -43,59 +35,37 @@ export async function startOperator(
   name = "operator",
   namespaces: string[] = [],
   /** lease "operator-defaults": the operator's own lease timings (10 s / 7 s / 2 s) rather than the tests' short ones. */
-  options: { waitReady?: boolean; lease?: "short" | "operator-defaults"; extraArgs?: string[] } = {},
+  /** nodeArgs: Node's own flags (before the script), e.g. the chart's heap settings. */
+  options: { waitReady?: boolean; lease?: "short" | "operator-defaults"; extraArgs?: string[]; nodeArgs?: string[] } = {},
 ): Promise<RunningOperator> {
   const port = await freePort();
-  const logFile = path.join(bed.dir, "logs", `${name}-${Date.now()}.log`);
-  const out = openSync(logFile, "a");
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      path.join(root, "operator/src/main.ts"),
-      "--kubeconfig",
-      bed.kubeconfig,
-      "--listen-address",
-      `127.0.0.1:${port}`,
-      "--scrape-interval",
-      "1s",
-      "--stale-after",
-      "4s",
-      "--resync",
-      "5s",
-      "--drain-settle",
-      "3s",
-      "--leader-election-id",
-      "meetingfleet-e2e",
-      // Short lease timings, so a failover takes seconds in the tests.
-      ...(options.lease === "operator-defaults" ? [] : ["--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms"]),
-      ...(namespaces.length > 0 ? ["--namespace", namespaces.join(",")] : []),
-      // Last, so that they win over the tests' timings above.
-      ...(options.extraArgs ?? []),
-    ],
-    { stdio: ["ignore", out, out] },
-  );
-  const pid = child.pid;
-  if (pid === undefined) throw new Error("operator did not start");
-  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? 0)));
+  const operator = startProcess(bed, name, process.execPath, [
+    ...(options.nodeArgs ?? []),
+    path.join(root, "operator/src/main.ts"),
+    "--kubeconfig",
+    bed.kubeconfig,
+    "--listen-address",
+    `127.0.0.1:${port}`,
+    "--scrape-interval",
+    "1s",
+    "--stale-after",
+    "4s",
+    "--resync",
+    "5s",
+    "--drain-settle",
+    "3s",
+    "--leader-election-id",
+    "meetingfleet-e2e",
+    // Short lease timings, so a failover takes seconds in the tests.
+    ...(options.lease === "operator-defaults" ? [] : ["--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms"]),
+    ...(namespaces.length > 0 ? ["--namespace", namespaces.join(",")] : []),
+    // Last, so that they win over the tests' timings above.
+    ...(options.extraArgs ?? []),
+  ]);
   const metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  const end = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    const timeout = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timeout);
-  };
   // A replica started while the API is away is not ready until it returns: a Deployment starts it all the same.
-  if (options.waitReady !== false)
-    await eventually(
-      `operator /readyz (log ${logFile})`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}; see ${logFile}`);
-        return (await fetch(`http://127.0.0.1:${port}/readyz`)).ok;
-      },
-      30_000,
-    );
+  if (options.waitReady !== false) await waitHealthy(operator, "operator", `http://127.0.0.1:${port}/readyz`);
   const metrics = async () => (await fetch(metricsUrl)).text();
   const leading = async () => /^meetingfleet_leader 1$/m.test(await metrics());
-  return { pid, metricsUrl, logFile, stop: () => end("SIGTERM"), kill: () => end("SIGKILL"), metrics, leading, exited };
+  return { ...operator, metricsUrl, metrics, leading };
 }

@@ -39,6 +39,16 @@ fi
 build etcd "$ETCD_VERSION" etcd go.etcd.io/etcd/server/v3
 build kwok "$KWOK_VERSION" kwok sigs.k8s.io/kwok/cmd/kwok
 build helm "$HELM_VERSION" helm helm.sh/helm/v4/cmd/helm "-X helm.sh/helm/v4/internal/version.version=v$HELM_VERSION"
+# The module needs a newer Go than the machine's: the go command fetches go1.27.3 from the module proxy.
+GOTOOLCHAIN=go1.27.3 build karpenter-kwok "$KARPENTER_VERSION" karpenter sigs.k8s.io/karpenter/kwok
+# Its CRDs (NodePool, NodeClaim, NodeOverlay, KWOKNodeClass) ship in the module: kept beside the binary.
+crds="$bin/karpenter-crds-$KARPENTER_VERSION"
+if [ ! -d "$crds" ]; then
+  module=$(cd "$here/karpenter" && GOTOOLCHAIN=go1.27.3 go list -m -f '{{.Dir}}' sigs.k8s.io/karpenter)
+  mkdir -p "$crds.tmp"
+  cp "$module"/pkg/apis/crds/karpenter.sh_*.yaml "$module"/kwok/apis/crds/*.yaml "$crds.tmp/"
+  mv "$crds.tmp" "$crds"
+fi
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   build "$cmd" "$K8S_VERSION" kubernetes "k8s.io/kubernetes/cmd/$cmd" "$k8s_ldflags"
 done

@@ -1,0 +1,148 @@
+// Elastic media nodes: a real node autoscaler (Karpenter with its kwok provider) adds a node for each bridge
+// that finds none, removes nodes the fleet's scale-down emptied, never removes a node whose bridge has meetings,
+// and when it must remove one anyway (its NodeClaim deleted, as expiry or an admin would) the node goes only
+// once the operator has moved new meetings elsewhere and the old ones have ended. Nothing is cut throughout.
+
+import { jest } from "@jest/globals";
+import type { Pod } from "../../operator/src/kube/types.ts";
+import { driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
+import { fleetManifest } from "../support/fleets.ts";
+import { mediaNodePool, startKarpenter } from "../support/karpenter.ts";
+import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
+import type { RunningProcess } from "../support/process.ts";
+import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+
+jest.setTimeout(600_000);
+const bed = testbed();
+const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
+const pool = "media-e2e";
+const poolLabel = { "meet.meetingfleet.dev/pool": pool };
+let namespace: string;
+let operator: RunningOperator;
+let karpenter: RunningProcess;
+
+interface Node {
+  metadata: { name: string; labels: Record<string, string>; deletionTimestamp?: string };
+}
+
+const poolNodes = async () =>
+  (await kubectlJson<{ items: Node[] }>(bed, ["get", "nodes", "-l", `karpenter.sh/nodepool=${pool}`])).items.filter((n) => !n.metadata.deletionTimestamp);
+const bridgePods = async () => (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=elastic"])).items;
+const podNamed = async (name: string) => (await bridgePods()).find((p) => p.metadata.name === name);
+const participantsOn = async (pod: string) => (await emulatedBridges(bed, namespace)).find((b) => b.pod === pod)?.participants;
+const readyBridges = async (count: number, timeoutMs: number) =>
+  eventually(
+    `${count} bridges Ready`,
+    async () => {
+      const f = await kubectlJson<{ status?: { readyReplicas?: number; replicas?: number } }>(bed, ["get", "meetingfleet/elastic", "-n", namespace]);
+      return f.status?.readyReplicas === count && f.status.replicas === count;
+    },
+    timeoutMs,
+    500,
+  );
+
+local("elastic media nodes with Karpenter on kwok", () => {
+  beforeAll(async () => {
+    await installCrd(bed);
+    namespace = await createNamespace(bed, "e2e-elastic");
+    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    operator = await startOperator(bed, "elastic", [namespace]);
+    karpenter = await startKarpenter(bed);
+    for (const manifest of mediaNodePool(pool, poolLabel)) await apply(bed, manifest);
+  });
+  afterAll(async () => {
+    await stopLoad(bed);
+    await endAllConferences(bed);
+    await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=120s"]).catch(() => undefined);
+    // The pool's nodes go with it, while Karpenter still runs; then both processes, by PID.
+    await kubectl(bed, ["delete", "nodepool", pool, "--ignore-not-found", "--wait=true", "--timeout=120s"]).catch(() => undefined);
+    await kubectl(bed, ["delete", "kwoknodeclass", pool, "--ignore-not-found", "--wait=false"]).catch(() => undefined);
+    await karpenter?.stop();
+    await operator?.stop();
+    await deleteNamespace(bed, namespace);
+  });
+
+  test("nodes come for pending bridges and go when emptied; a node with meetings is kept, and when it must go it waits for them", async () => {
+    // One bridge per node (one host port), on the pool's nodes only: none exists yet.
+    expect(await poolNodes()).toEqual([]);
+    const applied = Date.now();
+    await apply(
+      bed,
+      fleetManifest("elastic", namespace, {
+        replicas: 2,
+        drainDeadline: "10m",
+        media: { exposure: "HostPort", port: 10892 },
+        template: { nodeSelector: poolLabel },
+      }),
+    );
+    await eventually(
+      "the bridges Pending, named in the fleet's conditions",
+      async () => {
+        const f = await kubectlJson<{ status?: { conditions?: Array<{ type: string; reason: string }> } }>(bed, [
+          "get",
+          "meetingfleet/elastic",
+          "-n",
+          namespace,
+        ]);
+        return f.status?.conditions?.find((c) => c.type === "Ready")?.reason === "BridgesUnschedulable";
+      },
+      60_000,
+      200,
+    );
+    await readyBridges(2, 180_000);
+    const provisionedS = (Date.now() - applied) / 1000;
+    const nodes = await poolNodes();
+    expect(nodes).toHaveLength(2);
+    expect(new Set((await bridgePods()).map((p) => p.spec?.nodeName))).toEqual(new Set(nodes.map((n) => n.metadata.name)));
+
+    // A meeting on elastic-0; elastic-1 stays empty.
+    await placeConferences(bed, [4], 900);
+    await eventually("the meeting on elastic-0", async () => (await participantsOn("elastic-0")) === 4, 20_000);
+    await eventually(
+      "elastic-0 protected",
+      async () => (await podNamed("elastic-0"))?.metadata.annotations?.["karpenter.sh/do-not-disrupt"] === "true",
+      20_000,
+    );
+    const busyNode = (await podNamed("elastic-0"))?.spec?.nodeName ?? "";
+
+    // Load falls: the operator drains and removes the empty bridge, and Karpenter removes the node it emptied.
+    const scaledDown = Date.now();
+    await kubectl(bed, ["scale", "meetingfleet/elastic", "-n", namespace, "--replicas=1"]);
+    await eventually("the emptied node removed", async () => (await poolNodes()).map((n) => n.metadata.name).join() === busyNode, 180_000, 500);
+    const emptiedNodeGoneS = (Date.now() - scaledDown) / 1000;
+    // Consolidation runs on: the busy bridge's node stays, its meeting goes on.
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    expect((await poolNodes()).map((n) => n.metadata.name)).toEqual([busyNode]);
+    expect(await participantsOn("elastic-0")).toBe(4);
+
+    // The node must go (its NodeClaim deleted): Karpenter taints it, the operator drains elastic-0 and starts a
+    // replacement, for which Karpenter adds a node; the eviction waits for the meeting.
+    const claim = (await kubectlJson<{ items: Array<{ metadata: { name: string }; status?: { nodeName?: string } }> }>(bed, ["get", "nodeclaims"])).items.find(
+      (c) => c.status?.nodeName === busyNode,
+    );
+    expect(claim).toBeDefined();
+    await kubectl(bed, ["delete", "nodeclaim", claim!.metadata.name, "--wait=false"]);
+    await eventually("elastic-0 draining", async () => !!(await podNamed("elastic-0"))?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"], 60_000);
+    await readyBridges(1, 180_000);
+    const replacement = (await bridgePods()).find((p) => p.metadata.name !== "elastic-0" && !p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]);
+    expect(replacement?.spec?.nodeName).toBeDefined();
+    expect(replacement?.spec?.nodeName).not.toBe(busyNode);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    expect((await kubectl(bed, ["get", "node", busyNode, "-o", "name"])).trim()).toBe(`node/${busyNode}`);
+    expect(await participantsOn("elastic-0")).toBe(4);
+
+    // The meeting ends: the bridge goes, then the node.
+    await stopLoad(bed);
+    await endAllConferences(bed);
+    await eventually(
+      "the busy node removed once its meeting ended",
+      async () => !(await kubectl(bed, ["get", "nodes", "-o", "name"])).includes(`node/${busyNode}`),
+      180_000,
+      500,
+    );
+    expect((await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/`))).toEqual([]);
+    console.log(
+      `elastic nodes: 2 bridges Ready on 2 new nodes ${provisionedS.toFixed(1)} s after apply; emptied node removed ${emptiedNodeGoneS.toFixed(1)} s after the scale-down; 0 interrupted`,
+    );
+  });
+});
