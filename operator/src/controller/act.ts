@@ -72,6 +72,22 @@ export async function act(
     }
   };
 
+  /**
+   * A bridge's Service. One that exists already (made by an earlier pass; the cache had not seen it yet) is fine:
+   * a repeated create with the same node port is refused with 422 "provided port is already allocated" before
+   * its name is checked, so a refusal is checked against what is there.
+   */
+  const createService = async (service: { metadata: { name: string } }) => {
+    try {
+      await kube.create(servicesPath(fleet.namespace), service, fieldManager);
+    } catch (error) {
+      const exists = async () =>
+        (await kube.get(resourcePath({ version: "v1", plural: "services", namespace: fleet.namespace, name: service.metadata.name }))) !== undefined;
+      if (error instanceof ApiError && (error.code === 409 || error.code === 422) && (await exists())) return;
+      throw error;
+    }
+  };
+
   const created: string[] = [];
   await Promise.all(
     plan.create.map(async ({ ordinal, reason }) => {
@@ -80,7 +96,7 @@ export async function act(
         const pod = await kube.create<Pod>(podsPath(fleet.namespace), manifest, fieldManager);
         created.push(pod.metadata.name);
         const service = bridgeService(fleet, ordinal, { name: pod.metadata.name, uid: pod.metadata.uid });
-        if (service) await kube.create(servicesPath(fleet.namespace), service, fieldManager);
+        if (service) await createService(service);
       } catch (error) {
         if (error instanceof ApiError && error.code === 409) return; // created by an earlier pass
         fail(`create ${manifest.metadata.name} (${reason})`, error);
@@ -92,14 +108,13 @@ export async function act(
   }
 
   // Services of bridges created before a crash (or deleted by hand) are put back.
-  for (const pod of repairs.missingServices) {
-    const ordinal = Number(pod.metadata.annotations?.[annotations.ordinal]);
-    const service = bridgeService(fleet, ordinal, { name: pod.metadata.name, uid: pod.metadata.uid });
-    if (!service) continue;
-    await kube.create(servicesPath(fleet.namespace), service, fieldManager).catch((error: unknown) => {
-      if (!(error instanceof ApiError && error.code === 409)) fail(`create service ${pod.metadata.name}`, error);
-    });
-  }
+  await Promise.all(
+    repairs.missingServices.map(async (pod) => {
+      const ordinal = Number(pod.metadata.annotations?.[annotations.ordinal]);
+      const service = bridgeService(fleet, ordinal, { name: pod.metadata.name, uid: pod.metadata.uid });
+      if (service) await createService(service).catch((error: unknown) => fail(`create service ${pod.metadata.name}`, error));
+    }),
+  );
 
   if (repairs.missingBudget) {
     await kube.create(budgetsPath(fleet.namespace), bridgesInUseBudget(fleet), fieldManager).catch((error: unknown) => {

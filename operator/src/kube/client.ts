@@ -37,6 +37,16 @@ export interface ResourcePath {
   subresource?: string;
 }
 
+/**
+ * Cached objects lose metadata.managedFields on arrival: nothing here reads them, and they are often the larger
+ * part of a pod (as controller-runtime's TransformStripManagedFields does).
+ */
+function withoutManagedFields<T>(object: T): T {
+  const metadata = (object as { metadata?: { managedFields?: unknown } } | null)?.metadata;
+  if (metadata) delete metadata.managedFields;
+  return object;
+}
+
 export function resourcePath(r: ResourcePath): string {
   const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
   const ns = r.namespace ? `/namespaces/${encodeURIComponent(r.namespace)}` : "";
@@ -115,13 +125,13 @@ export function connect(kubeconfigPath?: string): KubeClient {
       return {
         async list() {
           const result = await request<{ items: T[]; metadata?: { resourceVersion?: string } }>("GET", collection, undefined, undefined, selector);
-          return { items: result.items, resourceVersion: result.metadata?.resourceVersion ?? "" };
+          return { items: result.items.map(withoutManagedFields), resourceVersion: result.metadata?.resourceVersion ?? "" };
         },
         async watch(resourceVersion, onEvent, onDone) {
           const controller = await watcher.watch(
             collection,
             { resourceVersion, allowWatchBookmarks: true, timeoutSeconds: watchTimeoutSeconds + Math.floor(Math.random() * 60), ...selector },
-            (phase, object) => onEvent(phase as WatchEventType, object),
+            (phase, object) => onEvent(phase as WatchEventType, withoutManagedFields(object)),
             (error) => onDone(error ?? undefined),
           );
           return { abort: () => controller.abort() };
