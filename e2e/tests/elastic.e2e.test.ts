@@ -54,9 +54,16 @@ local("elastic media nodes with Karpenter on kwok", () => {
     await stopLoad(bed);
     await endAllConferences(bed);
     await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=120s"]).catch(() => undefined);
-    // The pool's nodes go with it, while Karpenter still runs; then both processes, by PID.
+    // The pool's nodes go while Karpenter still runs (their NodeClaims carry its termination finalizer); then both
+    // processes, by PID.
     await kubectl(bed, ["delete", "nodepool", pool, "--ignore-not-found", "--wait=true", "--timeout=120s"]).catch(() => undefined);
-    await kubectl(bed, ["delete", "kwoknodeclass", pool, "--ignore-not-found", "--wait=false"]).catch(() => undefined);
+    await kubectl(bed, ["delete", "nodeclaims", "--all", "--wait=true", "--timeout=120s"]).catch(() => undefined);
+    await eventually(
+      "the pool's nodes gone",
+      async () => (await kubectl(bed, ["get", "nodes", "-l", `karpenter.sh/nodepool=${pool}`, "-o", "name"])).trim() === "",
+      120_000,
+    ).catch(() => undefined);
+    await kubectl(bed, ["delete", "kwoknodeclass", pool, "--ignore-not-found", "--wait=true", "--timeout=60s"]).catch(() => undefined);
     await karpenter?.stop();
     await operator?.stop();
     await deleteNamespace(bed, namespace);
