@@ -32,6 +32,11 @@ export const openstackClusterSchema = clusterBase.extend({
 export const hetznerClusterSchema = clusterBase.extend({
   location: z.string().min(1).default("fsn1"),
   networkZone: z.string().min(1).default("eu-central"),
+  /** Media servers beyond media.count, made and removed by the cluster-autoscaler (needs hcloud:token). */
+  mediaAutoscaling: z
+    .object({ min: z.number().int().min(0), max: z.number().int().min(1).max(100) })
+    .refine((a) => a.min <= a.max, "mediaAutoscaling.min must be <= max")
+    .optional(),
 });
 
 export const platformSchema = z.object({

@@ -6,6 +6,9 @@ import { hetznerClusterSchema, parseConfig } from "../../src/config.ts";
 import { clusterWithPlatform } from "../../src/program.ts";
 
 const config = new pulumi.Config();
-const out = clusterWithPlatform(new HetznerCluster("meetingfleet", parseConfig(hetznerClusterSchema, "cluster", config.requireObject("cluster"))), config);
+const { mediaAutoscaling, ...cluster } = parseConfig(hetznerClusterSchema, "cluster", config.requireObject("cluster"));
+// The cluster-autoscaler calls Hetzner's API with the stack's own token.
+const autoscaling = mediaAutoscaling ? { mediaAutoscaling: { ...mediaAutoscaling, token: new pulumi.Config("hcloud").requireSecret("token") } } : {};
+const out = clusterWithPlatform(new HetznerCluster("meetingfleet", { ...cluster, ...autoscaling }), config);
 
 export const { kubeconfig, apiAddress, mediaAddresses, webUrl } = out;

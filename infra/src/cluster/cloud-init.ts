@@ -22,8 +22,11 @@ export interface AgentInit {
   token: string;
   serverIp: string;
   media: boolean;
-  /** The node's public address (floating or primary IP), announced as its ExternalIP. */
-  publicIp?: string;
+  /**
+   * The node's public address (floating or primary IP), announced as its ExternalIP; or a metadata URL that
+   * answers it at boot, for nodes a node autoscaler creates (their address is not known beforehand).
+   */
+  publicIp?: string | { metadataUrl: string };
 }
 
 const indent = (text: string, spaces: number) =>
@@ -63,9 +66,10 @@ export function cloudInit(init: ServerInit | AgentInit): string {
       "",
     ].join("\n");
   }
+  const knownIp = typeof init.publicIp === "string" ? init.publicIp : undefined;
   const config = [
     `server: https://${init.serverIp}:6443`,
-    ...(init.publicIp ? [`node-external-ip: ${init.publicIp}`] : []),
+    ...(knownIp ? [`node-external-ip: ${knownIp}`] : []),
     ...(init.media ? ["node-label:", `  - ${mediaLabel}=true`, "node-taint:", `  - ${mediaTaint}`] : []),
   ].join("\n");
   return [
@@ -73,6 +77,10 @@ export function cloudInit(init: ServerInit | AgentInit): string {
     "write_files:",
     file("/etc/rancher/k3s/config.yaml", config),
     "runcmd:",
+    ...(typeof init.publicIp === "object"
+      ? // Quoted: the command holds ": ", which YAML would read as a mapping.
+        [`  - 'echo "node-external-ip: $(curl -sf --retry 10 ${init.publicIp.metadataUrl})" >> /etc/rancher/k3s/config.yaml'`]
+      : []),
     `  - curl -sfL https://get.k3s.io | ${env} sh -s - agent`,
     "",
   ].join("\n");

@@ -43,6 +43,21 @@ describe("cloud-init", () => {
     });
     expect(config(false)).toEqual({ server: "https://10.20.0.10:6443" });
   });
+
+  test("an autoscaled media agent reads its public address at boot, before k3s starts, into the same config", () => {
+    const url = "http://169.254.169.254/hetzner/v1/metadata/public-ipv4";
+    const doc = parse(
+      cloudInit({ role: "agent", k3sVersion: "v1.35.4+k3s1", token: "t", serverIp: "10.20.0.10", media: true, publicIp: { metadataUrl: url } }),
+    ) as {
+      write_files: Array<{ content: string }>;
+      runcmd: string[];
+    };
+    expect(parse(doc.write_files[0]!.content)).not.toHaveProperty("node-external-ip");
+    expect(doc.runcmd).toEqual([
+      `echo "node-external-ip: $(curl -sf --retry 10 ${url})" >> /etc/rancher/k3s/config.yaml`,
+      expect.stringContaining("sh -s - agent"),
+    ]);
+  });
 });
 
 describe("firewall policy", () => {

@@ -133,4 +133,80 @@ describe("Hetzner cluster", () => {
   test("an admin CIDR of the whole Internet is refused before anything is created", () => {
     expect(() => new HetznerCluster("open", { ...base, adminCidr: "0.0.0.0/0", location: "fsn1", networkZone: "eu-central" })).toThrow(/whole Internet/);
   });
+
+  test("without mediaAutoscaling, no node autoscaler is installed", () => {
+    expect(ofType(created, "kubernetes:helm.sh/v3:Release")).toEqual([]);
+  });
+});
+
+describe("Hetzner cluster with an autoscaled media pool", () => {
+  let created: Registered[];
+  beforeAll(async () => {
+    const mark = registered.length;
+    const cluster = new HetznerCluster("auto", {
+      ...base,
+      location: "nbg1",
+      networkZone: "eu-central",
+      media: { count: 1, flavor: "cx43" },
+      mediaAutoscaling: { min: 0, max: 6, token: pulumi.secret("hcloud-token-marker") },
+    });
+    await outputValue(cluster.kubeconfig);
+    await settle();
+    created = since(mark);
+  });
+  const release = () => ofType(created, "kubernetes:helm.sh/v3:Release")[0]!;
+  const values = () =>
+    reveal(release().inputs.values).value as {
+      cloudProvider: string;
+      autoscalingGroups: Array<Record<string, unknown>>;
+      extraEnv: Record<string, string>;
+      extraEnvSecrets: Record<string, { name: string; key: string }>;
+    };
+
+  test("the cluster-autoscaler's Hetzner provider scales one media pool between the configured bounds, of the media server type", () => {
+    expect(release().inputs.chart).toBe("cluster-autoscaler");
+    expect(values().cloudProvider).toBe("hetzner");
+    expect(values().autoscalingGroups).toEqual([{ name: "auto-media-auto", minSize: 0, maxSize: 6, instanceType: "cx43", region: "nbg1" }]);
+    // The fixed media node stays.
+    expect(ofType(created, "hcloud:index/server:Server").filter((s) => s.inputs.serverType === "cx43")).toHaveLength(1);
+  });
+
+  test("the API token and the nodes' cloud-init (k3s token) are in a Secret, never in the Deployment's values", () => {
+    const secret = ofType(created, "kubernetes:core/v1:Secret")[0]!;
+    const stringData = reveal(secret.inputs.stringData);
+    expect(stringData.secret).toBe(true);
+    const data = stringData.value as { token: string; "cluster-config": string };
+    expect(data.token).toBe("hcloud-token-marker");
+    const config = JSON.parse(Buffer.from(data["cluster-config"], "base64").toString()) as {
+      nodeConfigs: Record<string, { cloudInit: string; labels: Record<string, string>; taints: Array<{ key: string; effect: string }> }>;
+    };
+    const pool = config.nodeConfigs["auto-media-auto"]!;
+    expect(pool.cloudInit).toContain(mediaTaint);
+    expect(pool.cloudInit).toContain("169.254.169.254/hetzner/v1/metadata/public-ipv4");
+    expect(pool.labels).toEqual({ "meet.meetingfleet.dev/media": "true" });
+    expect(values().extraEnvSecrets).toEqual({
+      HCLOUD_TOKEN: { name: "cluster-autoscaler-hcloud", key: "token" },
+      HCLOUD_CLUSTER_CONFIG: { name: "cluster-autoscaler-hcloud", key: "cluster-config" },
+    });
+    expect(JSON.stringify(values())).not.toContain("hcloud-token-marker");
+  });
+
+  test("autoscaled servers get one firewall with the nodes' rules and the media port, still closed to the world for SSH and the API", () => {
+    const firewalls = ofType(created, "hcloud:index/firewall:Firewall");
+    const autoscaled = firewalls.find((f) => f.name === "auto-media-autoscaled")!;
+    const rules = autoscaled.inputs.rules as Array<{ port: string; sourceIps: string[]; protocol: string }>;
+    expect(
+      rules
+        .filter((r) => r.sourceIps.some((s) => s.endsWith("/0")))
+        .map((r) => `${r.protocol}/${r.port}`)
+        .sort(),
+    ).toEqual(["tcp/443", "tcp/80", "udp/10000"]);
+    expect(values().extraEnv.HCLOUD_FIREWALL).toBe("auto-media-autoscaled");
+  });
+
+  test("bounds are checked: a minimum above the maximum is refused", () => {
+    expect(() => new HetznerCluster("bad", { ...base, location: "fsn1", networkZone: "eu-central", mediaAutoscaling: { min: 5, max: 2, token: "t" } })).toThrow(
+      /min \(5\) must be <= max \(2\)/,
+    );
+  });
 });

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type ClusterArgs, controlPlaneIp, privateCidr } from "./args.ts";
 import { firewallPolicy, type IngressRule } from "./firewall.ts";
+import { HetznerMediaAutoscaler, hetznerPublicIpUrl } from "./hetzner-autoscaler.ts";
 import { agentUserData, serverUserData } from "./k3s-user-data.ts";
 import { clusterPki, kubeconfig } from "./pki.ts";
 
@@ -14,6 +15,11 @@ export interface HetznerClusterArgs extends ClusterArgs {
   /** e.g. fsn1, nbg1, hel1. */
   location: string;
   networkZone: string;
+  /**
+   * Media servers beyond the fixed ones, made and removed by the cluster-autoscaler between these bounds, with
+   * the Hetzner API token it uses (secret).
+   */
+  mediaAutoscaling?: { min: number; max: number; token: pulumi.Input<string> };
 }
 
 const hcloudRule = (r: IngressRule): hcloud.types.input.FirewallRule => ({
@@ -97,6 +103,31 @@ export class HetznerCluster extends pulumi.ComponentResource {
         labels: { "meetingfleet-role": "media" },
       });
       mediaIps.push(ip.ipAddress);
+    }
+
+    if (args.mediaAutoscaling) {
+      // The autoscaler gives a server one firewall: the nodes' rules and the media port together.
+      const autoscaledFirewall = new hcloud.Firewall(`${name}-media-autoscaled`, { rules: rules.map(hcloudRule) }, parent);
+      new HetznerMediaAutoscaler(
+        `${name}-media`,
+        {
+          kubeconfig: kubeconfig(name, apiIp.ipAddress, pki),
+          token: args.mediaAutoscaling.token,
+          pool: {
+            name: `${name}-media-auto`,
+            min: args.mediaAutoscaling.min,
+            max: args.mediaAutoscaling.max,
+            serverType: args.media.flavor,
+            location: args.location,
+          },
+          image: args.image,
+          cloudInit: agentUserData(args.k3sVersion, token.result, true, { metadataUrl: hetznerPublicIpUrl }),
+          network: network.name,
+          firewall: autoscaledFirewall.name,
+          sshKey: key.name,
+        },
+        parent,
+      );
     }
 
     this.apiAddress = apiIp.ipAddress;

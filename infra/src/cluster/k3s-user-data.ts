@@ -16,10 +16,24 @@ export function serverUserData(k3sVersion: string, token: pulumi.Output<string>,
   );
 }
 
-export function agentUserData(k3sVersion: string, token: pulumi.Output<string>, media: boolean, publicIp?: pulumi.Output<string>): pulumi.Output<string> {
+export function agentUserData(
+  k3sVersion: string,
+  token: pulumi.Output<string>,
+  media: boolean,
+  publicIp?: pulumi.Output<string> | { metadataUrl: string },
+): pulumi.Output<string> {
+  const known = pulumi.Output.isInstance(publicIp) ? publicIp : undefined;
+  const discovered = publicIp && !pulumi.Output.isInstance(publicIp) ? publicIp : undefined;
   return pulumi.secret(
-    pulumi
-      .all([token, publicIp])
-      .apply(([t, ip]) => cloudInit({ role: "agent", k3sVersion, token: t, serverIp: controlPlaneIp, media, ...(ip ? { publicIp: ip } : {}) })),
+    pulumi.all([token, known]).apply(([t, ip]) =>
+      cloudInit({
+        role: "agent",
+        k3sVersion,
+        token: t,
+        serverIp: controlPlaneIp,
+        media,
+        ...(ip ? { publicIp: ip } : discovered ? { publicIp: discovered } : {}),
+      }),
+    ),
   );
 }
