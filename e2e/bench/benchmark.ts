@@ -7,6 +7,7 @@ import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
 import type { VictimOrder } from "../../operator/src/fleet/plan.ts";
 import { bridgeHoursAt, type FrontierPoint, type Match, matchPeers } from "./frontier.ts";
 import { median } from "./median.ts";
+import { elasticNodeRecords, type NodeRecord } from "./nodes.ts";
 import { type OracleResult, oracle } from "./oracle.ts";
 import type { PlotPanel } from "./plot/chart.ts";
 import { type ScalingPolicy, type SimOptions, type SimResult, simulate } from "./sim/fleet-sim.ts";
@@ -133,6 +134,8 @@ export const ablationTargets = [0.4, 0.5, 0.6, 0.7];
 
 export interface BenchmarkResults {
   records: ResultRecord[];
+  /** Ours with an autoscaled media pool: node-hours beside bridge-hours. */
+  nodes: NodeRecord[];
   panels: PlotPanel[];
   matches: Array<{ trace: string } & Match>;
   ablations: Ablation[];
@@ -204,7 +207,7 @@ function atDefaults({ run, oursWith }: TraceRuns, bound: OracleResult) {
 }
 
 export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
-  const results: BenchmarkResults = { records: [], panels: [], matches: [], ablations: [], references: [], gap: [], redistribution: [] };
+  const results: BenchmarkResults = { records: [], nodes: [], panels: [], matches: [], ablations: [], references: [], gap: [], redistribution: [] };
   for (const c of traceCases) {
     const bound = oracle(c.trace, c.fromMs, c.toMs);
     const runs = traceRuns(c);
@@ -218,6 +221,13 @@ export function runBenchmark(traceCases: TraceCase[]): BenchmarkResults {
       lines: [{ policy: "oracle", points: bound.series }, ...defaults.map(({ r }) => ({ policy: r.policy, points: r.series }))],
     });
     results.references.push(recordOf(c, bound, run(foresight(bound), "lead 3 min, +1").r));
+    results.nodes.push(
+      ...elasticNodeRecords(
+        c,
+        () => oursWith({}),
+        (policy, options) => run(policy, "node pool", options).r,
+      ),
+    );
     for (const step of gapSteps) results.gap.push({ ...recordOf(c, bound, run(oursWith(step.spec), step.label, step.options).r), policy: step.label });
     results.redistribution.push(...withRedistribution(runs, bound, redistributionSettings));
     const pointOf = (name: string) => defaults.find((d) => d.r.policy === name)!.point;

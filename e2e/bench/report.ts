@@ -17,10 +17,13 @@ import {
   shortDrainDeadline,
 } from "./benchmark.ts";
 import type { FrontierPoint, Match } from "./frontier.ts";
+import { type NodeRecord, nodeBootsMs, nodeIdleMs } from "./nodes.ts";
 
-export function report({ records, matches, ablations, references, gap, redistribution }: BenchmarkResults): string {
+export function report({ records, nodes, matches, ablations, references, gap, redistribution }: BenchmarkResults): string {
   return [
     table(records),
+    `\nelastic media nodes: ours when a new bridge first needs a new node (boot and join assumed ${nodeBootsMs.map((b) => b / 1000).join(", ")} s; "-": a free node is always there), an emptied node removed after ${nodeIdleMs / 60_000} min; one bridge a node; fixed pool: the peak's nodes all the time`,
+    nodesTable(nodes),
     "\nreference, not a policy: the oracle's count known 3 min ahead plus one spare bridge, meetings staying where Jicofo put them",
     table(references).split("\n").slice(1).join("\n"),
     "\nwhat the gap to the oracle is made of: ours with bridges useful at once, with drained bridges emptied at once (their meetings moved, counted as interrupted), and both at target 0.8 without headroom",
@@ -112,6 +115,24 @@ function table(records: ResultRecord[]): string {
     String(r.scaleActions),
   ]);
   return columns(head, rows);
+}
+
+function nodesTable(records: readonly NodeRecord[]): string {
+  const head = ["trace", "node boot s", "bridge-h", "node-h", "peak nodes", "fixed pool node-h", "overload %", "refused", "interrupted"];
+  return columns(
+    head,
+    records.map((r) => [
+      r.trace,
+      r.bootS === undefined ? "-" : String(r.bootS),
+      r.bridgeHours.toFixed(1),
+      r.nodeHours.toFixed(1),
+      String(r.peakNodes),
+      r.fixedPoolNodeHours.toFixed(1),
+      (100 * r.overloadShare).toFixed(2),
+      String(r.conferencesRefused),
+      String(r.interrupted),
+    ]),
+  );
 }
 
 function redistributionTable(records: readonly RedistributionRecord[]): string {

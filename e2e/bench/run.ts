@@ -29,7 +29,7 @@ function main(): void {
   const medians = TRACE ? [] : acrossDraws(builtInCases, draws);
   if (medians.length) console.log(drawsReport(medians));
   console.log(`${TRACE ? `trace ${TRACE}` : `built-in traces, draw ${SEED ?? 1}`}; ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const { records, panels, matches, ablations, references, gap, redistribution } = results;
+  const { records, nodes, panels, matches, ablations, references, gap, redistribution } = results;
   const out = path.resolve(process.env.BENCH_OUT ?? path.join(import.meta.dirname, "../../.bench"));
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, "results.json"), JSON.stringify(records, null, 2));
@@ -38,6 +38,7 @@ function main(): void {
   writeFileSync(path.join(out, "ablation.json"), JSON.stringify(ablations, null, 2));
   writeFileSync(path.join(out, "foresight.json"), JSON.stringify(references, null, 2));
   writeFileSync(path.join(out, "gap.json"), JSON.stringify(gap, null, 2));
+  writeFileSync(path.join(out, "nodes.json"), JSON.stringify(nodes, null, 2));
   writeFileSync(path.join(out, "redistribution.json"), JSON.stringify(redistribution, null, 2));
   if (medians.length) writeFileSync(path.join(out, "draws.json"), JSON.stringify(medians, null, 2));
   console.log(`wrote ${path.join(out, "results.json")} and ${path.join(out, "plot.png")}`);

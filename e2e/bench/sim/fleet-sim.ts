@@ -26,6 +26,16 @@ export interface SimOptions {
   loadRedistribution?: LoadRedistribution;
   /** How often `series` records the fleet (a multiple of stepMs). */
   seriesEveryMs: number;
+  /** A media pool that follows the bridges, one bridge a node (HostPort); unset: a free node is always there. */
+  nodePool?: NodePoolModel;
+}
+
+/** Assumptions about an autoscaled node pool (stated in the benchmark's report). */
+export interface NodePoolModel {
+  /** From asking for a node to its joining the cluster: VM boot, cloud-init, k3s agent (60-180 s). */
+  bootMs: number;
+  /** How long an emptied node stays before the node autoscaler removes it (cluster-autoscaler: 10 min). */
+  idleMs: number;
 }
 
 export const simDefaults: SimOptions = {
@@ -79,6 +89,9 @@ export interface SimResult {
   /** Participants Jicofo's load redistribution moved to another bridge (their media restarts, their meeting goes on). */
   endpointsMoved: number;
   series: Array<{ t: number; bridges: number; participants: number }>;
+  /** Node-hours of the media pool: bridges' nodes and emptied nodes not yet removed (= bridge-hours without a pool model). */
+  nodeHours: number;
+  peakNodes: number;
 }
 
 interface Bridge {
@@ -112,16 +125,32 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
   let nextArrival = 0;
   let lastDecision = -Infinity;
   let desired = policy.initialBridges;
-  const counters = { bridgeMs: 0, participantMs: 0, overloadMs: 0, interrupted: 0, refused: 0, placedOnOverloaded: 0, scaleActions: 0, endpointsMoved: 0 };
+  const counters = {
+    nodeMs: 0,
+    peakNodes: 0,
+    bridgeMs: 0,
+    participantMs: 0,
+    overloadMs: 0,
+    interrupted: 0,
+    refused: 0,
+    placedOnOverloaded: 0,
+    scaleActions: 0,
+    endpointsMoved: 0,
+  };
   /** When Jicofo's load redistribution last moved endpoints off each bridge. */
   const movedAt = new Map<number, number>();
   const series: SimResult["series"] = [];
   /** Meetings whose people are still joining. */
   let filling: Array<{ arrival: BenchArrival; conference: Conference; joined: number; refused: boolean }> = [];
 
+  /** Emptied nodes of the pool model, by the time the node autoscaler removes each. */
+  let idleNodesUntil: number[] = [];
   const addBridge = (now: number, ready = false) => {
     const id = nextBridge++;
-    bridges.set(id, { id, createdAt: now, readyAt: ready ? now : now + o.startDelayMs, parts: new Map(), stress: 0, participants: 0, recent: [] });
+    // A new bridge takes an emptied node when there is one, and otherwise waits for a new node to boot.
+    idleNodesUntil = idleNodesUntil.filter((until) => until > now);
+    const bootMs = o.nodePool && !ready && idleNodesUntil.shift() === undefined ? o.nodePool.bootMs : 0;
+    bridges.set(id, { id, createdAt: now, readyAt: ready ? now : now + bootMs + o.startDelayMs, parts: new Map(), stress: 0, participants: 0, recent: [] });
   };
   for (let i = 0; i < policy.initialBridges; i++) addBridge(fromMs, true);
 
@@ -173,6 +202,7 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
     const bridge = bridges.get(id);
     if (!bridge) return;
     bridges.delete(id);
+    if (o.nodePool) idleNodesUntil.push(now + o.nodePool.idleMs);
     for (const confId of bridge.parts.keys()) {
       const conference = conferences.get(confId);
       const lost = conference?.spread.get(String(id));
@@ -318,12 +348,17 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
     counters.participantMs += participants * o.stepMs;
     counters.overloadMs += overloaded * o.stepMs;
     counters.bridgeMs += bridges.size * o.stepMs;
+    const nodes = bridges.size + idleNodesUntil.filter((until) => until > now).length;
+    counters.nodeMs += nodes * o.stepMs;
+    counters.peakNodes = Math.max(counters.peakNodes, nodes);
     if ((now - fromMs) % o.seriesEveryMs === 0) series.push({ t: now, bridges: bridges.size, participants });
   }
 
   return {
     policy: policy.name,
     bridgeHours: counters.bridgeMs / 3_600_000,
+    nodeHours: counters.nodeMs / 3_600_000,
+    peakNodes: counters.peakNodes,
     overloadShare: counters.participantMs > 0 ? counters.overloadMs / counters.participantMs : 0,
     interrupted: counters.interrupted,
     conferencesRefused: counters.refused,

@@ -37,6 +37,27 @@ describe("fleet simulation", () => {
     expect(r.conferencesRefused).toBe(1); // at 0 the first bridge is still starting; at 2 min it is ready
   });
 
+  test("with an autoscaled node pool a new bridge waits for its node to boot, an emptied node lingers, and a new bridge reuses it", () => {
+    const trace = [
+      { startMs: 0, durationMs: 10 * minute, participants: 4 },
+      { startMs: 3 * minute, durationMs: 10 * minute, participants: 4 },
+    ];
+    const one = fixed("one", "drain", () => 1, 0);
+    const nodePool = { bootMs: 2 * minute, idleMs: 10 * minute };
+    // Bridges on free nodes: node-hours are bridge-hours.
+    const free = simulate(trace, one, 0, 20 * minute);
+    expect(free.nodeHours).toBeCloseTo(free.bridgeHours, 5);
+    // With a node to boot first, the bridge is ready only after 2 + 1 minutes: the meeting at 0 found none, the one at 3 found it.
+    expect(simulate(trace, one, 0, 20 * minute, { nodePool }).conferencesRefused).toBe(1);
+    // A bridge removed at 5 min leaves its node for 10 min; one created at 8 min takes it without booting.
+    const churn = fixed("churn", "drain", (now) => (now < 5 * minute ? 1 : now < 8 * minute ? 0 : 1), 1);
+    const r = simulate([], churn, 0, 30 * minute, { nodePool, drainSettleMs: 0 });
+    expect(r.bridgeHours).toBeCloseTo((5 + 22) / 60, 1);
+    expect(r.nodeHours).toBeCloseTo(30 / 60, 1);
+    expect(r.peakNodes).toBe(1);
+    expect(simulate([], churn, 0, 30 * minute, { nodePool: { ...nodePool, idleMs: minute } }).peakNodes).toBe(1);
+  });
+
   test("removing the newest bridge cuts its meetings (HPA's ReplicaSet); draining never does", () => {
     const trace = Array.from({ length: 8 }, (_, i) => ({ startMs: 5 * minute + i * 10_000, durationMs: 40 * minute, participants: 4 }));
     const shrinkAt = (now: number) => (now < 20 * minute ? 2 : 1);

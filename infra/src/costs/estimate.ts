@@ -46,3 +46,24 @@ export function clusterPools(cluster: {
     { role: "media", ...cluster.media },
   ];
 }
+
+/** A week of media load as the benchmark measured it (`make bench`, .bench/nodes.json): one bridge a node. */
+export interface MediaWeek {
+  nodeHours: number;
+  peakNodes: number;
+}
+
+export interface MediaPoolCosts {
+  /** Nodes that follow the bridges: the week's node-hours, scaled to a month. */
+  autoscaledEurPerMonth: number;
+  /** A fixed pool large enough for the week's peak, up all month. */
+  fixedForPeakEurPerMonth: number;
+}
+
+const hoursPerWeek = 7 * 24;
+
+/** What the media pool of one flavor costs a month for this week of load, autoscaled and fixed. */
+export function mediaPoolCosts(week: MediaWeek, price: FlavorPrice): MediaPoolCosts {
+  const eur = (hours: number) => Math.round(hours * price.eurPerHour * 100) / 100;
+  return { autoscaledEurPerMonth: eur((week.nodeHours * hoursPerMonth) / hoursPerWeek), fixedForPeakEurPerMonth: eur(week.peakNodes * hoursPerMonth) };
+}

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { hetznerClusterSchema, openstackClusterSchema, parseConfig } from "../config.ts";
-import { clusterPools, estimateCost } from "./estimate.ts";
+import { clusterPools, estimateCost, mediaPoolCosts } from "./estimate.ts";
 import { hetznerPrices, hoursPerMonth, openstackEquivalentPrices } from "./prices.ts";
 
 const programs = path.resolve(import.meta.dirname, "../../programs");
@@ -20,6 +20,14 @@ describe("cost estimate", () => {
     expect(e.lines.map((l) => l.eurPerMonth)).toEqual([Math.round(4 * 0.021 * hoursPerMonth * 100) / 100, Math.round(0.011 * hoursPerMonth * 100) / 100]);
     expect(e.eurPerMonth).toBeCloseTo(61.32 + 8.03, 2);
     expect(e.unpriced).toEqual([]);
+  });
+
+  test("a week of media load costs its node-hours scaled to a month autoscaled, and its peak all month fixed", () => {
+    // 1,000 node-hours in a week with a peak of 20 nodes, on cx43 (0.021 EUR/h).
+    expect(mediaPoolCosts({ nodeHours: 1000, peakNodes: 20 }, hetznerPrices.cx43!)).toEqual({
+      autoscaledEurPerMonth: Math.round(((1000 * 730) / 168) * 0.021 * 100) / 100,
+      fixedForPeakEurPerMonth: Math.round(20 * 730 * 0.021 * 100) / 100,
+    });
   });
 
   test("a flavor missing from the table is reported, never guessed", () => {
