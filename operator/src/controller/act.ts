@@ -58,13 +58,22 @@ export async function act(
     const refused = error instanceof ApiError && [400, 403, 422].includes(error.code);
     (refused ? result.refused : result.errors).push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   };
-  const ipOf = (name: string) => pods.get(name)?.status?.podIP;
   const annotate = (name: string, values: Record<string, string | null>) =>
-    kube.patch(podsPath(fleet.namespace, name), { metadata: { annotations: values } }, fieldManager);
-  // The bridge is told after the record is written; if the call fails, the next pass repairs it.
-  const tellBridge = async (name: string, call: (ip: string) => Promise<void>) => {
-    const ip = ipOf(name);
+    kube.patch<Pod>(podsPath(fleet.namespace, name), { metadata: { annotations: values } }, fieldManager);
+  /**
+   * The bridge is told after the record is written; if the call fails, the next pass repairs it. JVB's REST API
+   * names no identity of its own, so the address is checked against the API's pod as it is now (the record's
+   * write answers with it): the same pod (uid) at the same IP, not being deleted. A cache that missed a deletion,
+   * and another pod that took the freed IP, then get no drain or shutdown meant for the old bridge.
+   */
+  const tellBridge = async (name: string, now: Pod | undefined, call: (ip: string) => Promise<void>) => {
+    const cached = pods.get(name);
+    const ip = cached?.status?.podIP;
     if (!ip) return;
+    if (!now || now.metadata.uid !== cached.metadata.uid || now.status?.podIP !== ip || now.metadata.deletionTimestamp) {
+      deps.log.warn({ bridge: name, ip }, "Not calling the bridge: its pod is no longer the one at this address");
+      return;
+    }
     try {
       await call(ip);
     } catch (error) {
@@ -172,8 +181,8 @@ export async function act(
     plan.drain,
     "DrainBridge",
     async (d) => {
-      await annotate(d.name, { [annotations.drainingSince]: nowIso });
-      await tellBridge(d.name, (ip) => jvb.setDrain(ip, true));
+      const now = await annotate(d.name, { [annotations.drainingSince]: nowIso });
+      await tellBridge(d.name, now, (ip) => jvb.setDrain(ip, true));
     },
     (d) => ["Normal", `Draining bridge ${d.name}: no new conferences; it is removed when its meetings end (${d.reason})`],
   );
@@ -182,8 +191,8 @@ export async function act(
     plan.undrain,
     "UndrainBridge",
     async (d) => {
-      await annotate(d.name, { [annotations.drainingSince]: null });
-      await tellBridge(d.name, (ip) => jvb.setDrain(ip, false));
+      const now = await annotate(d.name, { [annotations.drainingSince]: null });
+      await tellBridge(d.name, now, (ip) => jvb.setDrain(ip, false));
     },
     (d) => ["Normal", `Undrained bridge ${d.name}: load came back, it takes new conferences again`],
   );
@@ -192,9 +201,9 @@ export async function act(
     plan.shutdown,
     "ShutdownBridge",
     async (d) => {
-      await annotate(d.name, { [annotations.shutdownRequestedAt]: nowIso });
+      const now = await annotate(d.name, { [annotations.shutdownRequestedAt]: nowIso });
       // Not graceful: straight to SHUTTING_DOWN, in which Jicofo moves the remaining participants away.
-      await tellBridge(d.name, (ip) => jvb.shutdown(ip, false));
+      await tellBridge(d.name, now, (ip) => jvb.shutdown(ip, false));
     },
     (d) => ["Warning", `Bridge ${d.name} still had participants at its drain deadline; shutting it down so Jicofo moves them`],
   );
@@ -215,7 +224,7 @@ export async function act(
   });
 
   await step(plan.resyncDrain, "RepairDrain", async (d) => {
-    await tellBridge(d.name, (ip) => jvb.setDrain(ip, d.drain));
+    await tellBridge(d.name, await kube.get<Pod>(podsPath(fleet.namespace, d.name)), (ip) => jvb.setDrain(ip, d.drain));
   });
 
   return result;

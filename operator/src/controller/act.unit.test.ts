@@ -44,7 +44,48 @@ const deps = (kube: KubeClient) => ({
   log: { info: () => undefined, warn: () => undefined },
 });
 
+/** An API whose pod f-0 is now `current` (what a PATCH answers), and a JVB client that records its calls. */
+function bridgeCalls(current: Pod) {
+  const calls: string[] = [];
+  const kube = {
+    server: "test",
+    patch: async () => current,
+    get: async () => current,
+    create: async () => ({}),
+    delete: async () => undefined,
+  } as unknown as KubeClient;
+  const jvb = {
+    figures: async () => ({}) as never,
+    setDrain: async (ip: string, on: boolean) => void calls.push(`drain ${on} ${ip}`),
+    shutdown: async (ip: string) => void calls.push(`shutdown ${ip}`),
+  };
+  return { deps: { ...deps(kube), jvb }, calls };
+}
+
 describe("act", () => {
+  const running = (uid: string, ip: string, deleting = false) =>
+    ({
+      metadata: { name: "f-0", uid, namespace: "ns", ...(deleting ? { deletionTimestamp: "2026-12-05T00:00:00Z" } : {}) },
+      status: { phase: "Running", podIP: ip },
+    }) as Pod;
+  const cached = new Map([["f-0", running("p0", "127.1.0.5")]]);
+  const plan = { ...emptyPlan(), drain: [{ name: "f-0", reason: "ScaleDown" as const }], shutdown: [{ name: "f-0", reason: "DrainDeadlinePassed" as const }] };
+  const noRepairs = { missingServices: [], unadvertised: [], missingBudget: false };
+
+  test("drain and shutdown go to the bridge's address while its pod is still the one there", async () => {
+    const { deps: d, calls } = bridgeCalls(running("p0", "127.1.0.5"));
+    await act(d, fleet, regarding, plan, cached, noRepairs);
+    expect(calls.sort()).toEqual(["drain true 127.1.0.5", "shutdown 127.1.0.5"]);
+  });
+
+  test("no drain or shutdown reaches a pod that took over the address, or a bridge being deleted", async () => {
+    for (const now of [running("another-pod", "127.1.0.5"), running("p0", "127.1.0.9"), running("p0", "127.1.0.5", true)]) {
+      const { deps: d, calls } = bridgeCalls(now);
+      await act(d, fleet, regarding, plan, cached, noRepairs);
+      expect(calls).toEqual([]);
+    }
+  });
+
   test("a bridge's Service the cache has not seen yet is no refusal: the node port is taken by that very Service", async () => {
     const { kube, creates } = apiWithService(true);
     const result = await act(deps(kube), fleet, regarding, emptyPlan(), new Map(), { missingServices: [pod], unadvertised: [], missingBudget: false });
