@@ -71,3 +71,15 @@ export async function onlyBridgesOf(bed: Testbed, namespace: string): Promise<vo
     180_000,
   );
 }
+
+/**
+ * Between two scenarios of a suite: no load, no meeting, no fleet and no bridge left in its namespace. Upper
+ * bounds, not expected durations: on a busy machine garbage collection of the last scenario's bridges has taken
+ * over a minute.
+ */
+export async function clearScenario(bed: Testbed, namespace: string): Promise<void> {
+  await stopLoad(bed);
+  await endAllConferences(bed);
+  await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=180s"]);
+  await eventually("no bridges left", async () => (await kubectl(bed, ["get", "pods", "-n", namespace, "-o", "name"])).trim() === "", 180_000);
+}

@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
+import { clearScenario, driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
@@ -82,12 +82,7 @@ local("node drains and autoscalers never cut a meeting", () => {
     await endAllConferences(bed);
     await deleteNamespace(bed, namespace);
   });
-  beforeEach(async () => {
-    await stopLoad(bed);
-    await endAllConferences(bed);
-    await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=180s"]);
-    await eventually("no bridges left", async () => (await kubectl(bed, ["get", "pods", "-n", namespace, "-o", "name"])).trim() === "", 180_000);
-  }, 400_000);
+  beforeEach(() => clearScenario(bed, namespace), 400_000);
   // Whatever a test did, the test bed's nodes take pods again afterwards.
   afterEach(async () => {
     for (const node of cordoned.splice(0)) await kubectl(bed, ["uncordon", node]);

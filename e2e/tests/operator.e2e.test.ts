@@ -14,7 +14,15 @@ import type { Pod } from "../../operator/src/kube/types.ts";
 import { parseDuration } from "../../operator/src/util/duration.ts";
 import { simulate } from "../bench/sim/fleet-sim.ts";
 import { ours } from "../bench/sim/peers.ts";
-import { driverStats, emulatedBridges, endAllConferences, placeConferences as placeConferencesOn, postLoad, stopLoad } from "../support/emulator.ts";
+import {
+  clearScenario,
+  driverStats,
+  emulatedBridges,
+  endAllConferences,
+  placeConferences as placeConferencesOn,
+  postLoad,
+  stopLoad,
+} from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, KubectlError, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
@@ -88,14 +96,7 @@ local("MeetingFleet operator", () => {
     await endAllConferences(bed);
     await deleteNamespace(bed, namespace);
   });
-  beforeEach(async () => {
-    await stopLoad(bed);
-    await endAllConferences(bed);
-    // Upper bounds, not expected durations: on a busy machine garbage collection of the last scenario's
-    // bridges has taken over a minute.
-    await kubectl(bed, ["delete", "meetingfleets", "--all", "-n", namespace, "--wait=true", "--timeout=180s"]);
-    await eventually("no bridges left", async () => (await kubectl(bed, ["get", "pods", "-n", namespace, "-o", "name"])).trim() === "", 180_000);
-  }, 400_000);
+  beforeEach(() => clearScenario(bed, namespace), 400_000);
 
   test("a fleet comes up: bridges Ready, status and conditions filled in, kubectl wait works, one Service per bridge", async () => {
     const f = await readyFleet("up", { replicas: 3 });
