@@ -2,7 +2,8 @@
 // fleets autoscale under a rising and falling load, roll a template change and are scaled by hand. The test
 // plays the Deployment: a killed replica is started again at once. Measured for every kill: the failover,
 // from the SIGKILL to another replica reporting itself leader. Watched all along: never two live bridges with the
-// same ordinal in a fleet. At the end every fleet converges to its spec and no meeting was cut.
+// same ordinal in a fleet. At the end every fleet converges to its spec, no meeting was cut, and no drain is left
+// issued to conflicting ends: every bridge's own drain flag is what its pod's record says.
 // `make test` kills 5 times with the tests' short lease (4 s); `make chaos` kills 20 times (CHAOS_KILLS) and,
 // with CHAOS_LEASE=operator-defaults, uses the operator's default lease timings (10 s / 7 s / 2 s).
 
@@ -11,7 +12,7 @@ import path from "node:path";
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { median } from "../bench/median.ts";
-import { driverStats, endAllConferences, onlyBridgesOf, postLoad, stopLoad } from "../support/emulator.ts";
+import { driverStats, emulatedBridges, endAllConferences, onlyBridgesOf, postLoad, stopLoad } from "../support/emulator.ts";
 import { fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
@@ -72,7 +73,7 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
     await deleteNamespace(bed, namespace);
   });
 
-  test("every failover within the goal; never two bridges for one ordinal; everything converges; nobody cut", async () => {
+  test("every failover within the goal; never two bridges for one ordinal; everything converges, no drain flag off its record; nobody cut", async () => {
     // A minute of rising load, then meetings ending: the autoscaled fleet grows, then drains.
     const load = { kind: "ramp", from: 0, to: 160, atS: 0, rampS: 60, conferenceSize: 4, durationS: 60, horizonS: 40 + kills * 25 };
     expect((await postLoad(bed, load)).status).toBe(200);
@@ -113,6 +114,22 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
         },
         240_000,
       );
+    // A drain one replica issued and another reversed would leave a bridge whose flag and record disagree;
+    // the leader's repair (DrainStateRepair) must have put any such right.
+    const drainMismatches = async () => {
+      const rows = await emulatedBridges(bed, namespace);
+      const pods = (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace])).items.filter(
+        (p) => p.status?.phase === "Running" && !p.metadata.deletionTimestamp,
+      );
+      return pods
+        .filter((p) => {
+          const row = rows.find((r) => r.pod === p.metadata.name);
+          return row !== undefined && row.drain !== (p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"] !== undefined);
+        })
+        .map((p) => p.metadata.name);
+    };
+    const mismatchedAtEnd = await drainMismatches();
+    await eventually("every bridge's drain flag matching its pod's record", async () => (await drainMismatches()).length === 0, 30_000, 500);
     const interrupted = (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/`));
     const report = {
       kills,
@@ -123,6 +140,7 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
       duplicateOrdinals: duplicates.length,
       mostAutoscaledBridges: mostAutoscaled,
       interrupted: interrupted.length,
+      drainFlagsOffRecordAtEnd: mismatchedAtEnd.length,
     };
     console.log(`chaos: ${JSON.stringify(report)}`);
     writeFileSync(path.join(bed.dir, `chaos-${lease}-${kills}.json`), JSON.stringify(report, null, 2));
