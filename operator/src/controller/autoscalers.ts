@@ -7,7 +7,7 @@ import type { FleetSpec } from "../api/meetingfleet.ts";
 import { policySpecOf } from "../autoscale/fleet-spec.ts";
 import { TimeOfDayMemory } from "../autoscale/memory.ts";
 import { type Decision, FleetPolicy, type PolicySpec } from "../autoscale/policy.ts";
-import { labels, managerName, ownerReference } from "../fleet/bridge-pod.ts";
+import { fleetOwnedMetadata } from "../fleet/bridge-pod.ts";
 import type { ObservedBridge } from "../fleet/plan.ts";
 import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
 
@@ -138,12 +138,7 @@ export class FleetAutoscalers {
     return {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: {
-        name: memoryConfigMapName(fleet.name),
-        namespace: fleet.namespace,
-        labels: { [labels.managedBy]: managerName, [labels.fleet]: fleet.name },
-        ownerReferences: [ownerReference(fleet)],
-      },
+      metadata: fleetOwnedMetadata(fleet, memoryConfigMapName(fleet.name)),
       data,
     };
   }

@@ -144,11 +144,14 @@ export class FleetController {
     ]);
   }
 
+  private get caches() {
+    return [this.fleets, this.pods, this.services, this.budgets, this.nodes];
+  }
+
   /** Starts the caches, waits for their first lists, then runs the workers until stop(). */
   async run(): Promise<void> {
-    const caches = [this.fleets, this.pods, this.services, this.budgets, this.nodes];
-    for (const cache of caches) cache.start();
-    await Promise.all(caches.map((cache) => cache.synced));
+    for (const cache of this.caches) cache.start();
+    await Promise.all(this.caches.map((cache) => cache.synced));
     this.deps.log.info({ fleets: this.fleets.items().length, bridges: this.pods.items().length }, "Caches synced; reconciling");
     const depth = setInterval(() => this.deps.metrics.queueDepth.set(this.queue.depth), 1_000);
     depth.unref();
@@ -158,7 +161,7 @@ export class FleetController {
 
   stop(): void {
     this.queue.stop();
-    for (const cache of [this.fleets, this.pods, this.services, this.budgets, this.nodes]) cache.stop();
+    for (const cache of this.caches) cache.stop();
   }
 
   /** The scraper saw a bridge's figures change. */
@@ -179,14 +182,7 @@ export class FleetController {
   /** Only a change in whether the node is leaving matters: heartbeats and status updates wake nothing. */
   private nodeChanged(node: Node, removed: boolean): void {
     const name = node.metadata.name;
-    const reason = removed
-      ? undefined
-      : nodeLeavingReason({
-          name,
-          unschedulable: node.spec?.unschedulable === true,
-          taints: node.spec?.taints ?? [],
-          deleting: node.metadata.deletionTimestamp !== undefined,
-        });
+    const reason = removed ? undefined : nodeLeavingReason(node);
     if (this.leavingNodes.get(name) === reason) return;
     if (reason === undefined) this.leavingNodes.delete(name);
     else this.leavingNodes.set(name, reason);

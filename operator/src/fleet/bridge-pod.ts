@@ -70,6 +70,16 @@ export function ownerReference(fleet: Pick<FleetRef, "name" | "uid">) {
   return { apiVersion, kind, name: fleet.name, uid: fleet.uid, controller: true, blockOwnerDeletion: true };
 }
 
+/** Metadata of an object the operator keeps for a fleet (not for one bridge): its labels, owned by the fleet. */
+export function fleetOwnedMetadata(fleet: Pick<FleetRef, "name" | "namespace" | "uid">, name: string) {
+  return {
+    name,
+    namespace: fleet.namespace,
+    labels: { [labels.managedBy]: managerName, [labels.fleet]: fleet.name },
+    ownerReferences: [ownerReference(fleet)],
+  };
+}
+
 interface EnvEntry {
   name: string;
   value?: string;

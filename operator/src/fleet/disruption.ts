@@ -7,8 +7,8 @@
 // way out (cordoned, tainted by an autoscaler, deleted), the bridge is drained and replaced elsewhere; it
 // goes when its meetings end or at its drain deadline, and only then can its node be emptied.
 
-import type { NodeTaint } from "../kube/types.ts";
-import { type FleetRef, labels, managerName, ownerReference } from "./bridge-pod.ts";
+import type { Node } from "../kube/types.ts";
+import { type FleetRef, fleetOwnedMetadata, labels } from "./bridge-pod.ts";
 import type { ObservedBridge } from "./plan.ts";
 
 export const inUseLabel = "meet.meetingfleet.dev/in-use";
@@ -24,21 +24,15 @@ const leavingTaints: Record<string, string> = {
   "node.kubernetes.io/unschedulable": "it is cordoned",
 };
 
-export interface NodeView {
-  name: string;
-  unschedulable?: boolean;
-  taints?: readonly NodeTaint[];
-  deleting?: boolean;
-}
-
 /** Why no bridge should stay on this node, or undefined when it may. */
-export function nodeLeavingReason(node: NodeView | undefined): string | undefined {
+export function nodeLeavingReason(node: Node | undefined): string | undefined {
   if (!node) return undefined; // unknown (not yet seen): a lost node is handled by its pods' fate
-  if (node.deleting) return `node ${node.name} is being deleted`;
-  if (node.unschedulable) return `node ${node.name} is cordoned`;
-  for (const taint of node.taints ?? []) {
+  const name = node.metadata.name;
+  if (node.metadata.deletionTimestamp) return `node ${name} is being deleted`;
+  if (node.spec?.unschedulable) return `node ${name} is cordoned`;
+  for (const taint of node.spec?.taints ?? []) {
     const why = leavingTaints[taint.key];
-    if (why && taint.effect !== "PreferNoSchedule") return `node ${node.name}: ${why}`;
+    if (why && taint.effect !== "PreferNoSchedule") return `node ${name}: ${why}`;
   }
   return undefined;
 }
@@ -75,12 +69,7 @@ export function bridgesInUseBudget(fleet: Pick<FleetRef, "name" | "namespace" | 
   return {
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",
-    metadata: {
-      name: budgetName(fleet.name),
-      namespace: fleet.namespace,
-      labels: { [labels.managedBy]: managerName, [labels.fleet]: fleet.name },
-      ownerReferences: [ownerReference(fleet)],
-    },
+    metadata: fleetOwnedMetadata(fleet, budgetName(fleet.name)),
     spec: {
       selector: { matchLabels: { [labels.fleet]: fleet.name, [inUseLabel]: "true" } },
       maxUnavailable: 0,
