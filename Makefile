@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries prometheus jitsi jitsi-packages jitsi-build builds pulumi infra-up infra-down test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench-scale bench chaos
+.PHONY: setup binaries prometheus jitsi jitsi-packages jitsi-build builds pulumi infra-up infra-down test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench-scale bench bench-suite chaos
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries prometheus
@@ -116,3 +116,7 @@ bench-startup: setup
 ## bench: every scaling policy on the same traces (TRACE=path.csv for your own, SEED=n for another draw); table and .bench/results.json
 bench: setup
 	node e2e/bench/run.ts
+
+## bench-suite: every policy's defaults on a population of workloads (PER_FAMILY=n, SEED=n); report, .bench/suite.json and suite.png
+bench-suite: setup
+	node e2e/bench/suite/run.ts

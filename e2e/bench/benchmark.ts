@@ -17,8 +17,8 @@ import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "./sim/pee
 import type { BenchArrival } from "./traces.ts";
 
 /** Trace time 0 is Monday 2026-11-23 00:00 in Rome (23:00 UTC the day before). */
-const epochMs = Date.UTC(2026, 10, 22, 23, 0);
-const timeZone = "Europe/Rome";
+export const epochMs = Date.UTC(2026, 10, 22, 23, 0);
+export const timeZone = "Europe/Rome";
 
 export interface TraceCase {
   name: string;

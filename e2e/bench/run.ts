@@ -7,13 +7,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { acrossDraws, runBenchmark, type TraceCase } from "./benchmark.ts";
 import { benchCases, builtInCases } from "./cases.ts";
-import { plotBenchmark } from "./plot/chart.ts";
+import { benchmarkChart } from "./plot/chart.ts";
+import { renderChart } from "./plot/render.ts";
 import { drawsReport, report } from "./report.ts";
 
 /** Draws of the built-in traces whose medians every run prints. */
 const draws = 15;
 
-function main(): void {
+async function main(): Promise<void> {
   const started = performance.now();
   const { TRACE, SEED } = process.env;
   let cases: TraceCase[];
@@ -33,7 +34,9 @@ function main(): void {
   const out = path.resolve(process.env.BENCH_OUT ?? path.join(import.meta.dirname, "../../.bench"));
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, "results.json"), JSON.stringify(records, null, 2));
-  writeFileSync(path.join(out, "plot.png"), plotBenchmark(panels));
+  const plot = await renderChart(benchmarkChart(panels));
+  writeFileSync(path.join(out, "plot.svg"), plot.svg);
+  writeFileSync(path.join(out, "plot.png"), plot.png);
   writeFileSync(path.join(out, "equal-overload.json"), JSON.stringify(matches, null, 2));
   writeFileSync(path.join(out, "ablation.json"), JSON.stringify(ablations, null, 2));
   writeFileSync(path.join(out, "foresight.json"), JSON.stringify(references, null, 2));
@@ -41,7 +44,7 @@ function main(): void {
   writeFileSync(path.join(out, "nodes.json"), JSON.stringify(nodes, null, 2));
   writeFileSync(path.join(out, "redistribution.json"), JSON.stringify(redistribution, null, 2));
   if (medians.length) writeFileSync(path.join(out, "draws.json"), JSON.stringify(medians, null, 2));
-  console.log(`wrote ${path.join(out, "results.json")} and ${path.join(out, "plot.png")}`);
+  console.log(`wrote ${path.join(out, "results.json")} and ${path.join(out, "plot.png")} (and .svg)`);
 }
 
-main();
+await main();

@@ -37,13 +37,13 @@ const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
 
-function normal(random: () => number): number {
+export function normal(random: () => number): number {
   // Box-Muller; 1 - random() avoids log(0).
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /** Log-normal with the given mean and sigma of the underlying normal (assumption: sigma 0.6). */
-function logNormal(random: () => number, mean: number, sigma = 0.6): number {
+export function logNormal(random: () => number, mean: number, sigma = 0.6): number {
   const mu = Math.log(mean) - (sigma * sigma) / 2;
   return Math.exp(mu + sigma * normal(random));
 }
@@ -58,14 +58,16 @@ export function meetingSize(random: () => number): number {
 }
 
 /** Relative arrival rate by hour of day for a working day (assumption shaped on lecture/office hours). */
-const weekdayProfile = [0.02, 0.01, 0.01, 0.01, 0.01, 0.02, 0.05, 0.2, 0.6, 1.0, 1.0, 0.95, 0.6, 0.55, 0.9, 0.95, 0.85, 0.6, 0.4, 0.3, 0.25, 0.2, 0.1, 0.05];
+export const weekdayProfile = [
+  0.02, 0.01, 0.01, 0.01, 0.01, 0.02, 0.05, 0.2, 0.6, 1.0, 1.0, 0.95, 0.6, 0.55, 0.9, 0.95, 0.85, 0.6, 0.4, 0.3, 0.25, 0.2, 0.1, 0.05,
+];
 /** Monday and Friday lighter, Tuesday/Wednesday busiest (Zoom's weekly shape); weekends low. */
 const dayFactor = [0.9, 1.0, 1.0, 0.95, 0.8, 0.2, 0.15];
 
 /** Fraction of each half-hour's arrivals that come in its first two minutes (assumption). */
 const burstShare = 0.35;
 
-function poissonArrivals(random: () => number, rate: (t: number) => number, from: number, to: number, stepMs = minute): number[] {
+export function poissonArrivals(random: () => number, rate: (t: number) => number, from: number, to: number, stepMs = minute): number[] {
   const times: number[] = [];
   for (let t = from; t < to; t += stepMs) {
     // Thinning per step: expected arrivals in this step, drawn as Poisson by inversion.

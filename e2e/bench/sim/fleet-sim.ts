@@ -28,6 +28,8 @@ export interface SimOptions {
   seriesEveryMs: number;
   /** A media pool that follows the bridges, one bridge a node (HostPort); unset: a free node is always there. */
   nodePool?: NodePoolModel;
+  /** Figures count from here on: the time before is the fleet's past (warm-up), lived but not measured. */
+  measureFromMs?: number;
 }
 
 /** Assumptions about an autoscaled node pool (stated in the benchmark's report). */
@@ -55,7 +57,7 @@ export interface BridgeView {
   draining: boolean;
   ageMs: number;
   /** As last published by the bridge: stale by up to a stats interval. Undefined while starting. */
-  figures?: { participants: number; conferences: number; stress: number };
+  figures?: { participants: number; conferences: number; stress: number; largestConference: number };
 }
 
 export interface FleetView {
@@ -105,7 +107,7 @@ interface Bridge {
   stress: number;
   participants: number;
   recent: Array<{ at: number; count: number }>;
-  published?: { participants: number; conferences: number; stress: number; drain: boolean; at: number };
+  published?: { participants: number; conferences: number; stress: number; largestConference: number; drain: boolean; at: number };
 }
 
 interface Conference {
@@ -125,7 +127,7 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
   let nextArrival = 0;
   let lastDecision = -Infinity;
   let desired = policy.initialBridges;
-  const counters = {
+  const zeroCounters = {
     nodeMs: 0,
     peakNodes: 0,
     bridgeMs: 0,
@@ -137,6 +139,8 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
     scaleActions: 0,
     endpointsMoved: 0,
   };
+  const counters = { ...zeroCounters };
+  let measuring = false;
   /** When Jicofo's load redistribution last moved endpoints off each bridge. */
   const movedAt = new Map<number, number>();
   const series: SimResult["series"] = [];
@@ -243,7 +247,10 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
     now,
     bridges: [...bridges.values()].map((b) => {
       const v: BridgeView = { id: b.id, ready: isReady(b, now), draining: b.drainingSince !== undefined, ageMs: now - b.createdAt };
-      if (b.published) v.figures = { participants: b.published.participants, conferences: b.published.conferences, stress: b.published.stress };
+      if (b.published) {
+        const { participants, conferences, stress, largestConference } = b.published;
+        v.figures = { participants, conferences, stress, largestConference };
+      }
       return v;
     }),
   });
@@ -295,6 +302,10 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
   };
 
   for (let now = fromMs; now < toMs; now += o.stepMs) {
+    if (!measuring && now >= (o.measureFromMs ?? fromMs)) {
+      measuring = true;
+      Object.assign(counters, zeroCounters);
+    }
     for (const c of [...conferences.values()]) {
       if (c.endsAt > now) continue;
       conferences.delete(c.id);
@@ -327,7 +338,15 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
     if ((now - fromMs) % o.statsIntervalMs === 0) {
       for (const b of bridges.values()) {
         if (!isReady(b, now)) continue;
-        b.published = { participants: b.participants, conferences: b.parts.size, stress: b.stress, drain: b.drainingSince !== undefined, at: now };
+        const largestConference = Math.max(0, ...[...b.parts.values()].map((p) => p.local + p.remote));
+        b.published = {
+          participants: b.participants,
+          conferences: b.parts.size,
+          stress: b.stress,
+          largestConference,
+          drain: b.drainingSince !== undefined,
+          at: now,
+        };
       }
     }
     if (o.loadRedistribution && (now - fromMs) % o.loadRedistribution.intervalMs === 0) redistribute(now, o.loadRedistribution);
@@ -351,7 +370,7 @@ export function simulate(trace: readonly BenchArrival[], policy: ScalingPolicy, 
     const nodes = bridges.size + idleNodesUntil.filter((until) => until > now).length;
     counters.nodeMs += nodes * o.stepMs;
     counters.peakNodes = Math.max(counters.peakNodes, nodes);
-    if ((now - fromMs) % o.seriesEveryMs === 0) series.push({ t: now, bridges: bridges.size, participants });
+    if (measuring && (now - fromMs) % o.seriesEveryMs === 0) series.push({ t: now, bridges: bridges.size, participants });
   }
 
   return {

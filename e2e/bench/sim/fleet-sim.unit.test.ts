@@ -23,6 +23,19 @@ describe("fleet simulation", () => {
     expect(r.series.find((s) => s.t === 10 * minute)?.participants).toBe(48);
   });
 
+  test("the warm-up is lived but not counted: figures start at measureFromMs, with what the fleet has then", () => {
+    // Meetings that cut nothing: one in the warm-up, one across the start of the measured time.
+    const trace = [
+      { startMs: 0, durationMs: 10 * minute, participants: 4 },
+      { startMs: 50 * minute, durationMs: 30 * minute, participants: 4 },
+    ];
+    const r = simulate(trace, staticFleet(2), 0, 2 * hour, { measureFromMs: hour });
+    expect(r.bridgeHours).toBeCloseTo(2, 5);
+    expect(r.series[0]?.t).toBe(hour);
+    expect(r.series.find((s) => s.t === hour)?.participants).toBe(4);
+    expect(r.scaleActions).toBe(0);
+  });
+
   test("with no bridge a conference is refused; a new bridge is useful only after the start delay", () => {
     const trace = [
       { startMs: 0, durationMs: 10 * minute, participants: 4 },

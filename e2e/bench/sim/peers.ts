@@ -1,7 +1,7 @@
 // The peers, each modelled from its documented behaviour (../shared/reference/autoscaling.md). Targets
 // that the peers leave to the user are assumptions, stated here and in the benchmark's output.
 
-import { FleetPolicy, type PolicySpec, policyDefaults } from "../../../operator/src/autoscale/policy.ts";
+import { FleetPolicy, type PolicySpec, policyDefaults, sampleOf } from "../../../operator/src/autoscale/policy.ts";
 import type { VictimOrder } from "../../../operator/src/fleet/plan.ts";
 import type { FleetView, ScalingPolicy } from "./fleet-sim.ts";
 
@@ -110,9 +110,7 @@ export function ours(spec: Partial<PolicySpec> = {}, epochMs = 0, victimOrder?: 
     ...(victimOrder ? { victimOrder } : {}),
     initialBridges: min,
     decide(view) {
-      const samples = view.bridges
-        .filter((b) => b.ready && b.figures)
-        .map((b) => ({ participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
+      const samples = view.bridges.flatMap((b) => (b.ready && b.figures ? [sampleOf(b.figures)] : []));
       return policy.decide(epochMs + view.now, samples, activeCount(view)).desired;
     },
   };

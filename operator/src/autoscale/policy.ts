@@ -19,8 +19,13 @@
 //   the same kind (weekday or weekend) saw in the next `prewarmLeadMs` (memory.ts; the operator stores
 //   it with the fleet so that a restart does not forget it). The rise, not that day's level: holding
 //   yesterday's level cost more than lowering the target for the same overload, in the benchmark.
+// - Room that follows the day (burstRoom): the largest rise in participants within a bridge's start-up
+//   time lately is held short of the threshold; and once a bridge has gone past the threshold, the target
+//   is lowered by the stress of the largest conference lately. Nothing here knows what kind of day it is;
+//   `make bench-suite` judges the defaults on a population of workloads (e2e/bench/README.md).
 
 import { TimeOfDayMemory } from "./memory.ts";
+import { RecentMaximum } from "./recent-maximum.ts";
 import { type ScheduleEntry, scheduledMinimum } from "./schedule.ts";
 
 export interface PolicySpec {
@@ -43,6 +48,16 @@ export interface PolicySpec {
   prewarmFromHistory: boolean;
   /** How far ahead the history is read: a bridge's start, Jicofo seeing it, and a burst's first minutes. */
   prewarmLeadMs: number;
+  /** How long a new bridge takes to be useful: pod start, JVM, joining the brewery, Jicofo seeing its stats. */
+  startupMs: number;
+  /** How long the largest rise in participants within `startupMs`, and the largest conference, are kept in mind. */
+  burstMemoryMs: number;
+  /** How long a bridge seen past the threshold keeps room for the largest conference on every bridge. */
+  overloadMemoryMs: number;
+  /** Hold the load plus the largest rise lately short of the threshold. */
+  roomForRises: boolean;
+  /** Lower the target by the largest conference lately, once the fleet has overloaded. */
+  roomForLargestConference: boolean;
 }
 
 export const policyDefaults: PolicySpec = {
@@ -59,13 +74,26 @@ export const policyDefaults: PolicySpec = {
   timeZone: "UTC",
   prewarmFromHistory: true,
   prewarmLeadMs: 6 * 60_000,
+  startupMs: 90_000,
+  burstMemoryMs: 3 * 3_600_000,
+  overloadMemoryMs: 24 * 3_600_000,
+  roomForRises: true,
+  roomForLargestConference: true,
 };
 
 /** One bridge's latest figures. */
 export interface BridgeSample {
   participants: number;
   stress: number;
+  /** People in its largest conference, where known. */
+  largestConference?: number;
 }
+
+export const sampleOf = (f: BridgeSample): BridgeSample => ({
+  participants: f.participants,
+  stress: f.stress,
+  ...(f.largestConference === undefined ? {} : { largestConference: f.largestConference }),
+});
 
 export interface Decision {
   desired: number;
@@ -80,12 +108,21 @@ export class FleetPolicy {
   private readonly spec: PolicySpec;
   private readonly demand: Array<{ at: number; participants: number }> = [];
   private readonly wanted: Array<{ at: number; desired: number }> = [];
+  /** The largest rise in participants within a start-up time, lately. */
+  private readonly rises: RecentMaximum;
+  /** The largest conference, lately. */
+  private readonly largest: RecentMaximum;
+  /** 1 in the minutes a bridge was past the threshold, lately. */
+  private readonly overloaded: RecentMaximum;
   readonly memory: TimeOfDayMemory;
 
   /** `memory`: what earlier days needed, e.g. restored from storage (for the spec's time zone). */
   constructor(spec: Partial<PolicySpec> = {}, memory?: TimeOfDayMemory) {
     this.spec = { ...policyDefaults, ...spec };
     this.memory = memory?.timeZone === this.spec.timeZone ? memory : new TimeOfDayMemory(this.spec.timeZone);
+    this.rises = new RecentMaximum(this.spec.burstMemoryMs);
+    this.largest = new RecentMaximum(this.spec.burstMemoryMs);
+    this.overloaded = new RecentMaximum(this.spec.overloadMemoryMs);
   }
 
   /**
@@ -98,10 +135,13 @@ export class FleetPolicy {
     const participants = bridges.reduce((sum, b) => sum + b.participants, 0);
     const stress = bridges.reduce((sum, b) => sum + b.stress, 0);
     this.demand.push({ at: now, participants });
-    while (this.demand.length > 1 && now - this.demand[0]!.at > s.growthWindowMs) this.demand.shift();
+    while (this.demand.length > 1 && now - this.demand[0]!.at > Math.max(s.growthWindowMs, s.startupMs)) this.demand.shift();
 
     const perParticipant = participants >= 20 ? stress / participants : fallbackStressPerParticipant;
-    const oldest = this.demand[0]!;
+    const { target, burstStress } = this.burstRoom(now, bridges, participants, perParticipant, unknown);
+    // After a burst like the largest lately, the bridges are still short of the threshold.
+    const burstFill = (target + s.stressThreshold) / 2;
+    const oldest = this.demand.find((d) => now - d.at <= s.growthWindowMs)!;
     const growthPerMs = now > oldest.at ? Math.max(0, (participants - oldest.participants) / (now - oldest.at)) : 0;
     const projected = participants + growthPerMs * s.lookaheadMs;
 
@@ -109,7 +149,8 @@ export class FleetPolicy {
     const hot = bridges.filter((b) => b.stress >= s.stressThreshold);
     const hotStress = hot.reduce((sum, b) => sum + b.stress, 0);
     const remainingStress = Math.max(0, projected * perParticipant - hotStress);
-    const bridgesFor = (stressToHold: number) => Math.max(Math.ceil(stressToHold / s.targetStress - 1e-9) + s.headroom + hot.length, hot.length + 1);
+    const bridgesFor = (stressToHold: number) =>
+      Math.max(Math.ceil(stressToHold / target - 1e-9) + s.headroom, Math.ceil((stressToHold + burstStress) / burstFill - 1e-9), 1) + hot.length;
     const bridgesForPeople = (people: number) => (s.targetParticipants ? Math.ceil(people / s.targetParticipants - 1e-9) + s.headroom : 0);
     // Always one bridge with room, so a new conference never has to land on a hot one.
     const needed = Math.max(bridgesFor(remainingStress), bridgesForPeople(projected));
@@ -118,14 +159,17 @@ export class FleetPolicy {
     const loadByPeople = bridgesForPeople(participants);
     const neededForLoad = Math.max(loadByStress, loadByPeople);
 
-    this.wanted.push({ at: now, desired: needed });
-    while (this.wanted.length > 1 && now - this.wanted[0]!.at > Math.max(s.scaleDownWindowMs, s.scaleUpWindowMs)) this.wanted.shift();
-    const within = (windowMs: number) => this.wanted.filter((w) => now - w.at <= windowMs).map((w) => w.desired);
-    const stabilized = needed >= current ? Math.max(current, Math.min(...within(s.scaleUpWindowMs))) : Math.max(...within(s.scaleDownWindowMs));
     const scheduled = scheduledMinimum(s.schedule, now, s.timeZone);
     if (s.prewarmFromHistory && unknown === 0) this.memory.record(now, neededForLoad);
     const remembered = s.prewarmFromHistory ? this.expectedFromHistory(now, neededForLoad) : 0;
-    const wanted = Math.max(stabilized, scheduled, remembered);
+    // Bridges warmed for a burst stay through the scale-down window like any others: the burst may come
+    // a few minutes later than on the earlier day, after that day's record has already passed.
+    const withHistory = Math.max(needed, remembered);
+    this.wanted.push({ at: now, desired: withHistory });
+    while (this.wanted.length > 1 && now - this.wanted[0]!.at > Math.max(s.scaleDownWindowMs, s.scaleUpWindowMs)) this.wanted.shift();
+    const within = (windowMs: number) => this.wanted.filter((w) => now - w.at <= windowMs).map((w) => w.desired);
+    const stabilized = withHistory >= current ? Math.max(current, Math.min(...within(s.scaleUpWindowMs))) : Math.max(...within(s.scaleDownWindowMs));
+    const wanted = Math.max(stabilized, scheduled);
     const warm = unknown > 0 ? Math.max(wanted, current) : wanted;
     const bounded = Math.min(s.maxReplicas, Math.max(s.minReplicas, warm));
 
@@ -135,11 +179,11 @@ export class FleetPolicy {
         : warm > wanted
           ? "UnknownFigures"
           : warm > stabilized
-            ? scheduled >= remembered
-              ? "Schedule"
-              : "History"
+            ? "Schedule"
             : stabilized !== needed
-              ? "Stabilized"
+              ? stabilized === withHistory && withHistory > needed
+                ? "History"
+                : "Stabilized"
               : needed > neededForLoad
                 ? "Growth"
                 : loadByPeople > loadByStress
@@ -152,6 +196,34 @@ export class FleetPolicy {
     const unread = unknown > 0 ? `, ${unknown} bridges with unknown figures (held)` : "";
     const message = `${participants} participants${perBridge}${projection}, stress ${stress.toFixed(2)}, ${hot.length} bridges past ${s.stressThreshold}${unread}: ${bounded} bridges`;
     return { desired: bounded, reason, message };
+  }
+
+  /**
+   * The stress each bridge is filled to, and the room kept for a burst, from what the fleet saw lately:
+   * - Jicofo puts a new conference on a bridge before anyone knows how many will join it, then fills
+   *   that bridge up to its threshold as they do, and meetings never move. Once a bridge of this fleet
+   *   has gone past the threshold (within `overloadMemoryMs`), every bridge keeps room for one more of
+   *   the largest conferences seen lately: the target is lowered by its stress, to no less than half.
+   *   A fleet that never overloads keeps its target, and its cost.
+   * - New people arrive faster than bridges start: the fleet holds its load plus the largest rise in
+   *   participants seen within one start-up time lately, short of the threshold (halfway between target
+   *   and threshold, since the burst needs no headroom of its own).
+   * Both are read from the fleet's own figures, so they follow whatever the day brings.
+   */
+  private burstRoom(now: number, bridges: readonly BridgeSample[], participants: number, perParticipant: number, unknown: number) {
+    const s = this.spec;
+    // A bridge whose figures came back is not a rise: only a fleet read whole measures one.
+    if (unknown === 0) {
+      const lowest = Math.min(...this.demand.filter((d) => now - d.at <= s.startupMs).map((d) => d.participants));
+      this.rises.add(now, participants - lowest);
+    }
+    // Large conferences cost more per person than pairs do: the dearest bridge's figure, not the mean.
+    const dearest = Math.max(perParticipant, ...bridges.filter((b) => b.participants >= 20).map((b) => b.stress / b.participants));
+    this.largest.add(now, Math.max(0, ...bridges.map((b) => (b.largestConference ?? 0) * dearest)));
+    this.overloaded.add(now, bridges.some((b) => b.stress >= s.stressThreshold) ? 1 : 0);
+    const room = s.roomForLargestConference && this.overloaded.max(now) > 0 ? this.largest.max(now) : 0;
+    const target = Math.min(s.targetStress, Math.max(s.targetStress / 2, s.stressThreshold - room));
+    return { target, burstStress: s.roomForRises ? this.rises.max(now) * perParticipant : 0 };
   }
 
   /**

@@ -5,6 +5,8 @@ import { FleetPolicy } from "./policy.ts";
 const bridge = (participants: number, stress: number) => ({ participants, stress });
 /** The default bridge's worth of headroom switched off, so that tests of the other mechanisms read directly. */
 const noHeadroom = { headroom: 0 };
+/** Neither fixed headroom nor the room that follows the day: a memory's effect alone. */
+const noRoom = { ...noHeadroom, roomForRises: false, roomForLargestConference: false };
 
 describe("FleetPolicy", () => {
   test("keeps the mean stress of usable bridges at or below the target", () => {
@@ -146,7 +148,7 @@ describe("FleetPolicy", () => {
   });
 
   test("warms up ahead of the time of day at which an earlier day of the same kind needed more", () => {
-    const p = new FleetPolicy({ ...noHeadroom, timeZone: "Europe/Rome", prewarmLeadMs: 12 * minute, scaleDownWindowMs: minute });
+    const p = new FleetPolicy({ ...noRoom, timeZone: "Europe/Rome", prewarmLeadMs: 12 * minute, scaleDownWindowMs: minute });
     const busy = Array.from({ length: 6 }, () => bridge(100, 0.75)); // 4.5 of stress: 8 bridges at 0.6
     // Monday: quiet until 9:00, then busy for an hour.
     for (let t = 8 * hour; t < 10 * hour; t += 5_000) p.decide(mondayRome + t, t >= 9 * hour ? busy : [], t >= 9 * hour ? 8 : 1);
@@ -159,7 +161,7 @@ describe("FleetPolicy", () => {
   });
 
   test("adds the rise an earlier day saw in the next minutes to today's need, rather than holding that day's level", () => {
-    const spec = { ...noHeadroom, timeZone: "Europe/Rome", prewarmLeadMs: 6 * minute, scaleDownWindowMs: minute };
+    const spec = { ...noRoom, timeZone: "Europe/Rome", prewarmLeadMs: 6 * minute, scaleDownWindowMs: minute };
     const p = new FleetPolicy(spec);
     const worth = (n: number) => Array.from({ length: n }, () => bridge(60, 0.6)); // n bridges' worth at target 0.6
     // Monday: 4 bridges' worth until 9:00, then 12.
@@ -182,5 +184,52 @@ describe("FleetPolicy", () => {
     // A memory kept for another time zone is not used.
     const moved = new FleetPolicy({ timeZone: "UTC", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
     expect(moved.memory.snapshot()).toMatchObject({ timeZone: "UTC", slots: {} });
+  });
+
+  test("holds the largest rise in participants seen within a start-up time, for burstMemoryMs", () => {
+    const spec = { ...noRoom, scaleDownWindowMs: 0, burstMemoryMs: hour };
+    const withRises = new FleetPolicy({ ...spec, roomForRises: true });
+    const without = new FleetPolicy(spec);
+    const people = (n: number) => [bridge(n / 2, n / 2 / 100), bridge(n / 2, n / 2 / 100)];
+    const feed = (t: number, n: number) => [withRises.decide(t, people(n), 4).desired, without.decide(t, people(n), 4).desired];
+    feed(0, 100);
+    // 300 people arrive within a minute: faster than a bridge starts.
+    feed(60_000, 400);
+    // Back to 100: the reactive policy shrinks, the one that saw the burst keeps room for another.
+    const [after, reactive] = feed(20 * minute, 100);
+    expect(reactive).toBe(2);
+    // 100 + 300 people at 0.01 each (4.0 of stress), held halfway between target and threshold (0.7): 6 bridges.
+    expect(after).toBe(6);
+    // The burst is forgotten after burstMemoryMs.
+    expect(feed(2 * hour, 100)).toEqual([2, 2]);
+  });
+
+  test("lowers the target by the largest conference lately, only once a bridge of the fleet went past the threshold", () => {
+    const spec = { ...noHeadroom, roomForRises: false, scaleDownWindowMs: 0 };
+    const p = new FleetPolicy(spec);
+    const plain = new FleetPolicy({ ...spec, roomForLargestConference: false });
+    // Three bridges at 0.55, each with a class of 30 (0.3 of stress at this fleet's 0.01 a person).
+    const calm = Array.from({ length: 3 }, () => ({ participants: 55, stress: 0.55, largestConference: 30 }));
+    expect(p.decide(0, calm, 3).desired).toBe(plain.decide(0, calm, 3).desired);
+    // One bridge went past the threshold: from now on every bridge keeps room for a class of 30.
+    const hot = [{ participants: 85, stress: 0.85, largestConference: 30 }, ...calm.slice(1)];
+    p.decide(minute, hot, 3);
+    const lowered = p.decide(2 * minute, calm, 3);
+    // 1.65 of load at 0.8 - 0.3 = 0.5: 4 bridges, where the target 0.6 asks for 3.
+    expect(lowered.desired).toBe(4);
+    expect(plain.decide(2 * minute, calm, 3).desired).toBe(3);
+    // A day without overload gives the target back.
+    expect(p.decide(26 * hour, calm, 4).desired).toBe(3);
+  });
+
+  test("bridges warmed from an earlier day stay through the scale-down window when today's burst comes late", () => {
+    const p = new FleetPolicy({ ...noRoom, timeZone: "Europe/Rome" });
+    const worth = (n: number) => Array.from({ length: n }, () => bridge(60, 0.6));
+    for (let t = 8 * hour; t < 10 * hour; t += 5_000) p.decide(mondayRome + t, worth(t >= 9 * hour ? 8 : 1), 1);
+    const tuesday = mondayRome + 24 * hour;
+    for (let t = 8 * hour + 50 * minute; t < 8 * hour + 57 * minute; t += 5_000) p.decide(tuesday + t, worth(1), 1);
+    expect(p.decide(tuesday + 8 * hour + 57 * minute, worth(1), 8)).toMatchObject({ desired: 8, reason: "History" });
+    // 9:03 and the classes are late: Monday's record has passed its rise, but the warm bridges stay.
+    expect(p.decide(tuesday + 9 * hour + 3 * minute, worth(1), 8).desired).toBe(8);
   });
 });

@@ -31,6 +31,7 @@ const statsSchema = z.object({
   local_endpoints: count.optional(),
   participants: count.optional(),
   octo_endpoints: count.optional(),
+  largest_conference: count.optional(),
   drain: z.boolean().optional(),
   shutting_down: z.boolean().optional(),
 });
@@ -43,7 +44,14 @@ export function figuresFromStats(body: unknown): BridgeReading {
   const participants = stats.local_endpoints ?? (stats.participants !== undefined ? stats.participants - (stats.octo_endpoints ?? 0) : undefined);
   if (participants === undefined) throw new Error("stats carry neither local_endpoints nor participants");
   if (participants < 0) throw new Error("stats count more relayed endpoints than endpoints");
-  return { participants, conferences: stats.conferences, stress: stats.stress_level, drain: stats.drain ?? false, shuttingDown: stats.shutting_down ?? false };
+  return {
+    participants,
+    conferences: stats.conferences,
+    stress: stats.stress_level,
+    ...(stats.largest_conference === undefined ? {} : { largestConference: stats.largest_conference }),
+    drain: stats.drain ?? false,
+    shuttingDown: stats.shutting_down ?? false,
+  };
 }
 
 /** The body as text, refused (and the connection dropped) once it grows past `limit` bytes. */

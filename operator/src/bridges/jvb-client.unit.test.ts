@@ -9,6 +9,7 @@ const real = {
   local_endpoints: 7,
   participants: 9,
   octo_endpoints: 2,
+  largest_conference: 5,
   drain: false,
   shutting_down: false,
   version: "2.3.SNAPSHOT",
@@ -16,14 +17,16 @@ const real = {
 
 describe("figures read from /colibri/stats", () => {
   test("a real JVB's answer: local endpoints are the bridge's participants", () => {
-    expect(figuresFromStats(real)).toEqual({ participants: 7, conferences: 2, stress: 0.12, drain: false, shuttingDown: false });
-    const { local_endpoints: _, ...older } = real;
+    expect(figuresFromStats(real)).toEqual({ participants: 7, conferences: 2, stress: 0.12, largestConference: 5, drain: false, shuttingDown: false });
+    const { local_endpoints: _, largest_conference: __, ...older } = real;
     expect(figuresFromStats(older).participants).toBe(7);
+    expect(figuresFromStats(older)).not.toHaveProperty("largestConference");
   });
 
   test.each([
     ["a negative count", { ...real, conferences: -1 }],
     ["a fractional count", { ...real, local_endpoints: 2.5 }],
+    ["a negative largest conference", { ...real, largest_conference: -3 }],
     ["a count as a string", { ...real, conferences: "2" }],
     ["huge stress", { ...real, stress_level: 1e9 }],
     ["negative stress", { ...real, stress_level: -0.1 }],

@@ -6,7 +6,7 @@
 import type { FleetSpec } from "../api/meetingfleet.ts";
 import { policySpecOf } from "../autoscale/fleet-spec.ts";
 import { TimeOfDayMemory } from "../autoscale/memory.ts";
-import { type Decision, FleetPolicy, type PolicySpec } from "../autoscale/policy.ts";
+import { type Decision, FleetPolicy, type PolicySpec, sampleOf } from "../autoscale/policy.ts";
 import { fleetOwnedMetadata } from "../fleet/bridge-pod.ts";
 import type { ObservedBridge } from "../fleet/plan.ts";
 import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
@@ -64,7 +64,7 @@ export class FleetAutoscalers {
     const entry = await this.entry(key, fleet, JSON.stringify(policySpec), policySpec);
 
     const alive = bridges.filter((b) => !b.deleting && !b.exited);
-    const samples = alive.filter((b) => b.figures).map((b) => ({ participants: b.figures?.participants ?? 0, stress: b.figures?.stress ?? 0 }));
+    const samples = alive.flatMap((b) => (b.figures ? [sampleOf(b.figures)] : []));
     const unknown = alive.filter((b) => b.running && !b.figures).length;
     const decision = entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length, unknown);
     if (now - entry.savedAt >= this.saveEveryMs && entry.policy.memory.revision !== entry.savedRevision) await this.save(entry, fleet, now);

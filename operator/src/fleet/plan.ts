@@ -26,6 +26,8 @@ export interface BridgeFigures {
   participants: number;
   conferences: number;
   stress: number;
+  /** People in the bridge's largest conference (JVB's largest_conference), where the bridge says. */
+  largestConference?: number;
   drain: boolean;
   shuttingDown: boolean;
   /** When these figures were read from the bridge. */

@@ -1,0 +1,50 @@
+// `make bench-suite` (PER_FAMILY=n instances of each family, 20 by default; SEED=n another population):
+// every policy at its defaults on a population of workloads, ours' ablation and frontier beside them,
+// spread over one worker per core. Prints the report and writes .bench/suite.json and suite.svg/.png.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { familyNames, population } from "../families.ts";
+import { renderChart } from "../plot/render.ts";
+import { oursVariants, peerNames } from "./instance-runs.ts";
+import { suiteChart } from "./plot.ts";
+import { runPopulation } from "./pool.ts";
+import { suiteReport } from "./report.ts";
+import { dominance, familyRows, targetChecks } from "./summary.ts";
+
+function wholeNumber(name: string, value: string | undefined, fallback: number): number {
+  const n = Number(value ?? fallback);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number from 1 up, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let perFamily: number;
+  let seed: number;
+  try {
+    perFamily = wholeNumber("PER_FAMILY", process.env.PER_FAMILY, 20);
+    seed = wholeNumber("SEED", process.env.SEED, 1);
+  } catch (e) {
+    console.error(`make bench-suite: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  const tasks = population(perFamily);
+  const policies = [...peerNames, "ours", ...Object.keys(oursVariants)];
+  const records = await runPopulation(tasks, seed, policies, (done) => {
+    if (done % 20 === 0 || done === tasks.length) process.stderr.write(`${done}/${tasks.length} instances\n`);
+  });
+  records.sort((a, b) => a.family.localeCompare(b.family) || a.instance - b.instance);
+  const atDefaults = [...peerNames, "ours"];
+  console.log(suiteReport(familyRows(records), dominance(records, peerNames), targetChecks(records, peerNames), tasks.length));
+  console.log(`${familyNames.length} families x ${perFamily} instances, seed ${seed}; ran in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const out = path.resolve(process.env.BENCH_OUT ?? path.join(import.meta.dirname, "../../../.bench"));
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, "suite.json"), JSON.stringify(records, null, 2));
+  const chart = await renderChart(suiteChart(records, atDefaults));
+  writeFileSync(path.join(out, "suite.svg"), chart.svg);
+  writeFileSync(path.join(out, "suite.png"), chart.png);
+  console.log(`wrote ${path.join(out, "suite.json")} and ${path.join(out, "suite.png")} (and .svg)`);
+}
+
+await main();

@@ -1,0 +1,73 @@
+import fc from "fast-check";
+import type { SuiteRecord } from "./instance-runs.ts";
+import { dominance, dominates, familyRows, quantile, targetChecks } from "./summary.ts";
+
+const record = (family: string, instance: number, policy: string, bridgeHours: number, overloadShare: number, interrupted = 0): SuiteRecord => ({
+  family,
+  instance,
+  policy,
+  bridgeHours,
+  oracleRatio: bridgeHours / 10,
+  overloadShare,
+  interrupted,
+  conferencesRefused: 0,
+});
+
+describe("suite summary", () => {
+  test("quantile is nearest-rank", () => {
+    expect(quantile([5, 1, 3, 2, 4], 0.9)).toBe(5);
+    expect(quantile([5, 1, 3, 2, 4], 0.5)).toBe(3);
+    expect(
+      quantile(
+        Array.from({ length: 10 }, (_, i) => i + 1),
+        0.9,
+      ),
+    ).toBe(9);
+  });
+
+  test("dominance needs no worse on all three and better on one", () => {
+    expect(dominates({ bridgeHours: 10, overloadShare: 0, interrupted: 0 }, { bridgeHours: 11, overloadShare: 0, interrupted: 0 })).toBe(true);
+    expect(dominates({ bridgeHours: 10, overloadShare: 0, interrupted: 0 }, { bridgeHours: 10, overloadShare: 0, interrupted: 0 })).toBe(false);
+    expect(dominates({ bridgeHours: 9, overloadShare: 0.01, interrupted: 0 }, { bridgeHours: 10, overloadShare: 0, interrupted: 0 })).toBe(false);
+    expect(dominates({ bridgeHours: 9, overloadShare: 0, interrupted: 3 }, { bridgeHours: 10, overloadShare: 0, interrupted: 0 })).toBe(false);
+  });
+
+  test("property: a record never dominates itself and two records never dominate each other", () => {
+    const outcome = fc.record({
+      bridgeHours: fc.integer({ min: 0, max: 5 }),
+      overloadShare: fc.integer({ min: 0, max: 3 }),
+      interrupted: fc.integer({ min: 0, max: 2 }),
+    });
+    fc.assert(
+      fc.property(outcome, outcome, (a, b) => {
+        expect(dominates(a, a)).toBe(false);
+        expect(dominates(a, b) && dominates(b, a)).toBe(false);
+      }),
+    );
+  });
+
+  test("per family and over all: median, p90 and worst; dominance shares and the targets with their figures", () => {
+    const records = [
+      record("a", 0, "ours", 20, 0),
+      record("a", 0, "hpa", 15, 0.1, 4),
+      record("a", 1, "ours", 20, 0.003),
+      record("a", 1, "hpa", 25, 0.01),
+      record("b", 0, "ours", 30, 0.03),
+      record("b", 0, "hpa", 20, 0.02),
+      record("b", 0, "oracle", 10, 0),
+    ];
+    const rows = familyRows(records);
+    expect(rows.find((r) => r.family === "a" && r.policy === "ours")).toMatchObject({ instances: 2, overloadShare: { p90: 0.003, worst: 0.003 } });
+    expect(rows.find((r) => r.family === "all" && r.policy === "hpa")).toMatchObject({
+      instances: 3,
+      interrupted: 4,
+      overloadShare: { median: 0.02, worst: 0.1 },
+    });
+    expect(rows.some((r) => r.policy === "oracle")).toBe(false);
+    expect(dominance(records, ["hpa"])).toEqual([{ peer: "hpa", instances: 3, peerDominates: 1 / 3, oursDominates: 1 / 3 }]);
+    const checks = targetChecks(records, ["hpa"]);
+    expect(checks.map((c) => c.met)).toEqual([false, false, true, false, true]);
+    expect(checks[0]!.figure).toBe("66.7 % of instances");
+    expect(checks[1]!.figure).toBe("worst 3.00 %");
+  });
+});

@@ -1,0 +1,19 @@
+// A worker of `make bench-suite`: runs the instances it is handed, one at a time, and sends back their records.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { runInstance } from "./instance-runs.ts";
+
+export interface SuiteTask {
+  family: string;
+  instance: number;
+}
+
+const { seed, policies } = workerData as { seed: number; policies: string[] };
+parentPort!.on("message", (task: SuiteTask | null) => {
+  if (task === null) {
+    parentPort!.close();
+    return;
+  }
+  parentPort!.postMessage(runInstance(task.family, task.instance, seed, policies));
+});
+parentPort!.postMessage([]);
