@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries prometheus jitsi jitsi-packages jitsi-build builds pulumi infra-up infra-down test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench-scale bench bench-suite chaos
+.PHONY: setup binaries prometheus jitsi jitsi-packages jitsi-build builds pulumi infra-up infra-down test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench-scale bench bench-suite bench-directory chaos
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries prometheus
@@ -112,6 +112,11 @@ bench-scale: setup
 ## bench-startup: apply -> all bridges Ready for 10 and 100 bridges, and operator memory (make cluster-up first)
 bench-startup: setup
 	node e2e/bench/fleet-startup.ts
+
+## bench-directory: the directory's /join per second and p99 beside a bare node:http redirect, and a burst of 1,000 new
+## rooms placed as in 2020, at random and by the directory (DURATION=s of load, 5 by default)
+bench-directory: setup
+	node e2e/bench/directory/run.ts
 
 ## bench: every scaling policy on the same traces (TRACE=path.csv for your own, SEED=n for another draw); table and .bench/results.json
 bench: setup
