@@ -6,7 +6,7 @@ TESTBED_DIR ?= $(CURDIR)/.testbed
 export TESTBED_DIR
 KUBECONFIG ?= $(TESTBED_DIR)/kubeconfig
 
-.PHONY: setup binaries prometheus jitsi jitsi-packages jitsi-build builds pulumi infra-up infra-down test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench-scale bench bench-suite bench-directory chaos
+.PHONY: setup binaries prometheus browser jitsi jitsi-packages jitsi-build builds pulumi infra-up infra-down test test-unit test-e2e typecheck lint cluster-up cluster-down cluster-status demo crds manifests run bench-startup bench-scale bench bench-suite bench-directory chaos
 
 ## setup: Node packages (installed from the lockfile when it changed) and the Go-built test-bed binaries
 setup: node_modules/.package-lock.json binaries prometheus
@@ -39,9 +39,13 @@ pulumi:
 prometheus:
 	@scripts/ensure-debian-packages.sh promtool:prometheus
 
+# Debian's Chromium, for the directory page's browser test (driven by playwright-core, checked with axe).
+browser:
+	@scripts/ensure-debian-packages.sh chromium:chromium
+
 ## builds: every build the tests need, in parallel (Debian's packages first, one apt at a time). Maven's build
 ## is mostly one thread, so the Go builds fill the other core: a cold cache costs the longest, not the sum.
-builds: node_modules/.package-lock.json prometheus jitsi-packages
+builds: node_modules/.package-lock.json prometheus browser jitsi-packages
 	@$(MAKE) --no-print-directory -j3 binaries jitsi-build pulumi
 
 ## test: type check, unit tests, e2e suite on a test bed of its own (emulated bridges, then real Jitsi);
@@ -53,7 +57,7 @@ test-unit: setup
 	npm run -s test:unit
 
 ## test-e2e: the e2e suite against the running test bed (make cluster-up first; BRIDGES=jvb for real Jitsi)
-test-e2e: setup
+test-e2e: setup browser
 	npm run -s test:e2e
 
 typecheck: setup
@@ -122,6 +126,6 @@ bench-directory: setup
 bench: setup
 	node e2e/bench/run.ts
 
-## bench-suite: every policy's defaults on a population of workloads (PER_FAMILY=n, SEED=n); report, .bench/suite.json and suite.png
+## bench-suite: every policy's defaults on a population of workloads (PER_FAMILY=n, SEED=n, FRONTIER=1 adds a point of the frontier); report, .bench/suite.json and suite.png
 bench-suite: setup
 	node e2e/bench/suite/run.ts

@@ -25,7 +25,8 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(dir: string, operatorTarget: string): Promise<RunningPrometheus> {
+/** Scrapes the operator at `operatorTarget` (host:port), the bridges set later, and the directory when given. */
+export async function startPrometheus(dir: string, operatorTarget: string, directoryTarget?: string): Promise<RunningPrometheus> {
   if (!existsSync(prometheusBinary)) throw new Error(`${prometheusBinary} missing: \`make setup\` installs Debian's prometheus package`);
   const work = path.join(dir, `prometheus-${Date.now()}`);
   mkdirSync(work, { recursive: true });
@@ -38,6 +39,7 @@ export async function startPrometheus(dir: string, operatorTarget: string): Prom
       scrape_configs: [
         { job_name: "meetingfleet-operator", static_configs: [{ targets: [operatorTarget] }] },
         { job_name: "jitsi-videobridge", file_sd_configs: [{ files: [bridgesFile], refresh_interval: "1s" }] },
+        ...(directoryTarget ? [{ job_name: "meetingfleet-directory", static_configs: [{ targets: [directoryTarget] }] }] : []),
       ],
     }),
   );

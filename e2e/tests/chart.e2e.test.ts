@@ -13,7 +13,8 @@ import { jest } from "@jest/globals";
 import { parseAllDocuments } from "yaml";
 import { chartDir, type HelmError, helm, manifestsDir, renderManifests, root } from "../support/helm.ts";
 import { installCrd } from "../support/operator.ts";
-import { createNamespace, deleteNamespace, kubectl, testbed } from "../support/testbed.ts";
+import { startProcess, waitHealthy } from "../support/process.ts";
+import { createNamespace, deleteNamespace, freePort, kubectl, testbed } from "../support/testbed.ts";
 
 jest.setTimeout(180_000);
 const bed = testbed();
@@ -112,6 +113,77 @@ describe("Helm chart", () => {
       ],
     ],
   ];
+  const directoryValues = [
+    "--set",
+    "directory.enabled=true",
+    "--set-json",
+    `directory.registrations=${JSON.stringify([
+      { name: "garr-rome", tokenSha256: "a".repeat(64) },
+      {
+        name: "liceo",
+        url: "http://127.0.0.1:9",
+        displayName: "Liceo Galilei",
+        region: "it-north",
+        stats: { format: "colibri", urls: ["http://127.0.0.1:9/colibri/stats"] },
+      },
+    ])}`,
+  ];
+  combinations.push(["the directory on, with monitoring objects", () => [...directoryValues, "--set", "serviceMonitor.enabled=true"]]);
+
+  test("the directory's objects: its own labels, no API access, and registrations the directory itself accepts", async () => {
+    type Labels = Record<string, string>;
+    interface Rendered extends Manifest {
+      data?: Labels;
+      automountServiceAccountToken?: boolean;
+      subjects?: Array<{ name: string }>;
+      spec?: {
+        selector?: Labels & { matchLabels?: Labels };
+        template?: { metadata: { labels: Labels }; spec: { automountServiceAccountToken?: boolean; containers: Array<{ command: string[]; args: string[] }> } };
+      };
+    }
+    const objects = objectsOf(await helm(["template", "dir", chartDir, "-n", namespace, ...directoryValues])) as Rendered[];
+    const of = (kind: string, name: string) => {
+      const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+      if (!found) throw new Error(`no ${kind} ${name} rendered`);
+      return found;
+    };
+    const podsOf = (o: Rendered) => o.spec!.template!;
+    const deployment = of("Deployment", "dir-meetingfleet-operator-directory");
+    const operator = of("Deployment", "dir-meetingfleet-operator");
+    // No selector of the operator's takes the directory's pods, and the other way round.
+    const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+    expect(matches(operator.spec!.selector!.matchLabels!, podsOf(deployment).metadata.labels)).toBe(false);
+    expect(matches(deployment.spec!.selector!.matchLabels!, podsOf(operator).metadata.labels)).toBe(false);
+    expect(matches(of("Service", "dir-meetingfleet-operator-directory").spec!.selector!, podsOf(deployment).metadata.labels)).toBe(true);
+    // It calls no Kubernetes API: no token in its pods, no role bound to its account.
+    expect(of("ServiceAccount", "dir-meetingfleet-operator-directory").automountServiceAccountToken).toBe(false);
+    expect(podsOf(deployment).spec.automountServiceAccountToken).toBe(false);
+    const bound = objects.filter((o) => o.kind.endsWith("RoleBinding")).flatMap((o) => o.subjects ?? []);
+    expect(bound.map((s) => s.name)).not.toContain("dir-meetingfleet-operator-directory");
+
+    // The container's own arguments, with the ConfigMap's file, run the real directory.
+    const container = podsOf(deployment).spec.containers[0]!;
+    const dir = await mkdtemp(path.join(tmpdir(), "directory-"));
+    writeFileSync(path.join(dir, "registrations.json"), of("ConfigMap", "dir-meetingfleet-operator-directory").data!["registrations.json"]!);
+    const port = await freePort();
+    const args = container.args.map((a) =>
+      a.startsWith("--registrations=")
+        ? `--registrations=${dir}/registrations.json`
+        : a.startsWith("--listen-address=")
+          ? `--listen-address=127.0.0.1:${port}`
+          : a,
+    );
+    expect(container.command).toEqual(["node", "operator/src/directory/main.ts"]);
+    const directory = startProcess(bed, "chart-directory", process.execPath, [path.join(root, container.command[1]!), ...args]);
+    try {
+      await waitHealthy(directory, "directory", `http://127.0.0.1:${port}/healthz`);
+      const listed = (await (await fetch(`http://127.0.0.1:${port}/api/v1/deployments`)).json()) as { deployments: Array<{ name: string }> };
+      expect(listed.deployments.map((d) => d.name)).toEqual(["liceo"]);
+    } finally {
+      await directory.stop();
+    }
+  });
+
   test.each(combinations)("helm template | kubectl apply --dry-run=server: %s", async (_name, args) => {
     const rendered = await helm(["template", "dry", chartDir, "-n", namespace, ...args()]);
     const out = await kubectl(bed, ["apply", "--dry-run=server", "--server-side", "--force-conflicts", "-f", "-"], rendered);

@@ -4,7 +4,8 @@
 // stands in for JVB in every other suite and in the benchmark, so where they differ the emulator is wrong.
 
 import { jest } from "@jest/globals";
-import { figuresFromStats } from "../../operator/src/bridges/jvb-client.ts";
+import { type BridgeReading, figuresFromStats } from "../../operator/src/bridges/jvb-client.ts";
+import { readingFromBody } from "../../operator/src/directory/stats-source.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { EmulatedBridge, jvbDefaults } from "../emulator/bridge.ts";
 import { systemClock } from "../emulator/clock.ts";
@@ -150,6 +151,16 @@ describe("the emulator answers as a real JVB does", () => {
       const series = new RegExp(`^jitsi_jvb_${name} [\\d.eE+-]+$`, "m");
       expect({ name, real: series.test(r.body) }).toEqual({ name, real: true });
       expect({ name, emulated: series.test(e.body) }).toEqual({ name, emulated: true });
+    }
+    // The directory polls plain servers by either format: both say the same of one bridge (stress to 2
+    // places, as it moves between the two reads).
+    const [realStats, emuStats] = await both("GET", "/colibri/stats");
+    const rounded = (reading: BridgeReading) => ({ ...reading, stress: Math.round(reading.stress * 100) / 100 });
+    for (const [stats, metrics] of [
+      [realStats, r],
+      [emuStats, e],
+    ]) {
+      expect(rounded(readingFromBody("prometheus", metrics!.body))).toEqual(rounded(readingFromBody("colibri", stats!.body)));
     }
   });
 

@@ -643,7 +643,8 @@ local("MeetingFleet operator", () => {
   });
 
   test("autoscaling: 0 -> 300 participants in a minute grows the fleet; when the load falls it shrinks by draining, nobody cut", async () => {
-    await readyFleet("auto", { replicas: 1, minReplicas: 1, maxReplicas: 10, autoscaling: { lookahead: "30s", scaleDownWindow: "20s" } });
+    // The default burst memory (3h) would rightly keep room for this rise long after it: 30s lets the test see the shrink.
+    await readyFleet("auto", { replicas: 1, minReplicas: 1, maxReplicas: 10, autoscaling: { lookahead: "30s", scaleDownWindow: "20s", burstMemory: "30s" } });
     const step = Date.now();
     await postLoad(bed, { kind: "ramp", from: 0, to: 300, rampS: 60, conferenceSize: 5, durationS: 75, horizonS: 61 });
     const firstPodS = await eventually(

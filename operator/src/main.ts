@@ -33,6 +33,7 @@ const flagsSchema = z.object({
   "scrape-concurrency": z.coerce.number().int().min(1).max(1000).default(64),
   resync: duration.prefault("30s"),
   "drain-settle": duration.prefault("15s"),
+  "directory-report-interval": duration.prefault("5s"),
   workers: z.coerce.number().int().min(1).max(32).default(4),
   "leader-elect": z
     .enum(["true", "false"])
@@ -59,6 +60,7 @@ const usage = `usage: node operator/src/main.ts [flags]
   --scrape-concurrency 64    bridges read at once
   --resync 30s               reconcile every fleet at least this often
   --drain-settle 15s         after drain starts, how long Jicofo may still place a conference there
+  --directory-report-interval 5s   how often fleets with spec.directory report their load to it
   --workers 4                fleets reconciled in parallel
   --leader-elect true        run only while holding the Lease (run two replicas, one active)
   --leader-election-namespace NS   where the Lease lives (default: $POD_NAMESPACE, else default)
@@ -99,7 +101,13 @@ async function main(): Promise<void> {
   );
   const controller = new FleetController(
     { kube, jvb, scraper, events, metrics, log },
-    { resyncMs: flags.resync, workers: flags.workers, drainSettleMs: flags["drain-settle"], namespaces: flags.namespace ?? [] },
+    {
+      resyncMs: flags.resync,
+      workers: flags.workers,
+      drainSettleMs: flags["drain-settle"],
+      directoryReportIntervalMs: flags["directory-report-interval"],
+      namespaces: flags.namespace ?? [],
+    },
   );
 
   let ready = false;

@@ -52,3 +52,22 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   resources: [events]
   verbs: [create, patch]
 {{- end -}}
+
+{{/* The directory: its own name label, so that no selector of the operator's (Service, PDB, NetworkPolicy) takes its pods. */}}
+{{- define "mfo.directoryName" -}}
+{{ printf "%s-directory" (include "mfo.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end -}}
+
+{{- define "mfo.directorySelectorLabels" -}}
+app.kubernetes.io/name: meetingfleet-directory
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "mfo.directoryLabels" -}}
+{{ include "mfo.directorySelectorLabels" . }}
+app.kubernetes.io/component: directory
+app.kubernetes.io/part-of: {{ .Chart.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}

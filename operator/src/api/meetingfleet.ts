@@ -137,6 +137,10 @@ export const autoscalingSchema = describe(
       z.string().regex(durationPattern),
       "Bridges are removed (by draining) only when fewer were needed for this whole window.",
     ).default("10m"),
+    burstMemory: describe(
+      z.string().regex(durationPattern),
+      "How long the fleet keeps room for the largest rise in participants within a bridge's start-up, and (once a bridge went past the threshold) for the largest conference, after it saw them (0s: no such room). Idle bridges after a burst are this memory at work.",
+    ).default("3h"),
     timeZone: describe(z.string().min(1), "IANA time zone of the schedule and of the time-of-day memory, e.g. Europe/Rome.").default("UTC"),
     schedule: describe(
       z
@@ -158,6 +162,33 @@ export const autoscalingSchema = describe(
   "The built-in autoscaler: when present, the operator sets spec.replicas from the bridges' live figures (within minReplicas and maxReplicas).",
 );
 
+const webUrl = z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "must be an http(s) URL without query or fragment");
+
+export const fleetDirectorySchema = describe(
+  z.object({
+    url: describe(webUrl, "Base URL of the directory the fleet reports to, e.g. https://directory.example.org."),
+    name: describe(
+      z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+        .max(63),
+      "This fleet's name in the directory, as its admin admitted it (default: <namespace>-<fleet>).",
+    ).optional(),
+    tokenSecretRef: describe(
+      z.object({
+        name: describe(z.string().min(1), "Name of a Secret in the fleet's namespace."),
+        key: describe(z.string().min(1), "Key in the Secret that holds the token.").default("token"),
+      }),
+      "Secret holding the report token the directory gave this fleet. The token is never written in the fleet.",
+    ),
+    publicUrl: describe(webUrl, "Where people join meetings on this fleet: its Jitsi Meet web front, e.g. https://meet.example.org."),
+    displayName: describe(z.string().min(1).max(100), "Name shown on the directory's page, e.g. the donor's."),
+    region: describe(z.string().min(1).max(50), "Region shown on the directory's page, e.g. it-north."),
+    draining: describe(z.boolean(), "Ask the directory for no new rooms (meetings already here go on), e.g. before maintenance.").default(false),
+  }),
+  "Report this fleet's capacity and load to a directory every few seconds, so that the directory sends meetings here.",
+);
+
 const fleetSpecFields = describe(
   z.object({
     replicas: describe(z.number().int().min(0).max(1000), "Desired number of bridges (the scale subresource: kubectl scale, HPA and KEDA set it).").default(2),
@@ -172,6 +203,7 @@ const fleetSpecFields = describe(
     signaling: signalingSchema,
     media: mediaSchema.prefault({}),
     autoscaling: autoscalingSchema.optional(),
+    directory: fleetDirectorySchema.optional(),
   }),
   "What the fleet should be.",
 );
@@ -250,6 +282,7 @@ export const fleetStatusSchema = describe(
 );
 
 export type FleetSpec = z.output<typeof fleetSpecSchema>;
+export type FleetDirectory = z.output<typeof fleetDirectorySchema>;
 export type FleetStatus = z.output<typeof fleetStatusSchema>;
 export type BridgeStatus = z.output<typeof bridgeStatus>;
 export type Condition = z.output<typeof condition>;

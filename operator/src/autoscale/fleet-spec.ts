@@ -17,6 +17,9 @@ export function policySpecOf(spec: FleetSpec): Partial<PolicySpec> & { timeZone:
     headroom: a.headroom,
     scaleUpWindowMs: parseDuration(a.scaleUpWindow),
     scaleDownWindowMs: parseDuration(a.scaleDownWindow),
+    burstMemoryMs: parseDuration(a.burstMemory),
+    roomForRises: parseDuration(a.burstMemory) > 0,
+    roomForLargestConference: parseDuration(a.burstMemory) > 0,
     timeZone: a.timeZone,
     schedule: a.schedule ?? [],
   };

@@ -19,6 +19,7 @@ describe("the policy a MeetingFleet asks for", () => {
         headroom: 2,
         scaleUpWindow: "15s",
         scaleDownWindow: "2m",
+        burstMemory: "45m",
         timeZone: "Europe/Rome",
         schedule,
       },
@@ -32,6 +33,9 @@ describe("the policy a MeetingFleet asks for", () => {
       headroom: 2,
       scaleUpWindowMs: 15_000,
       scaleDownWindowMs: 120_000,
+      burstMemoryMs: 2_700_000,
+      roomForRises: true,
+      roomForLargestConference: true,
       timeZone: "Europe/Rome",
       schedule,
     });
@@ -42,6 +46,11 @@ describe("the policy a MeetingFleet asks for", () => {
     expect(targetParticipants).toBeUndefined();
     // Every field the fleet states, bar its own bounds, is what the policy would take by itself.
     expect({ ...policyDefaults, ...stated }).toEqual({ ...policyDefaults, minReplicas: stated.minReplicas, maxReplicas: stated.maxReplicas });
+  });
+
+  test("a burst memory of 0s keeps no room for rises or large conferences", () => {
+    const policy = policySpecOf(fleetSpecSchema.parse({ signaling, autoscaling: { burstMemory: "0s" } }));
+    expect(policy).toMatchObject({ burstMemoryMs: 0, roomForRises: false, roomForLargestConference: false });
   });
 
   test("a fleet without autoscaling has no policy", () => {

@@ -7,6 +7,7 @@
 import { apiVersion, type FleetSpec, type FleetStatus, fleetSpecSchema, group, kind, plural, version } from "../api/meetingfleet.ts";
 import type { JvbClient } from "../bridges/jvb-client.ts";
 import type { StatsScraper } from "../bridges/scraper.ts";
+import { directoryName, fleetReport } from "../directory/fleet-report.ts";
 import { annotations, type FleetRef, fleetSelector, labels, managerName, templateHash } from "../fleet/bridge-pod.ts";
 import { budgetName, nodeLeavingReason } from "../fleet/disruption.ts";
 import type { NodeAddress } from "../fleet/media-config.ts";
@@ -23,6 +24,7 @@ import { sameJson } from "../util/same-json.ts";
 import { describeZodError } from "../util/zod-error.ts";
 import { act } from "./act.ts";
 import { FleetAutoscalers } from "./autoscalers.ts";
+import { DirectoryReports } from "./directory-reports.ts";
 import type { EventRecorder, Regarding } from "./events.ts";
 import { FleetSeries } from "./fleet-series.ts";
 import { observeBridge } from "./observe.ts";
@@ -38,6 +40,8 @@ export interface ControllerOptions {
   resyncMs: number;
   workers: number;
   drainSettleMs: number;
+  /** How often fleets with a directory section report to it. */
+  directoryReportIntervalMs: number;
 }
 
 export interface ControllerDeps {
@@ -83,12 +87,14 @@ export class FleetController {
   /** One policy per autoscaled fleet: it remembers growth, its scale-down window and earlier days. */
   private readonly autoscalers: FleetAutoscalers;
   private readonly series: FleetSeries;
+  private readonly directoryReports: DirectoryReports;
 
   constructor(deps: ControllerDeps, options: ControllerOptions) {
     this.deps = deps;
     this.options = options;
     this.autoscalers = new FleetAutoscalers(deps.kube, deps.log, fieldManager);
     this.series = new FleetSeries(deps.metrics);
+    this.directoryReports = new DirectoryReports(deps, options.directoryReportIntervalMs);
     this.queue = new WorkQueue({
       onError: (key, error, retryInMs) => deps.log.warn({ fleet: key, err: String(error), retryInMs }, "Reconcile failed; retrying"),
     });
@@ -109,6 +115,7 @@ export class FleetController {
         this.unschedulableBefore.delete(objectKey(f));
         this.createBackoff.delete(objectKey(f));
         this.autoscalers.forget(objectKey(f));
+        this.directoryReports.stop(objectKey(f));
         this.series.forget({ namespace: f.metadata.namespace ?? "default", fleet: f.metadata.name });
       },
     };
@@ -155,8 +162,10 @@ export class FleetController {
     this.deps.log.info({ fleets: this.fleets.items().length, bridges: this.pods.items().length }, "Caches synced; reconciling");
     const depth = setInterval(() => this.deps.metrics.queueDepth.set(this.queue.depth), 1_000);
     depth.unref();
+    this.directoryReports.start();
     await this.queue.run((key) => this.reconcile(key), this.options.workers);
     clearInterval(depth);
+    this.directoryReports.close();
   }
 
   stop(): void {
@@ -214,7 +223,10 @@ export class FleetController {
 
   private async reconcileFleet(key: string): Promise<void> {
     const fleet = this.fleets.get(key);
-    if (!fleet || fleet.metadata.deletionTimestamp) return; // owned bridges go with it (garbage collection)
+    if (!fleet || fleet.metadata.deletionTimestamp) {
+      this.directoryReports.stop(key);
+      return; // owned bridges go with it (garbage collection)
+    }
     const { kube, events, log } = this.deps;
     const namespace = fleet.metadata.namespace ?? "default";
     const regarding: Regarding = { apiVersion, kind, name: fleet.metadata.name, namespace, uid: fleet.metadata.uid };
@@ -340,6 +352,16 @@ export class FleetController {
     });
     await this.writeStatus(fleet, status);
     this.series.export(seriesLabels, status, { desired: desiredReplicas, spec });
+    if (spec.directory) {
+      const inDirectory = { ...spec, directory: spec.directory };
+      this.directoryReports.update(
+        key,
+        regarding,
+        spec.directory,
+        directoryName(spec.directory, namespace, fleet.metadata.name),
+        fleetReport(inDirectory, status, false),
+      );
+    } else this.directoryReports.stop(key);
     if (stalled) this.stalledEvent(key, regarding, stalled.reason, stalled.message);
     else this.stalledBefore.delete(key);
     this.unschedulableEvent(key, regarding, bridges);

@@ -6,20 +6,34 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { pino } from "pino";
 import { z } from "zod";
-import { parseFlagsOrExit } from "../util/flags.ts";
+import { durationFlag, parseFlagsOrExit } from "../util/flags.ts";
 import { describeZodError } from "../util/zod-error.ts";
 import { Directory } from "./directory.ts";
 import { createDirectoryMetrics } from "./metrics.ts";
+import { StatsPoller } from "./poller.ts";
+import { registrationDetailsSchema } from "./report.ts";
 import { directoryHandler } from "./server.ts";
+import { statsSourceSchema } from "./stats-source.ts";
 
 const registrationsSchema = z.array(
-  z.object({
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS label: lower-case letters, digits and dashes"),
-    url: z.url({ protocol: /^https?$/ }),
-    displayName: z.string().min(1).max(100),
-    region: z.string().min(1).max(50),
-    tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, "the hex SHA-256 of the deployment's report token"),
-  }),
+  z
+    .object({
+      name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS label: lower-case letters, digits and dashes"),
+      ...registrationDetailsSchema.partial().shape,
+      tokenSha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, "the hex SHA-256 of the deployment's report token")
+        .optional(),
+      stats: statsSourceSchema.optional(),
+    })
+    .refine((r) => r.tokenSha256 !== undefined || r.stats !== undefined, {
+      message: "needs tokenSha256 (the deployment reports) or stats (the directory polls it)",
+      path: ["tokenSha256"],
+    })
+    .refine((r) => r.stats === undefined || (r.url !== undefined && r.displayName !== undefined && r.region !== undefined), {
+      message: "a polled deployment needs url, displayName and region",
+      path: ["stats"],
+    }),
 );
 
 const flagsSchema = z.object({
@@ -29,13 +43,24 @@ const flagsSchema = z.object({
     .regex(/^[\d.]+:\d{1,5}$/, "must be host:port, e.g. 0.0.0.0:8080")
     .default("0.0.0.0:8080"),
   title: z.string().min(1).default("Free video meetings"),
+  "stale-after": durationFlag.prefault("15s"),
+  "out-after": durationFlag.prefault("60s"),
+  "poll-interval": durationFlag.prefault("5s"),
+  "poll-timeout": durationFlag.prefault("2s"),
   "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
 const usage = `usage: node operator/src/directory/main.ts --registrations FILE [flags]
-  --registrations FILE     JSON list of {name, url, displayName, region, tokenSha256}
+  --registrations FILE     JSON list of admitted deployments: {name, tokenSha256} for those that report,
+                           {url, displayName, region} for those that do not send them with their reports,
+                           and stats: {format: colibri|prometheus, urls: [one per bridge]} for plain servers
+                           the directory polls
   --listen-address H:P     the page, /join, the feed, reports and /metrics (default 0.0.0.0:8080)
   --title TEXT             the page's title (default "Free video meetings")
+  --stale-after 15s        a deployment silent this long gets no rooms (its rooms move elsewhere)
+  --out-after 60s          ... and this long: listed as offline
+  --poll-interval 5s       how often the stats of deployments registered with "stats" are read
+  --poll-timeout 2s        how long one stats URL may take to answer
   --log-level info`;
 
 function main(): void {
@@ -49,13 +74,32 @@ function main(): void {
     process.stderr.write(`directory: ${flags.registrations}: ${reason}\n`);
     process.exit(2);
   }
-  const directory = new Directory();
-  for (const { tokenSha256: _, ...registration } of registrations) directory.register(registration);
-  const tokenDigests = new Map(registrations.map((r) => [r.name, r.tokenSha256]));
+  if (flags["out-after"] < flags["stale-after"]) {
+    process.stderr.write("directory: --out-after must not be shorter than --stale-after\n");
+    process.exit(2);
+  }
+  const directory = new Directory({ staleAfterMs: flags["stale-after"], outAfterMs: flags["out-after"] });
+  // Fleets bring their details with their first report; entries with them are listed from the start.
+  for (const { name, url, displayName, region } of registrations) if (url && displayName && region) directory.register({ name, url, displayName, region });
+  const tokenDigests = new Map(registrations.flatMap((r) => (r.tokenSha256 ? [[r.name, r.tokenSha256] as const] : [])));
   const metrics = createDirectoryMetrics(
     () => directory.list(Date.now()),
     () => directory.roomCount,
   );
+  const poller = new StatsPoller(
+    registrations.flatMap(({ name, stats }) => (stats ? [{ name, stats }] : [])),
+    {
+      directory,
+      countPoll: metrics.countPoll,
+      onChange: (name, problem) =>
+        problem
+          ? log.warn({ deployment: name, problem }, "Polling a deployment's stats failed")
+          : log.info({ deployment: name }, "A deployment's stats answer"),
+      intervalMs: flags["poll-interval"],
+      timeoutMs: flags["poll-timeout"],
+    },
+  );
+  poller.start();
   const server = http.createServer(directoryHandler({ directory, tokenDigests: () => tokenDigests, metrics, title: flags.title }));
   server.keepAliveTimeout = 65_000;
   const forget = setInterval(() => directory.forgetEndedRooms(Date.now()), 60_000);
@@ -63,6 +107,7 @@ function main(): void {
   server.listen(Number(port), host, () => log.info({ address: server.address(), deployments: registrations.length }, "Directory listening"));
   const stop = () => {
     clearInterval(forget);
+    poller.close();
     server.close(() => process.exit(0));
     server.closeAllConnections();
   };

@@ -20,6 +20,12 @@ export function createDirectoryMetrics(deployments: () => readonly DeploymentVie
     labelNames: ["result"],
     registers: [registry],
   });
+  const polls = new Counter({
+    name: "meetingfleet_directory_polls_total",
+    help: "Polls of plain servers' stats, by result (ok: at least one of its bridges answered; failed: none did).",
+    labelNames: ["result"],
+    registers: [registry],
+  });
   new Gauge({
     name: "meetingfleet_directory_deployments",
     help: "Registered deployments by state; stale and out ones get no new rooms.",
@@ -31,6 +37,17 @@ export function createDirectoryMetrics(deployments: () => readonly DeploymentVie
     },
   });
   new Gauge({
+    name: "meetingfleet_directory_deployment_up",
+    help: "1 while a deployment reports (or answers its polls) in time, 0 once it is stale or out: a donor that went away.",
+    labelNames: ["deployment", "region"],
+    registers: [registry],
+    collect() {
+      // Reset first: a deployment no longer registered leaves no series behind.
+      this.reset();
+      for (const d of deployments()) this.set({ deployment: d.name, region: d.region }, d.state === "stale" || d.state === "out" ? 0 : 1);
+    },
+  });
+  new Gauge({
     name: "meetingfleet_directory_rooms",
     help: "Rooms the directory remembers a deployment for.",
     registers: [registry],
@@ -38,5 +55,10 @@ export function createDirectoryMetrics(deployments: () => readonly DeploymentVie
       this.set(roomsRemembered());
     },
   });
-  return { registry, countJoin: (reason: JoinReason) => joins.inc({ reason }), countReport: (result: string) => reports.inc({ result }) };
+  return {
+    registry,
+    countJoin: (reason: JoinReason) => joins.inc({ reason }),
+    countReport: (result: string) => reports.inc({ result }),
+    countPoll: (result: string) => polls.inc({ result }),
+  };
 }

@@ -7,7 +7,7 @@ import { describeZodError } from "../util/zod-error.ts";
 import type { Directory, Registration } from "./directory.ts";
 import type { createDirectoryMetrics } from "./metrics.ts";
 import { directoryPage } from "./page.ts";
-import { loadReportSchema } from "./report.ts";
+import { reportBodySchema } from "./report.ts";
 import { tokenMatches } from "./tokens.ts";
 
 /** Letters and digits of any script, dots, dashes, underscores: what Jitsi's own room names allow without escaping. */
@@ -54,14 +54,17 @@ export function directoryHandler(options: DirectoryServerOptions): http.RequestL
       metrics.countReport("invalid");
       return send(res, 400, `the report is not JSON: ${(error as Error).message}\n`);
     }
-    const parsed = loadReportSchema.safeParse(body);
+    const parsed = reportBodySchema.safeParse(body);
     if (!parsed.success) {
       metrics.countReport("invalid");
       return send(res, 400, `invalid report: ${describeZodError(parsed.error)}\n`);
     }
-    if (!directory.report(name, parsed.data, now())) {
+    // A fleet registers itself: its first report brings its public details, later ones keep them current.
+    const { registration, ...load } = parsed.data;
+    if (registration) directory.register({ name, ...registration });
+    if (!directory.report(name, load, now())) {
       metrics.countReport("unknown");
-      return send(res, 404, `no deployment ${name} is registered\n`);
+      return send(res, 409, `deployment ${name} is admitted but has not said where it is: send "registration" with the report\n`);
     }
     metrics.countReport("accepted");
     send(res, 204, "");

@@ -1,11 +1,7 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { Directory } from "./directory.ts";
-import { createDirectoryMetrics } from "./metrics.ts";
-import { directoryHandler } from "./server.ts";
-import { tokenDigest } from "./tokens.ts";
+import { type ServedDirectory, serveDirectory } from "./serve.test-helper.ts";
 
-let server: http.Server;
+let served: ServedDirectory;
 let base: string;
 let directory: Directory;
 
@@ -14,20 +10,11 @@ const goodReport = { bridgesReady: 2, maxBridges: 10, participants: 40, conferen
 beforeEach(async () => {
   directory = new Directory();
   directory.register({ name: "garr", url: "https://meet.garr.example/", displayName: "GARR <Roma>", region: "it-central" });
-  const metrics = createDirectoryMetrics(
-    () => directory.list(Date.now()),
-    () => directory.roomCount,
-  );
-  const tokens = new Map([["garr", tokenDigest("s3cret")]]);
-  server = http.createServer(directoryHandler({ directory, tokenDigests: () => tokens, metrics, title: "Meetings" }));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveDirectory(directory, { garr: "s3cret", "donated-fleet": "fleet-token" });
+  base = served.url;
 });
 
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterEach(() => served.close());
 
 const put = (body: unknown, token?: string) =>
   fetch(`${base}/api/v1/deployments/garr/report`, {
@@ -51,8 +38,27 @@ describe("directory HTTP server", () => {
     expect(feed.deployments).toEqual([expect.objectContaining({ name: "garr", state: "ready", participants: 40, relativeLoad: 0.12 })]);
   });
 
+  test("an admitted fleet registers itself: its report brings where it is, without which it is asked for it", async () => {
+    const report = (body: object) =>
+      fetch(`${base}/api/v1/deployments/donated-fleet/report`, {
+        method: "PUT",
+        headers: { Authorization: "Bearer fleet-token" },
+        body: JSON.stringify(body),
+      });
+    const withoutDetails = await report(goodReport);
+    expect(withoutDetails.status).toBe(409);
+    expect(await withoutDetails.text()).toMatch(/send "registration"/);
+    const registration = { url: "https://meet.school.example", displayName: "A school", region: "it-north" };
+    expect((await report({ ...goodReport, registration: { ...registration, url: "ftp://x" } })).status).toBe(400);
+    expect((await report({ ...goodReport, registration })).status).toBe(204);
+    expect(directory.list(Date.now()).find((d) => d.name === "donated-fleet")).toMatchObject({ ...registration, state: "ready" });
+    // The token of one deployment does not report for another.
+    expect((await put(goodReport, "fleet-token")).status).toBe(401);
+  });
+
   test("/join/<room> redirects to the chosen deployment, the same one for everyone asking for that room", async () => {
     expect((await get("/join/physics")).status).toBe(503);
+    expect(await (await get("/metrics")).text()).toMatch(/meetingfleet_directory_deployment_up\{deployment="garr",region="it-central"\} 0/);
     await put(goodReport, "s3cret");
     const first = await get("/join/Physics-101");
     expect(first.status).toBe(302);
@@ -63,6 +69,7 @@ describe("directory HTTP server", () => {
     expect(metrics).toMatch(/meetingfleet_directory_joins_total\{reason="sticky"\} 1/);
     expect(metrics).toMatch(/meetingfleet_directory_joins_total\{reason="none"\} 1/);
     expect(metrics).toMatch(/meetingfleet_directory_deployments\{state="ready"\} 1/);
+    expect(metrics).toMatch(/meetingfleet_directory_deployment_up\{deployment="garr",region="it-central"\} 1/);
   });
 
   test("the form works without JavaScript: /join?room= redirects to /join/<room>; a bad name gets the page with the reason", async () => {

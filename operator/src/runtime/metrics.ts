@@ -118,6 +118,12 @@ export function createMetrics() {
       labelNames: fleetLabels,
       registers: [registry],
     }),
+    directoryReports: new Counter({
+      name: "meetingfleet_directory_reports_sent_total",
+      help: "Load reports a fleet sent to its directory, by result (accepted, refused, failed: no answer or no token).",
+      labelNames: [...fleetLabels, "result"],
+      registers: [registry],
+    }),
     leader: new Gauge({ name: "meetingfleet_leader", help: "1 while this replica leads.", registers: [registry] }),
   };
 }

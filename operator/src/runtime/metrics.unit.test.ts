@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { EmulatedBridge, jvbDefaults } from "../../../e2e/emulator/bridge.ts";
 import { ManualClock } from "../../../e2e/emulator/clock.ts";
 import { renderMetrics } from "../../../e2e/emulator/jvb-http.ts";
+import { createDirectoryMetrics } from "../directory/metrics.ts";
 import { createMetrics } from "./metrics.ts";
 
 const files = path.resolve(import.meta.dirname, "../../../charts/meetingfleet-operator/files");
@@ -35,9 +36,13 @@ function unknownMetrics(all: ReadonlyArray<{ where: string; expr: string }>, exp
 }
 
 describe("metrics the dashboards and alerts use", () => {
-  test("every meetingfleet_ metric they name is one the operator exports, every jitsi_jvb_ one a bridge exports", async () => {
+  test("every meetingfleet_ metric they name is one the operator or the directory exports, every jitsi_jvb_ one a bridge exports", async () => {
     const exported = new Set<string>();
-    for (const m of await createMetrics().registry.getMetricsAsJSON()) {
+    const directory = createDirectoryMetrics(
+      () => [],
+      () => 0,
+    ).registry;
+    for (const m of [...(await createMetrics().registry.getMetricsAsJSON()), ...(await directory.getMetricsAsJSON())]) {
       exported.add(m.name);
       if (String(m.type) === "histogram") for (const suffix of ["_bucket", "_count", "_sum"]) exported.add(m.name + suffix);
     }
