@@ -3,7 +3,7 @@
 
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { StatsSource } from "../../operator/src/directory/stats-source.ts";
+import type { StatsSource } from "../../operator/src/api/donor.ts";
 import { tokenDigest } from "../../operator/src/directory/tokens.ts";
 import { type RunningProcess, startProcess, waitHealthy } from "./process.ts";
 import type { Testbed } from "./testbed.ts";
@@ -25,7 +25,13 @@ export interface DirectoryOnBed {
   stop(): Promise<void>;
 }
 
-export function directoryOnBed(bed: Testbed, port: number, admitted: readonly AdmittedDeployment[], extraArgs: string[] = []): DirectoryOnBed {
+export function directoryOnBed(
+  bed: Testbed,
+  port: number,
+  admitted: readonly AdmittedDeployment[],
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): DirectoryOnBed {
   const base = `http://127.0.0.1:${port}`;
   const registrations = path.join(bed.dir, `directory-registrations-${process.pid}-${port}.json`);
   writeFileSync(
@@ -43,7 +49,7 @@ export function directoryOnBed(bed: Testbed, port: number, admitted: readonly Ad
   return {
     base,
     async start() {
-      running = startProcess(bed, "directory", process.execPath, [...args, ...extraArgs]);
+      running = startProcess(bed, "directory", process.execPath, [...args, ...extraArgs], env);
       await waitHealthy(running, "directory", `${base}/healthz`);
       return running;
     },

@@ -3,14 +3,13 @@
 // disrupt. Started as a process by the suites that need it, stopped by PID.
 
 import { type RunningProcess, startProcess, waitHealthy } from "./process.ts";
-import { freePort, kubectl, type Testbed } from "./testbed.ts";
+import { freePort, kubectl, type Testbed, waitEstablished } from "./testbed.ts";
 import { cachedTool } from "./tools.ts";
 
 /** Karpenter's CRDs (NodePool, NodeClaim, NodeOverlay, KWOKNodeClass), then the controller. */
 export async function startKarpenter(bed: Testbed): Promise<RunningProcess> {
   await kubectl(bed, ["apply", "--server-side", "--force-conflicts", "-f", cachedTool("karpenter-crds", "KARPENTER_VERSION")]);
-  for (const crd of ["nodepools.karpenter.sh", "nodeclaims.karpenter.sh", "kwoknodeclasses.karpenter.kwok.sh"])
-    await kubectl(bed, ["wait", "--for=condition=Established", `crd/${crd}`, "--timeout=60s"]);
+  for (const crd of ["nodepools.karpenter.sh", "nodeclaims.karpenter.sh", "kwoknodeclasses.karpenter.kwok.sh"]) await waitEstablished(bed, crd);
   const [metricsPort, healthPort] = [await freePort(), await freePort()];
   const karpenter = startProcess(
     bed,

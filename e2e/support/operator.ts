@@ -4,14 +4,17 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type RunningProcess, startProcess, waitHealthy } from "./process.ts";
-import { freePort, kubectl, type Testbed } from "./testbed.ts";
+import { freePort, kubectl, type Testbed, waitEstablished } from "./testbed.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
-export const crdFile = path.join(root, "crds/meet.meetingfleet.dev_meetingfleets.yaml");
+/** The project's CRDs by plural: MeetingFleets, and the directory's Donors. */
+export const crdPlurals = ["meetingfleets", "donors"];
 
 export async function installCrd(bed: Testbed): Promise<void> {
-  await kubectl(bed, ["apply", "--server-side", "--force-conflicts", "-f", crdFile]);
-  await kubectl(bed, ["wait", "--for=condition=Established", "crd/meetingfleets.meet.meetingfleet.dev", "--timeout=60s"]);
+  for (const plural of crdPlurals) {
+    await kubectl(bed, ["apply", "--server-side", "--force-conflicts", "-f", path.join(root, `crds/meet.meetingfleet.dev_${plural}.yaml`)]);
+    await waitEstablished(bed, `${plural}.meet.meetingfleet.dev`);
+  }
 }
 
 /** A process's resident memory now and at its peak (Linux), in MiB. */

@@ -114,6 +114,17 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
+/**
+ * Waits for a CRD to be served. Not `kubectl wait --for=condition=Established`: right after an apply the
+ * CRD may have no conditions yet, and kubectl then fails at once instead of waiting (seen on a busy machine).
+ */
+export async function waitEstablished(bed: Testbed, crd: string): Promise<void> {
+  await eventually(
+    `CRD ${crd} established`,
+    async () => (await kubectl(bed, ["get", "crd", crd, "-o", 'jsonpath={.status.conditions[?(@.type=="Established")].status}'])).trim() === "True",
+  );
+}
+
 export async function createNamespace(bed: Testbed, prefix: string): Promise<string> {
   const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
   await kubectl(bed, ["create", "namespace", name]);

@@ -12,13 +12,12 @@ import { promisify } from "node:util";
 import { jest } from "@jest/globals";
 import { parseAllDocuments } from "yaml";
 import { chartDir, type HelmError, helm, manifestsDir, renderManifests, root } from "../support/helm.ts";
-import { installCrd } from "../support/operator.ts";
+import { crdPlurals, installCrd } from "../support/operator.ts";
 import { startProcess, waitHealthy } from "../support/process.ts";
-import { createNamespace, deleteNamespace, freePort, kubectl, testbed } from "../support/testbed.ts";
+import { createNamespace, deleteNamespace, freePort, kubectl, testbed, waitEstablished } from "../support/testbed.ts";
 
 jest.setTimeout(180_000);
 const bed = testbed();
-const crdName = "meetingfleets.meet.meetingfleet.dev";
 
 interface Manifest {
   apiVersion: string;
@@ -47,7 +46,7 @@ describe("Helm chart", () => {
     const monitoringCrds = (await promisify(execFile)(path.join(root, "e2e/testbed/tools/monitoring-crds.sh"))).stdout.trim();
     for (const kind of ["servicemonitors", "podmonitors", "prometheusrules"]) {
       await kubectl(bed, ["apply", "--server-side", "--force-conflicts", "-f", path.join(monitoringCrds, `monitoring.coreos.com_${kind}.yaml`)]);
-      await kubectl(bed, ["wait", "--for=condition=Established", `crd/${kind}.monitoring.coreos.com`, "--timeout=60s"]);
+      await waitEstablished(bed, `${kind}.monitoring.coreos.com`);
     }
   });
 
@@ -130,18 +129,17 @@ describe("Helm chart", () => {
   ];
   combinations.push(["the directory on, with monitoring objects", () => [...directoryValues, "--set", "serviceMonitor.enabled=true"]]);
 
-  test("the directory's objects: its own labels, no API access, and registrations the directory itself accepts", async () => {
+  test("the directory's objects: its own labels, only Donors in its namespace, and arguments the directory itself runs with", async () => {
     type Labels = Record<string, string>;
     interface Rendered extends Manifest {
       data?: Labels;
-      automountServiceAccountToken?: boolean;
-      subjects?: Array<{ name: string }>;
       spec?: {
         selector?: Labels & { matchLabels?: Labels };
-        template?: { metadata: { labels: Labels }; spec: { automountServiceAccountToken?: boolean; containers: Array<{ command: string[]; args: string[] }> } };
+        template?: { metadata: { labels: Labels }; spec: { containers: Array<{ command: string[]; args: string[] }> } };
       };
     }
-    const objects = objectsOf(await helm(["template", "dir", chartDir, "-n", namespace, ...directoryValues])) as Rendered[];
+    const rendered = await helm(["template", "dir", chartDir, "-n", namespace, ...directoryValues]);
+    const objects = objectsOf(rendered) as Rendered[];
     const of = (kind: string, name: string) => {
       const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
       if (!found) throw new Error(`no ${kind} ${name} rendered`);
@@ -151,17 +149,34 @@ describe("Helm chart", () => {
     const deployment = of("Deployment", "dir-meetingfleet-operator-directory");
     const operator = of("Deployment", "dir-meetingfleet-operator");
     // No selector of the operator's takes the directory's pods, and the other way round.
-    const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+    const matches = (selector: Labels, labels: Labels) => Object.entries(selector).every(([k, v]) => labels[k] === v);
     expect(matches(operator.spec!.selector!.matchLabels!, podsOf(deployment).metadata.labels)).toBe(false);
     expect(matches(deployment.spec!.selector!.matchLabels!, podsOf(operator).metadata.labels)).toBe(false);
     expect(matches(of("Service", "dir-meetingfleet-operator-directory").spec!.selector!, podsOf(deployment).metadata.labels)).toBe(true);
-    // It calls no Kubernetes API: no token in its pods, no role bound to its account.
-    expect(of("ServiceAccount", "dir-meetingfleet-operator-directory").automountServiceAccountToken).toBe(false);
-    expect(podsOf(deployment).spec.automountServiceAccountToken).toBe(false);
-    const bound = objects.filter((o) => o.kind.endsWith("RoleBinding")).flatMap((o) => o.subjects ?? []);
-    expect(bound.map((s) => s.name)).not.toContain("dir-meetingfleet-operator-directory");
 
-    // The container's own arguments, with the ConfigMap's file, run the real directory.
+    // Its account, applied: Donors in its own namespace, and nothing else.
+    const directoryRbac = objects.filter(
+      (o) => o.metadata.name === "dir-meetingfleet-operator-directory" && /^(ServiceAccount|Role|RoleBinding)$/.test(o.kind),
+    );
+    expect(directoryRbac).toHaveLength(3);
+    await kubectl(bed, ["apply", "-f", "-"], directoryRbac.map((o) => JSON.stringify(o)).join("\n"));
+    const as = `system:serviceaccount:${namespace}:dir-meetingfleet-operator-directory`;
+    const can = async (...args: string[]) =>
+      (await kubectl(bed, ["auth", "can-i", ...args, "--as", as]).catch((e: { stderr?: string }) => e.stderr ?? "")).trim().startsWith("yes");
+    for (const verb of ["get", "list", "watch", "create"])
+      expect([verb, await can(verb, "donors.meet.meetingfleet.dev", "-n", namespace)]).toEqual([verb, true]);
+    expect(await can("patch", "donors.meet.meetingfleet.dev", "--subresource=status", "-n", namespace)).toBe(true);
+    const denied: string[][] = [
+      ["delete", "donors.meet.meetingfleet.dev", "-n", namespace],
+      ["patch", "donors.meet.meetingfleet.dev", "-n", namespace],
+      ["list", "donors.meet.meetingfleet.dev", "-n", others[0]!],
+      ["get", "secrets", "-n", namespace],
+      ["list", "meetingfleets.meet.meetingfleet.dev", "-n", namespace],
+      ["list", "pods", "-n", namespace],
+    ];
+    for (const d of denied) expect([d.join(" "), await can(...d)]).toEqual([d.join(" "), false]);
+
+    // The container's own arguments, with the ConfigMap's file, run the real directory against the test bed.
     const container = podsOf(deployment).spec.containers[0]!;
     const dir = await mkdtemp(path.join(tmpdir(), "directory-"));
     writeFileSync(path.join(dir, "registrations.json"), of("ConfigMap", "dir-meetingfleet-operator-directory").data!["registrations.json"]!);
@@ -173,12 +188,20 @@ describe("Helm chart", () => {
           ? `--listen-address=127.0.0.1:${port}`
           : a,
     );
+    expect(args).toContain(`--donors-namespace=${namespace}`);
     expect(container.command).toEqual(["node", "operator/src/directory/main.ts"]);
-    const directory = startProcess(bed, "chart-directory", process.execPath, [path.join(root, container.command[1]!), ...args]);
+    await installCrd(bed);
+    const directory = startProcess(bed, "chart-directory", process.execPath, [
+      path.join(root, container.command[1]!),
+      ...args,
+      `--kubeconfig=${bed.kubeconfig}`,
+    ]);
     try {
       await waitHealthy(directory, "directory", `http://127.0.0.1:${port}/healthz`);
       const listed = (await (await fetch(`http://127.0.0.1:${port}/api/v1/deployments`)).json()) as { deployments: Array<{ name: string }> };
       expect(listed.deployments.map((d) => d.name)).toEqual(["liceo"]);
+      // The default policy shows the donation form.
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain('action="/api/v1/donors"');
     } finally {
       await directory.stop();
     }
@@ -193,8 +216,11 @@ describe("Helm chart", () => {
   test("helm install creates every object; the operator's account may do what it needs and nothing more", async () => {
     // Adopt a CRD another suite applied, as a user would (Helm refuses objects it does not own).
     await installCrd(bed);
-    await kubectl(bed, ["annotate", "--overwrite", "crd", crdName, "meta.helm.sh/release-name=chart-test", `meta.helm.sh/release-namespace=${namespace}`]);
-    await kubectl(bed, ["label", "--overwrite", "crd", crdName, "app.kubernetes.io/managed-by=Helm"]);
+    for (const plural of crdPlurals) {
+      const crd = `${plural}.meet.meetingfleet.dev`;
+      await kubectl(bed, ["annotate", "--overwrite", "crd", crd, "meta.helm.sh/release-name=chart-test", `meta.helm.sh/release-namespace=${namespace}`]);
+      await kubectl(bed, ["label", "--overwrite", "crd", crd, "app.kubernetes.io/managed-by=Helm"]);
+    }
     // The restricted Pod Security profile, enforced by the API server's admission: the operator's pods must pass it.
     await kubectl(bed, ["label", "--overwrite", "namespace", namespace, "pod-security.kubernetes.io/enforce=restricted"]);
     await helm(["install", "chart-test", chartDir, "-n", namespace, "--wait", "--timeout", "120s"], bed.kubeconfig);
@@ -207,6 +233,7 @@ describe("Helm chart", () => {
         "ClusterRoleBinding",
         "ConfigMap",
         "ConfigMap",
+        "CustomResourceDefinition",
         "CustomResourceDefinition",
         "Deployment",
         "NetworkPolicy",
@@ -280,7 +307,10 @@ describe("Helm chart", () => {
 
     await helm(["uninstall", "chart-test", "-n", namespace, "--wait"], bed.kubeconfig);
     // helm.sh/resource-policy: keep: every fleet (and its bridges) survives an uninstall.
-    expect((await kubectl(bed, ["get", "crd", crdName, "-o", "name"])).trim()).toBe(`customresourcedefinition.apiextensions.k8s.io/${crdName}`);
+    for (const plural of crdPlurals) {
+      const crd = `${plural}.meet.meetingfleet.dev`;
+      expect((await kubectl(bed, ["get", "crd", crd, "-o", "name"])).trim()).toBe(`customresourcedefinition.apiextensions.k8s.io/${crd}`);
+    }
     expect((await kubectl(bed, ["get", "deployment", "-n", namespace, "-o", "name"])).trim()).toBe("");
   });
 });

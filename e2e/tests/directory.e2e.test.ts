@@ -25,10 +25,12 @@ interface Listed {
 }
 
 // Fleet "open" keeps taking rooms, "drained" is drained, "silent" stops reporting; "plain" stands in for a
-// Jitsi server without Kubernetes: ten idle bridges whose /colibri/stats the directory reads. Free
-// capacity: open 20 x 0.8, plain 10 x 0.8: a 2:1 split of new rooms.
+// Jitsi server without Kubernetes: twenty idle bridges whose /colibri/stats the directory reads. Free
+// capacity: open 40 x 0.8, plain 20 x 0.8: a 2:1 split of new rooms, and room for every room the tests
+// send within a minute (a room counts as 0.02 of a bridge until the stats can show it).
 const fleets = [
-  { role: "open", maxReplicas: 20 },
+  // Its own node ports above fleetManifest's blocks: 40 bridges need 40 of them.
+  { role: "open", maxReplicas: 40, media: { exposure: "NodePort", nodePortRange: { start: 32720, end: 32767 } } },
   { role: "drained", maxReplicas: 8 },
   { role: "silent", maxReplicas: 8 },
 ] as const;
@@ -61,7 +63,7 @@ local("directory: fleets register themselves and /join sends each room where it 
         url: `https://${hostOf("plain")}`,
         displayName: "A plain server",
         region: "it-south",
-        stats: { format: "colibri" as const, urls: Array.from({ length: 10 }, (_, i) => `${plainStats}/bridge-${i}/colibri/stats`) },
+        stats: { format: "colibri" as const, urls: Array.from({ length: 20 }, (_, i) => `${plainStats}/bridge-${i}/colibri/stats`) },
       },
     ];
     directory = directoryOnBed(bed, await freePort(), admitted, ["--stale-after", "4s", "--out-after", "12s", "--poll-interval", "1s"]);
@@ -76,6 +78,7 @@ local("directory: fleets register themselves and /join sends each room where it 
         fleetManifest(f.role, namespace, {
           replicas: 1,
           maxReplicas: f.maxReplicas,
+          ...("media" in f ? { media: f.media } : {}),
           directory: {
             url: base,
             tokenSecretRef: { name: "directory-token" },
@@ -106,9 +109,9 @@ local("directory: fleets register themselves and /join sends each room where it 
       },
       90_000,
     );
-    expect((await listed()).find((d) => d.name === fleetName("open"))).toMatchObject({ displayName: "Fleet open", maxBridges: 20 });
-    // The plain server as read from its ten bridges' stats.
-    expect((await listed()).find((d) => d.name === "plain")).toMatchObject({ displayName: "A plain server", bridgesReady: 10, maxBridges: 10 });
+    expect((await listed()).find((d) => d.name === fleetName("open"))).toMatchObject({ displayName: "Fleet open", maxBridges: 40 });
+    // The plain server as read from its twenty bridges' stats.
+    expect((await listed()).find((d) => d.name === "plain")).toMatchObject({ displayName: "A plain server", bridgesReady: 20, maxBridges: 20 });
     // The page lists them too, and the room box needs no script.
     const page = await (await fetch(base)).text();
     for (const f of fleets) expect(page).toContain(`Fleet ${f.role}`);
@@ -185,7 +188,7 @@ local("directory: fleets register themselves and /join sends each room where it 
     const seconds = (performance.now() - started) / 1000;
     expect(seconds).toBeLessThan(30);
     expect([...hosts.keys()].sort()).toEqual([hostOf("open"), hostOf("plain")].sort());
-    // Free capacity 16 and 8 bridges' worth: two thirds to the open fleet, within the bound of 1.1x its share.
+    // Free capacity 32 and 16 bridges' worth: two thirds to the open fleet, within the bound of 1.1x its share.
     const openShare = hosts.get(hostOf("open"))! / 1000;
     expect(openShare).toBeGreaterThan(0.6);
     expect(openShare).toBeLessThan((2 / 3) * 1.1 + 0.001);

@@ -1,6 +1,8 @@
 // `make bench-directory`: how the directory holds a crowd, on this machine.
-// 1. Joins: GET /join/<room> against the directory (a child process on loopback, 50 deployments that
-//    report every second, 30 % new rooms), from 32 keep-alive connections for DURATION seconds (5 by
+// 1. Joins: GET /join/<room> against the directory (a child process on loopback, 50 deployments of
+//    100-1,000 bridges that report every second, 30 % new rooms: the rooms a directory counts against a
+//    deployment for a minute must all fit, or the run measures refusals), from 32 keep-alive connections
+//    for DURATION seconds (5 by
 //    default); beside it, the same load against a bare node:http server that answers every request
 //    with a fixed redirect: the ceiling of this machine and this client. Joins per second and latency.
 // 2. A burst of 1,000 new rooms over 50 donated deployments, 20 draws: placed as in 2020, at random
@@ -129,7 +131,7 @@ async function benchJoins(): Promise<void> {
   const reportAll = () =>
     Promise.all(
       names.map((name) => {
-        const maxBridges = 1 + Math.floor(random() * 20);
+        const maxBridges = 100 + Math.floor(random() * 900);
         const body = JSON.stringify({ bridgesReady: maxBridges, maxBridges, participants: 50, conferences: 8, stress: maxBridges * 0.3 * random() });
         return request(reportAgent, directory.port, "PUT", `/api/v1/deployments/${name}/report`, body, {
           Authorization: `Bearer token-${name}`,

@@ -1,12 +1,14 @@
 import path from "node:path";
 import { stringify } from "yaml";
-import { meetingFleetCrd } from "./crd.ts";
+import { donorCrd, meetingFleetCrd } from "./crd.ts";
 
-export const crdFile = path.resolve(import.meta.dirname, "../../../crds/meet.meetingfleet.dev_meetingfleets.yaml");
-/** The chart's copy (Helm reads only files inside the chart), rendered into templates/crds.yaml. */
-export const chartCrdFile = path.resolve(import.meta.dirname, "../../../charts/meetingfleet-operator/crds-source/meet.meetingfleet.dev_meetingfleets.yaml");
-export const crdFiles = [crdFile, chartCrdFile];
+const root = path.resolve(import.meta.dirname, "../../..");
 
-export function renderCrd(): string {
-  return `# Generated from operator/src/api/meetingfleet.ts by \`make crds\`. Do not edit.\n${stringify(meetingFleetCrd(), { lineWidth: 0 })}`;
-}
+/** Each CRD: where it is written (crds/, and the chart's copy: Helm reads only files inside the chart) and its text. */
+export const crdOutputs = [
+  { file: "meet.meetingfleet.dev_meetingfleets.yaml", source: "operator/src/api/meetingfleet.ts", crd: meetingFleetCrd },
+  { file: "meet.meetingfleet.dev_donors.yaml", source: "operator/src/api/donor.ts", crd: donorCrd },
+].map(({ file, source, crd }) => ({
+  files: [path.join(root, "crds", file), path.join(root, "charts/meetingfleet-operator/crds-source", file)],
+  render: () => `# Generated from ${source} by \`make crds\`. Do not edit.\n${stringify(crd(), { lineWidth: 0 })}`,
+}));

@@ -1,9 +1,10 @@
-// Turns the zod schemas into the MeetingFleet CustomResourceDefinition. zod's OpenAPI 3.0 output is close
+// Turns the zod schemas into the CustomResourceDefinitions (MeetingFleet, Donor). zod's OpenAPI 3.0 output is close
 // to a Kubernetes structural schema; what differs is fixed here: no additionalProperties: false (the API
 // server prunes unknown fields itself), no JavaScript safe-integer bounds, string|integer unions become
 // x-kubernetes-int-or-string (quantities), and no $schema.
 
 import { z } from "zod";
+import { donorKind, donorPlural, donorSpecSchema, donorStatusSchema } from "./donor.ts";
 import { apiVersion, fleetSpecSchema, fleetStatusSchema, group, kind, plural, version } from "./meetingfleet.ts";
 
 type JsonSchema = { [key: string]: unknown };
@@ -30,44 +31,55 @@ export function toStructural(node: unknown): unknown {
 
 const openApi = (schema: z.ZodType) => toStructural(z.toJSONSchema(schema, { target: "openapi-3.0", io: "input" })) as JsonSchema;
 
-export function meetingFleetCrd() {
+interface CrdDefinition {
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  /** Not for Donors: a category named like MeetingFleet's singular makes `kubectl get meetingfleet X` ambiguous. */
+  categories?: string[];
+  description: string;
+  spec: z.ZodType;
+  status: z.ZodType;
+  subresources: Record<string, unknown>;
+  printerColumns: Array<{ name: string; type: string; jsonPath: string; description?: string; priority?: number }>;
+}
+
+function customResourceDefinition(d: CrdDefinition) {
   return {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
-    metadata: { name: `${plural}.${group}`, labels: { "app.kubernetes.io/name": "meetingfleet-operator" } },
+    metadata: { name: `${d.plural}.${group}`, labels: { "app.kubernetes.io/name": "meetingfleet-operator" } },
     spec: {
       group,
-      names: { kind, listKind: `${kind}List`, plural, singular: "meetingfleet", shortNames: ["mf", "fleet"], categories: ["meetingfleet"] },
+      names: {
+        kind: d.kind,
+        listKind: `${d.kind}List`,
+        plural: d.plural,
+        singular: d.singular,
+        // An empty list is left out: Helm's rendering drops it, and a server-side apply would then conflict over it.
+        ...(d.shortNames.length > 0 ? { shortNames: d.shortNames } : {}),
+        ...(d.categories ? { categories: d.categories } : {}),
+      },
       scope: "Namespaced",
       versions: [
         {
           name: version,
           served: true,
           storage: true,
-          subresources: {
-            status: {},
-            scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.selector" },
-          },
-          additionalPrinterColumns: [
-            { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-            { name: "Desired", type: "integer", jsonPath: ".spec.replicas" },
-            { name: "Bridges", type: "integer", jsonPath: ".status.readyReplicas", description: "Bridges ready for new conferences" },
-            { name: "Draining", type: "integer", jsonPath: ".status.drainingReplicas" },
-            { name: "Participants", type: "integer", jsonPath: ".status.participants" },
-            { name: "Stress", type: "string", jsonPath: ".status.maxStress", description: "Highest bridge stress" },
-            { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
-          ],
+          subresources: d.subresources,
+          additionalPrinterColumns: d.printerColumns,
           schema: {
             openAPIV3Schema: {
               type: "object",
-              description: "A fleet of Jitsi Videobridges that the operator scales and drains without cutting meetings.",
+              description: d.description,
               required: ["spec"],
               properties: {
                 apiVersion: { type: "string", description: `${apiVersion}` },
-                kind: { type: "string", description: kind },
+                kind: { type: "string", description: d.kind },
                 metadata: { type: "object" },
-                spec: openApi(fleetSpecSchema),
-                status: openApi(fleetStatusSchema),
+                spec: openApi(d.spec),
+                status: openApi(d.status),
               },
             },
           },
@@ -75,4 +87,50 @@ export function meetingFleetCrd() {
       ],
     },
   };
+}
+
+export function meetingFleetCrd() {
+  return customResourceDefinition({
+    kind,
+    plural,
+    singular: "meetingfleet",
+    shortNames: ["mf", "fleet"],
+    categories: ["meetingfleet"],
+    description: "A fleet of Jitsi Videobridges that the operator scales and drains without cutting meetings.",
+    spec: fleetSpecSchema,
+    status: fleetStatusSchema,
+    subresources: {
+      status: {},
+      scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.selector" },
+    },
+    printerColumns: [
+      { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+      { name: "Desired", type: "integer", jsonPath: ".spec.replicas" },
+      { name: "Bridges", type: "integer", jsonPath: ".status.readyReplicas", description: "Bridges ready for new conferences" },
+      { name: "Draining", type: "integer", jsonPath: ".status.drainingReplicas" },
+      { name: "Participants", type: "integer", jsonPath: ".status.participants" },
+      { name: "Stress", type: "string", jsonPath: ".status.maxStress", description: "Highest bridge stress" },
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+    ],
+  });
+}
+
+export function donorCrd() {
+  return customResourceDefinition({
+    kind: donorKind,
+    plural: donorPlural,
+    singular: "donor",
+    shortNames: [],
+    description: "A donated deployment the directory sends meetings to, with the directory's verdict on it.",
+    spec: donorSpecSchema,
+    status: donorStatusSchema,
+    subresources: { status: {} },
+    printerColumns: [
+      { name: "Phase", type: "string", jsonPath: ".status.phase" },
+      { name: "URL", type: "string", jsonPath: ".spec.url" },
+      { name: "Region", type: "string", jsonPath: ".spec.region" },
+      { name: "Reason", type: "string", jsonPath: ".status.reason", priority: 1 },
+      { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+    ],
+  });
 }

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { meetingFleetCrd, toStructural } from "./crd.ts";
-import { crdFiles, renderCrd } from "./crd-file.ts";
+import { donorCrd, meetingFleetCrd, toStructural } from "./crd.ts";
+import { crdOutputs } from "./crd-file.ts";
 import { fleetSpecSchema } from "./meetingfleet.ts";
 
-describe("MeetingFleet CRD", () => {
-  test("crds/ and the chart's copy are generated from the zod schema and up to date (run `make crds` after changing the API)", () => {
-    for (const file of crdFiles) expect(readFileSync(file, "utf8")).toBe(renderCrd());
+describe("the CRDs (MeetingFleet, Donor)", () => {
+  test("crds/ and the chart's copies are generated from the zod schemas and up to date (run `make crds` after changing the API)", () => {
+    for (const { files, render } of crdOutputs) for (const file of files) expect(readFileSync(file, "utf8")).toBe(render());
   });
 
   test("is structural: every object has properties or additionalProperties, no additionalProperties: false", () => {
@@ -21,7 +21,7 @@ describe("MeetingFleet CRD", () => {
       if (schema.type === "object" && path.endsWith("spec")) expect(schema.properties).toBeDefined();
       for (const [k, v] of Object.entries(schema)) visit(v, `${path}.${k}`);
     };
-    visit(meetingFleetCrd().spec.versions[0]?.schema, "schema");
+    for (const crd of [meetingFleetCrd(), donorCrd()]) visit(crd.spec.versions[0]?.schema, crd.spec.names.kind);
   });
 
   test("every spec field has a description for kubectl explain", () => {
@@ -33,8 +33,10 @@ describe("MeetingFleet CRD", () => {
         if (child.items) visit(child.items as Record<string, unknown>, `${path}.${name}[]`);
       }
     };
-    const spec = parse(renderCrd().split("\n").slice(1).join("\n")).spec.versions[0].schema.openAPIV3Schema.properties.spec;
-    visit(spec, "spec");
+    for (const { render } of crdOutputs) {
+      const crd = parse(render().split("\n").slice(1).join("\n"));
+      visit(crd.spec.versions[0].schema.openAPIV3Schema.properties.spec, `${crd.spec.names.kind}.spec`);
+    }
     expect(missing).toEqual([]);
   });
 

@@ -4,14 +4,11 @@
 
 import { z } from "zod";
 import { durationPattern } from "../util/duration.ts";
+import { apiVersion, describe, dnsLabel, group, version, webUrl } from "./common.ts";
 
-export const group = "meet.meetingfleet.dev";
-export const version = "v1alpha1";
-export const apiVersion = `${group}/${version}`;
+export { apiVersion, group, version };
 export const kind = "MeetingFleet";
 export const plural = "meetingfleets";
-
-const describe = <T extends z.ZodType>(schema: T, description: string): T => schema.meta({ description });
 
 /** A rule across fields: CEL for the API server, which refuses a fleet that breaks it at apply time, and a predicate for the operator. */
 interface CrossFieldRule<T> {
@@ -162,18 +159,10 @@ export const autoscalingSchema = describe(
   "The built-in autoscaler: when present, the operator sets spec.replicas from the bridges' live figures (within minReplicas and maxReplicas).",
 );
 
-const webUrl = z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "must be an http(s) URL without query or fragment");
-
 export const fleetDirectorySchema = describe(
   z.object({
     url: describe(webUrl, "Base URL of the directory the fleet reports to, e.g. https://directory.example.org."),
-    name: describe(
-      z
-        .string()
-        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-        .max(63),
-      "This fleet's name in the directory, as its admin admitted it (default: <namespace>-<fleet>).",
-    ).optional(),
+    name: describe(dnsLabel, "This fleet's name in the directory, as its admin admitted it (default: <namespace>-<fleet>).").optional(),
     tokenSecretRef: describe(
       z.object({
         name: describe(z.string().min(1), "Name of a Secret in the fleet's namespace."),

@@ -4,8 +4,8 @@
 // In 2020 each browser picked the least-loaded server from a list it had loaded once, so a burst of
 // visitors all picked the same one. Here each new room draws a deployment with probability in proportion
 // to its free capacity (weighted rendezvous hashing: the draw is a hash of room and deployment, so it is
-// the same on every replica), and free capacity counts the rooms already sent there since its last
-// report. On top of that, bounded loads: during a burst no deployment takes more than (1 + loadBound) of
+// the same on every replica), and free capacity counts the rooms sent there lately, which its reports
+// cannot show yet. On top of that, bounded loads: during a burst no deployment takes more than (1 + loadBound) of
 // its share of the burst plus one room, whatever the hash says.
 
 /** What the directory knows of one deployment, in bridges' worth of stress (a bridge at its limit is 1). */
@@ -37,7 +37,7 @@ export function reportedFree(d: DeploymentLoad, settings: ChoiceSettings): numbe
 
 /**
  * The deployment for a new room, or undefined when every deployment is full, draining or gone.
- * `pending` counts the rooms sent to each deployment since its last report.
+ * `pending` counts the rooms sent to each deployment lately (before its stats can show them).
  */
 export function chooseForNewRoom(
   room: string,

@@ -46,6 +46,12 @@ export interface DirectorySettings extends ChoiceSettings {
   roomLifetimeMs: number;
   /** ... and for this long when that deployment is draining (a meeting still going on gets its late joiners). */
   drainingRoomLifetimeMs: number;
+  /**
+   * A room sent to a deployment counts against its free capacity for this long, whatever reports come
+   * meanwhile: its people take that long to show in the deployment's stats. (Counting only until the next
+   * report forgot a burst's rooms whenever a report landed in the middle of it, and skewed the split.)
+   */
+  pendingWindowMs: number;
 }
 
 export const defaultDirectorySettings: DirectorySettings = {
@@ -54,14 +60,15 @@ export const defaultDirectorySettings: DirectorySettings = {
   outAfterMs: 60_000,
   roomLifetimeMs: 4 * 3600_000,
   drainingRoomLifetimeMs: 10 * 60_000,
+  pendingWindowMs: 60_000,
 };
 
 interface Known {
   registration: Registration;
   report?: LoadReport;
   reportedAt?: number;
-  /** Rooms sent here since its last report. */
-  pending: number;
+  /** Rooms sent here per second (ms of the second's start), within the pending window, oldest first. */
+  sent: Array<{ second: number; rooms: number }>;
 }
 
 interface RoomEntry {
@@ -82,7 +89,7 @@ export class Directory {
   register(registration: Registration): void {
     const existing = this.known.get(registration.name);
     if (existing) existing.registration = registration;
-    else this.known.set(registration.name, { registration, pending: 0 });
+    else this.known.set(registration.name, { registration, sent: [] });
   }
 
   unregister(name: string): void {
@@ -99,7 +106,6 @@ export class Directory {
     if (!k) return false;
     k.report = report;
     k.reportedAt = now;
-    k.pending = 0;
     return true;
   }
 
@@ -115,7 +121,7 @@ export class Directory {
         return { reason: "sticky", deployment: this.known.get(entry.deployment)!.registration };
       }
     }
-    const pending = new Map([...this.known].map(([name, k]) => [name, k.pending]));
+    const pending = new Map([...this.known].map(([name, k]) => [name, this.pendingAt(k, now)]));
     const chosen = chooseForNewRoom(
       key,
       loads.map((d) => d.load),
@@ -123,7 +129,10 @@ export class Directory {
       this.settings,
     );
     if (chosen === undefined) return { reason: "none" };
-    this.known.get(chosen)!.pending++;
+    const sent = this.known.get(chosen)!.sent;
+    const second = now - (now % 1000);
+    if (sent.at(-1)?.second === second) sent.at(-1)!.rooms++;
+    else sent.push({ second, rooms: 1 });
     this.rooms.set(key, { deployment: chosen, lastJoin: now });
     const wasElsewhere = entry !== undefined && entry.deployment !== chosen && now - entry.lastJoin <= this.settings.roomLifetimeMs;
     return { reason: wasElsewhere ? "moved" : "new", deployment: this.known.get(chosen)!.registration };
@@ -137,6 +146,12 @@ export class Directory {
 
   get roomCount(): number {
     return this.rooms.size;
+  }
+
+  /** Rooms sent to `k` within the pending window (older seconds are dropped here: a few dozen at most). */
+  private pendingAt(k: Known, now: number): number {
+    while (k.sent.length > 0 && now - k.sent[0]!.second > this.settings.pendingWindowMs) k.sent.shift();
+    return k.sent.reduce((sum, s) => sum + s.rooms, 0);
   }
 
   list(now: number): DeploymentView[] {

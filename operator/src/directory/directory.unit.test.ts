@@ -1,7 +1,7 @@
 import { Directory, defaultDirectorySettings } from "./directory.ts";
 import type { LoadReport } from "./report.ts";
 
-const { staleAfterMs, outAfterMs, roomLifetimeMs, drainingRoomLifetimeMs } = defaultDirectorySettings;
+const { staleAfterMs, outAfterMs, roomLifetimeMs, drainingRoomLifetimeMs, pendingWindowMs } = defaultDirectorySettings;
 
 function report(figures: Partial<LoadReport> = {}): LoadReport {
   return { bridgesReady: 2, maxBridges: 10, participants: 30, conferences: 5, stress: 1, draining: false, ...figures };
@@ -83,7 +83,7 @@ describe("Directory", () => {
     expect(directory.join("one-more", 1)).toEqual({ reason: "none" });
   });
 
-  test("rooms sent since a report count against its free capacity until the next report", () => {
+  test("rooms sent lately count against free capacity for the pending window, whatever reports come meanwhile", () => {
     const directory = new Directory();
     directory.register({ name: "small", url: "https://small.example.org", displayName: "small", region: "eu" });
     // One bridge, free 0.8 at report time: 40 rooms of 0.02 each.
@@ -91,8 +91,12 @@ describe("Directory", () => {
     const reasons = Array.from({ length: 50 }, (_, i) => directory.join(`room-${i}`, 1).reason);
     expect(reasons.filter((r) => r === "new")).toHaveLength(40);
     expect(reasons.at(-1)).toBe("none");
+    // A report right after the burst cannot show its rooms yet: they still count.
     directory.report("small", report({ maxBridges: 1, bridgesReady: 1, stress: 0.2 }), 2);
-    expect(directory.join("room-after-report", 3).reason).toBe("new");
+    expect(directory.join("room-after-report", 3).reason).toBe("none");
+    // Once the window has passed, the reports speak for them.
+    directory.report("small", report({ maxBridges: 1, bridgesReady: 1, stress: 0.2 }), pendingWindowMs + 2);
+    expect(directory.join("room-after-window", pendingWindowMs + 3).reason).toBe("new");
   });
 
   test("reports for an unknown deployment are refused; a deployment never heard from is out", () => {

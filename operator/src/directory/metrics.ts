@@ -8,24 +8,27 @@ const states: DeploymentState[] = ["ready", "full", "draining", "stale", "out"];
 export function createDirectoryMetrics(deployments: () => readonly DeploymentView[], roomsRemembered: () => number) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "meetingfleet_directory_" });
-  const joins = new Counter({
-    name: "meetingfleet_directory_joins_total",
-    help: "Joins answered, by how the deployment was chosen (sticky, new, moved) or none when no deployment could take the room.",
-    labelNames: ["reason"],
-    registers: [registry],
-  });
-  const reports = new Counter({
-    name: "meetingfleet_directory_reports_total",
-    help: "Load reports received, by result (accepted, unauthorized, unknown, invalid).",
-    labelNames: ["result"],
-    registers: [registry],
-  });
-  const polls = new Counter({
-    name: "meetingfleet_directory_polls_total",
-    help: "Polls of plain servers' stats, by result (ok: at least one of its bridges answered; failed: none did).",
-    labelNames: ["result"],
-    registers: [registry],
-  });
+  /** A counter of events by one label: the function counts one for the label's value. */
+  const counter = (name: string, help: string, label: string) => {
+    const c = new Counter({ name, help, labelNames: [label], registers: [registry] });
+    return (value: string) => c.inc({ [label]: value });
+  };
+  const joins = counter(
+    "meetingfleet_directory_joins_total",
+    "Joins answered, by how the deployment was chosen (sticky, new, moved) or none when no deployment could take the room.",
+    "reason",
+  );
+  const reports = counter("meetingfleet_directory_reports_total", "Load reports received, by result (accepted, unauthorized, unknown, invalid).", "result");
+  const checks = counter(
+    "meetingfleet_directory_checks_total",
+    "Onboarding checks of deployments (applications and Donors), by verdict (Admitted, PendingApproval, Refused).",
+    "phase",
+  );
+  const polls = counter(
+    "meetingfleet_directory_polls_total",
+    "Polls of plain servers' stats, by result (ok: at least one of its bridges answered; failed: none did).",
+    "result",
+  );
   new Gauge({
     name: "meetingfleet_directory_deployments",
     help: "Registered deployments by state; stale and out ones get no new rooms.",
@@ -55,10 +58,5 @@ export function createDirectoryMetrics(deployments: () => readonly DeploymentVie
       this.set(roomsRemembered());
     },
   });
-  return {
-    registry,
-    countJoin: (reason: JoinReason) => joins.inc({ reason }),
-    countReport: (result: string) => reports.inc({ result }),
-    countPoll: (result: string) => polls.inc({ result }),
-  };
+  return { registry, countJoin: (reason: JoinReason) => joins(reason), countReport: reports, countPoll: polls, countCheck: checks };
 }

@@ -3,9 +3,10 @@
 // answered becomes its load report. A server none of whose URLs answer reports nothing and goes stale,
 // then out, by the same clock as a fleet that stopped reporting.
 
+import type { StatsSource } from "../api/donor.ts";
 import { boundedText, maxStatsBytes } from "../bridges/jvb-client.ts";
 import type { Directory } from "./directory.ts";
-import { readingFromBody, reportFromReadings, type StatsSource } from "./stats-source.ts";
+import { readingFromBody, reportFromReadings } from "./stats-source.ts";
 
 export interface PolledDeployment {
   name: string;
@@ -25,16 +26,17 @@ export class StatsPoller {
   private timer: NodeJS.Timeout | undefined;
   private readonly problems = new Map<string, string>();
 
-  private readonly deployments: readonly PolledDeployment[];
+  private readonly deployments: () => readonly PolledDeployment[];
   private readonly deps: PollerDeps;
 
-  constructor(deployments: readonly PolledDeployment[], deps: PollerDeps) {
+  /** `deployments`: asked every round, so that deployments admitted or removed meanwhile are followed. */
+  constructor(deployments: () => readonly PolledDeployment[], deps: PollerDeps) {
     this.deployments = deployments;
     this.deps = deps;
   }
 
   start(): void {
-    const round = () => Promise.all(this.deployments.map((d) => this.poll(d)));
+    const round = () => Promise.all(this.deployments().map((d) => this.poll(d)));
     void round();
     this.timer = setInterval(round, this.deps.intervalMs);
   }

@@ -29,7 +29,7 @@ function setUp(urls: string[]) {
   const polls: string[] = [];
   const changes: Array<string | undefined> = [];
   const deployment = { name: "liceo", stats: { format: "colibri" as const, urls } };
-  const poller = new StatsPoller([deployment], {
+  const poller = new StatsPoller(() => [deployment], {
     directory,
     countPoll: (result) => polls.push(result),
     onChange: (_, problem) => changes.push(problem),

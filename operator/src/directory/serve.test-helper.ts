@@ -19,7 +19,7 @@ export async function serveDirectory(directory: Directory, tokens: Record<string
     () => directory.roomCount,
   );
   const digests = new Map(Object.entries(tokens).map(([name, token]) => [name, tokenDigest(token)]));
-  const server = http.createServer(directoryHandler({ directory, tokenDigests: () => digests, metrics, title }));
+  const server = http.createServer(directoryHandler({ directory, tokenDigestOf: (name) => digests.get(name), metrics, title }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

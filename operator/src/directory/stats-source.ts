@@ -2,20 +2,9 @@
 // /colibri/stats (JSON) or its Prometheus /metrics (names under jitsi_jvb_), and the directory turns
 // what answered into the same load report a MeetingFleet sends. Pure: the poller does the fetching.
 
-import { z } from "zod";
+import type { StatsSource } from "../api/donor.ts";
 import { type BridgeReading, figuresFromStats } from "../bridges/jvb-client.ts";
 import type { LoadReport } from "./report.ts";
-
-export const statsSourceSchema = z.object({
-  format: z.enum(["colibri", "prometheus"]),
-  /** One URL per bridge of the deployment, e.g. https://meet.example.org/colibri/stats behind its proxy. */
-  urls: z
-    .array(z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/, "must be an http(s) URL without fragment"))
-    .min(1)
-    .max(100),
-});
-
-export type StatsSource = z.output<typeof statsSourceSchema>;
 
 /** The jitsi_jvb_ gauges standing for the /colibri/stats fields the reading uses. */
 const prometheusNames: Record<string, string> = {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
+import { statsSourceSchema } from "../api/donor.ts";
 import { loadReportSchema } from "./report.ts";
-import { readingFromBody, reportFromReadings, statsSourceSchema } from "./stats-source.ts";
+import { readingFromBody, reportFromReadings } from "./stats-source.ts";
 
 const colibri = { stress_level: 0.42, conferences: 3, local_endpoints: 17, largest_conference: 9, drain: false, shutting_down: false, version: "2.3" };
 const prometheus = `# HELP jitsi_jvb_stress Current stress (between 0 and 1).

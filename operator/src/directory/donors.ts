@@ -1,0 +1,167 @@
+// Donors as custom resources: the directory watches the Donors in its namespace, checks each one whose
+// spec it has not checked yet (an admin's `kubectl apply`, or a changed URL), writes the verdict into its
+// status, and lists the admitted ones. Onboarding (`apply`) checks an application first and creates the
+// Donor only when it is not refused, so nothing a stranger submits is stored unless it passed.
+// The status write does not trigger another check: the checks ran on the generation it records.
+
+import type { StatsSource } from "../api/donor.ts";
+import { type DonorSpec, type DonorStatus, donorPlural, group, version } from "../api/donor.ts";
+import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
+import { Reflector } from "../kube/reflector.ts";
+import type { KubeObject } from "../kube/types.ts";
+import type { Directory, Registration } from "./directory.ts";
+import { type AdmissionPolicy, type Application, type Check, runChecks, verdict } from "./onboarding.ts";
+import type { PolledDeployment } from "./poller.ts";
+import { newToken, tokenDigest } from "./tokens.ts";
+
+export interface Donor extends KubeObject {
+  spec: DonorSpec;
+  status?: DonorStatus;
+}
+
+/** What the directory takes from an admitted Donor. */
+export interface AdmittedDonor {
+  registration: Registration;
+  tokenSha256?: string;
+  stats?: StatsSource;
+}
+
+/** The Donor's listing when its status says Admitted; undefined otherwise. Pure. */
+export function admittedDonor(donor: Donor): AdmittedDonor | undefined {
+  if (donor.status?.phase !== "Admitted" || donor.metadata.deletionTimestamp) return undefined;
+  const { url, displayName, region, tokenSha256, stats } = donor.spec;
+  return { registration: { name: donor.metadata.name, url, displayName, region }, ...(tokenSha256 ? { tokenSha256 } : {}), ...(stats ? { stats } : {}) };
+}
+
+/** Checks are due when the spec changed since they last ran (or never ran). Pure. */
+export const checksDue = (donor: Donor): boolean => donor.status?.observedGeneration !== donor.metadata.generation;
+
+export interface DonorsDeps {
+  kube: KubeClient;
+  namespace: string;
+  directory: Directory;
+  policy: AdmissionPolicy;
+  checkTimeoutMs: number;
+  countCheck: (phase: string) => void;
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void };
+}
+
+export interface OnboardingAnswer {
+  status: 201 | 409 | 422;
+  phase: string;
+  reason: string;
+  checks: Check[];
+  /** The report token of a deployment that reports itself, shown once: only its digest is stored. */
+  token?: string;
+}
+
+const fieldManager = "meetingfleet-directory";
+
+export class Donors {
+  private readonly deps: DonorsDeps;
+  private readonly reflector: Reflector<Donor>;
+  private readonly admitted = new Map<string, AdmittedDonor>();
+  /** Names whose checks run in this process now: one check at a time per Donor. */
+  private readonly checking = new Set<string>();
+
+  constructor(deps: DonorsDeps) {
+    this.deps = deps;
+    this.reflector = new Reflector<Donor>(
+      deps.kube.source(this.collection()),
+      { upsert: (d) => this.upsert(d), remove: (d) => this.remove(d.metadata.name) },
+      { onError: (error) => deps.log.warn({ error: String(error) }, "Watching Donors failed; retrying") },
+    );
+  }
+
+  start(): void {
+    this.reflector.start();
+  }
+
+  close(): void {
+    this.reflector.stop();
+  }
+
+  get synced(): Promise<void> {
+    return this.reflector.synced;
+  }
+
+  polled(): PolledDeployment[] {
+    return [...this.admitted.values()].flatMap((a) => (a.stats ? [{ name: a.registration.name, stats: a.stats }] : []));
+  }
+
+  tokenDigest(name: string): string | undefined {
+    return this.admitted.get(name)?.tokenSha256;
+  }
+
+  /** Onboarding: checks the application; creates its Donor, with the verdict, unless refused. */
+  async apply(application: Application): Promise<OnboardingAnswer> {
+    const { name, ...details } = application;
+    if (this.reflector.get(`${this.deps.namespace}/${name}`) || this.checking.has(name))
+      return { status: 409, phase: "Refused", reason: `A deployment named ${name} is already registered: choose another name.`, checks: [] };
+    this.checking.add(name);
+    try {
+      const checks = await runChecks(application, this.deps.checkTimeoutMs);
+      const { phase, reason } = verdict(checks, this.deps.policy);
+      this.deps.countCheck(phase);
+      if (phase === "Refused") return { status: 422, phase, reason, checks };
+      const token = details.stats ? undefined : newToken();
+      const spec: DonorSpec = { ...details, approved: false, ...(token ? { tokenSha256: tokenDigest(token) } : {}) };
+      try {
+        const created = await this.deps.kube.create<Donor>(
+          this.collection(),
+          { apiVersion: `${group}/${version}`, kind: "Donor", metadata: { name, namespace: this.deps.namespace }, spec },
+          fieldManager,
+        );
+        await this.writeStatus(created, phase, reason, checks);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 409)
+          return { status: 409, phase: "Refused", reason: `A deployment named ${name} is already registered: choose another name.`, checks };
+        throw error;
+      }
+      this.deps.log.info({ donor: name, phase }, "Deployment onboarded");
+      return { status: 201, phase, reason, checks, ...(token ? { token } : {}) };
+    } finally {
+      this.checking.delete(name);
+    }
+  }
+
+  private upsert(donor: Donor): void {
+    const name = donor.metadata.name;
+    const listing = admittedDonor(donor);
+    if (listing) {
+      this.admitted.set(name, listing);
+      this.deps.directory.register(listing.registration);
+    } else this.remove(name);
+    if (checksDue(donor) && !this.checking.has(name) && !donor.metadata.deletionTimestamp) void this.check(donor);
+  }
+
+  private remove(name: string): void {
+    if (this.admitted.delete(name)) this.deps.directory.unregister(name);
+  }
+
+  /** Checks a Donor an admin applied or changed, and writes the verdict; the watch then lists it or not. */
+  private async check(donor: Donor): Promise<void> {
+    const name = donor.metadata.name;
+    this.checking.add(name);
+    try {
+      const checks = await runChecks({ name, ...donor.spec }, this.deps.checkTimeoutMs);
+      const { phase, reason } = verdict(checks, this.deps.policy, donor.spec.approved);
+      this.deps.countCheck(phase);
+      await this.writeStatus(donor, phase, reason, checks);
+      this.deps.log.info({ donor: name, phase, reason }, "Donor checked");
+    } catch (error) {
+      this.deps.log.warn({ donor: name, error: String(error) }, "Checking a Donor failed; the next change or relist retries");
+    } finally {
+      this.checking.delete(name);
+    }
+  }
+
+  private async writeStatus(donor: Donor, phase: DonorStatus["phase"], reason: string, checks: Check[]): Promise<void> {
+    const status: DonorStatus = { phase, reason, checks, checkedAt: new Date().toISOString(), observedGeneration: donor.metadata.generation ?? 1 };
+    await this.deps.kube.patch(`${this.collection()}/${donor.metadata.name}/status`, { status }, fieldManager);
+  }
+
+  private collection(): string {
+    return resourcePath({ group, version, plural: donorPlural, namespace: this.deps.namespace });
+  }
+}

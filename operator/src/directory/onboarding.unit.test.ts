@@ -1,0 +1,94 @@
+import { admittedDonor, checksDue, type Donor } from "./donors.ts";
+import { applicationSchema, type Check, connectionProblem, verdict } from "./onboarding.ts";
+import { applicationFromForm } from "./server.ts";
+
+const passed: Check[] = [
+  { name: "https", ok: true, message: "https" },
+  { name: "certificate", ok: true, message: "valid" },
+  { name: "web front", ok: true, message: "Jitsi Meet" },
+];
+const failing: Check[] = [...passed.slice(0, 1), { name: "certificate", ok: false, message: "The certificate of x is self-signed." }];
+
+describe("the verdict on a deployment", () => {
+  test("admitted at once or held for an administrator when every check passed, as the policy says", () => {
+    expect(verdict(passed, "auto").phase).toBe("Admitted");
+    expect(verdict(passed, "approval")).toEqual({ phase: "PendingApproval", reason: expect.stringMatching(/administrator approves/) });
+  });
+
+  test("refused with the first failed check's words, whatever the policy", () => {
+    for (const policy of ["auto", "approval"] as const)
+      expect(verdict(failing, policy)).toEqual({ phase: "Refused", reason: "The certificate of x is self-signed." });
+  });
+
+  test("an administrator's approval admits it, saying what failed", () => {
+    expect(verdict(failing, "approval", true)).toEqual({
+      phase: "Admitted",
+      reason: "Approved by an administrator, although: The certificate of x is self-signed.",
+    });
+    expect(verdict(passed, "approval", true).reason).toBe("Approved by an administrator.");
+  });
+});
+
+describe("connection problems in a donor's words", () => {
+  const failure = (code: string, message = "") => Object.assign(new TypeError("fetch failed"), { cause: { code, message } });
+  test.each([
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", /self-signed/],
+    ["CERT_HAS_EXPIRED", /has expired/],
+    ["ERR_TLS_CERT_ALTNAME_INVALID", /for another name/],
+    ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", /not signed by an authority/],
+    ["ECONNREFUSED", /refuses connections/],
+    ["ENOTFOUND", /not a name the DNS knows/],
+  ])("%s", (code, words) => {
+    expect(connectionProblem("meet.example.org", failure(code))).toMatch(words);
+  });
+  test("a timeout", () => {
+    expect(connectionProblem("meet.example.org", Object.assign(new Error("timed out"), { name: "TimeoutError" }))).toBe(
+      "meet.example.org did not answer in time.",
+    );
+  });
+});
+
+describe("an application", () => {
+  const good = { name: "liceo", url: "https://meet.liceo.example", displayName: "Liceo", region: "it-north", contact: "admin@liceo.example" };
+
+  test("from the page's form: stats only when a format is chosen, one URL per line", () => {
+    const form = new URLSearchParams({ ...good, statsFormat: "colibri", statsUrls: "https://a.example/colibri/stats\r\nhttps://b.example/colibri/stats\n" });
+    expect(applicationSchema.parse(applicationFromForm(form))).toEqual({
+      ...good,
+      stats: { format: "colibri", urls: ["https://a.example/colibri/stats", "https://b.example/colibri/stats"] },
+    });
+    expect(applicationFromForm(new URLSearchParams({ ...good, statsFormat: "", statsUrls: "" }))).toEqual(good);
+  });
+
+  test("is refused, naming the field, when incomplete or malformed; it cannot set its own approval or token", () => {
+    const bad = applicationSchema.safeParse({ ...good, contact: "nobody", name: "Liceo!" });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => i.path.join("."))).toEqual(expect.arrayContaining(["contact", "name"]));
+    expect(applicationSchema.parse({ ...good, approved: true, tokenSha256: "0".repeat(64) })).toEqual(good);
+  });
+});
+
+describe("a Donor as the directory lists it", () => {
+  const donor = (status?: Donor["status"], generation = 2): Donor => ({
+    metadata: { name: "liceo", namespace: "directory", uid: "u", generation },
+    spec: { url: "https://meet.liceo.example", displayName: "Liceo", region: "it-north", contact: "a@liceo.example", approved: false },
+    ...(status ? { status } : {}),
+  });
+
+  test("listed only when its status says Admitted", () => {
+    expect(admittedDonor(donor({ phase: "Admitted", reason: "" }))?.registration).toEqual({
+      name: "liceo",
+      url: "https://meet.liceo.example",
+      displayName: "Liceo",
+      region: "it-north",
+    });
+    expect(admittedDonor(donor({ phase: "PendingApproval", reason: "" }))).toBeUndefined();
+    expect(admittedDonor(donor())).toBeUndefined();
+  });
+
+  test("checked again when its spec changed since the checks, not when only its status did", () => {
+    expect(checksDue(donor())).toBe(true);
+    expect(checksDue(donor({ phase: "Admitted", reason: "", observedGeneration: 1 }))).toBe(true);
+    expect(checksDue(donor({ phase: "Admitted", reason: "", observedGeneration: 2 }))).toBe(false);
+  });
+});
