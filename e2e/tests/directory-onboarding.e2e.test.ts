@@ -25,7 +25,7 @@ const jitsiPage = '<!doctype html><html lang="en"><title>Jitsi Meet</title><scri
 const colibriStats = JSON.stringify({ stress_level: 0.1, conferences: 1, local_endpoints: 4, drain: false });
 
 /** A CA and, signed by it, a certificate for 127.0.0.1; and a self-signed one for the same address. */
-function certificates(dir: string) {
+function makeCertificates(dir: string) {
   const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
   const subject = (cn: string) => ["-subj", `/CN=${cn}`];
   openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", ...subject("meetingfleet test CA"));
@@ -55,6 +55,8 @@ function certificates(dir: string) {
 local("directory onboarding: checked, held for approval or refused with a reason; donors kept as custom resources", () => {
   let namespace = "";
   let directory: DirectoryOnBed | undefined;
+  let certificates: ReturnType<typeof makeCertificates>;
+  let fleetToken = "";
   const servers: Array<https.Server | net.Server> = [];
   const held = new Set<net.Socket>();
   const at: Record<"good" | "selfSigned" | "badStats" | "silent", string> = { good: "", selfSigned: "", badStats: "", silent: "" };
@@ -82,7 +84,8 @@ local("directory onboarding: checked, held for approval or refused with a reason
   beforeAll(async () => {
     await installCrd(bed);
     namespace = await createNamespace(bed, "directory-donors");
-    const certs = certificates(mkdtempSync(path.join(bed.dir, "certs-")));
+    certificates = makeCertificates(mkdtempSync(path.join(bed.dir, "certs-")));
+    const certs = certificates;
     at.good = await listen(https.createServer(certs.good, (req, res) => res.end(req.url === "/colibri/stats" ? colibriStats : jitsiPage)));
     at.selfSigned = await listen(https.createServer(certs.self, (_, res) => res.end(jitsiPage)));
     at.badStats = await listen(https.createServer(certs.good, (req, res) => res.end(req.url === "/colibri/stats" ? "<html>not found</html>" : jitsiPage)));
@@ -155,6 +158,7 @@ local("directory onboarding: checked, held for approval or refused with a reason
     expect(page).toContain("an administrator will approve your deployment");
     const token = /<code id="token">([^<]+)<\/code>/.exec(page)?.[1];
     expect(token).toMatch(/^[\w-]{43}$/);
+    fleetToken = token!;
     const stored = await kubectl(bed, ["get", "donor", "fleet", "-n", namespace, "-o", "json"]);
     expect(stored).not.toContain(token!);
     // Not admitted yet: its reports are refused; approved, they are taken.
@@ -162,6 +166,32 @@ local("directory onboarding: checked, held for approval or refused with a reason
     expect(await putReport(directory!.base, "fleet", token!, report)).toBe(401);
     await kubectl(bed, ["patch", "donor", "fleet", "-n", namespace, "--type=merge", "-p", '{"spec":{"approved":true}}']);
     await eventually("the fleet's report taken", async () => (await putReport(directory!.base, "fleet", token!, report)) === 204, 30_000);
+  });
+
+  test("a second replica lists what the first one hears: reports go through the Donors' status, and both send a room to the same place", async () => {
+    const second = directoryOnBed(bed, await freePort(), [], ["--donors-namespace", namespace, "--kubeconfig", bed.kubeconfig], {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: certificates.ca,
+    });
+    await second.start();
+    // The fleet reports to the first replica only, as a Service would route it.
+    const reporting = setInterval(
+      () => putReport(directory!.base, "fleet", fleetToken, { bridgesReady: 3, maxBridges: 4, participants: 27, conferences: 5, stress: 0.9 }).catch(() => {}),
+      1000,
+    );
+    try {
+      const fleetOn = async (base: string) =>
+        (
+          (await (await fetch(`${base}/api/v1/deployments`)).json()) as { deployments: Array<{ name: string; state: string; participants: number }> }
+        ).deployments.find((d) => d.name === "fleet");
+      await eventually("the second replica listing the fleet's report", async () => (await fleetOn(second.base))?.participants === 27, 30_000);
+      expect(await fleetOn(second.base)).toMatchObject({ state: "ready", participants: 27 });
+      const hostOf = async (base: string, room: string) => (await fetch(`${base}/join/${room}`, { redirect: "manual" })).headers.get("location");
+      for (const room of ["physics-101", "choir", "staff-meeting"]) expect(await hostOf(second.base, room)).toBe(await hostOf(directory!.base, room));
+    } finally {
+      clearInterval(reporting);
+      await second.stop();
+    }
   });
 
   test("a Donor an admin applies with kubectl is checked like an application: its verdict lands in its status", async () => {

@@ -62,6 +62,18 @@ export const donorStatusSchema = describe(
       "The onboarding checks, in order.",
     ).optional(),
     checkedAt: describe(z.string(), "When the checks ran (RFC 3339).").optional(),
+    load: describe(
+      z.object({
+        bridgesReady: describe(z.number().int().min(0), "Bridges taking new conferences."),
+        maxBridges: describe(z.number().int().min(0), "Bridges it may run."),
+        participants: describe(z.number().int().min(0), "People in meetings."),
+        conferences: describe(z.number().int().min(0), "Meetings."),
+        stress: describe(z.number().min(0), "Stress summed over its ready bridges."),
+        draining: describe(z.boolean(), "It takes no new rooms."),
+        reportedAt: describe(z.number().int(), "When the report arrived (ms since the epoch)."),
+      }),
+      "Its latest load report, as one directory replica received it: every replica reads it from here.",
+    ).optional(),
     observedGeneration: describe(z.number().int(), "The spec generation the checks ran on.").optional(),
   }),
   "The directory's verdict on this deployment.",

@@ -100,10 +100,14 @@ export class Directory {
     return [...this.known.values()].map((k) => k.registration);
   }
 
-  /** False when the deployment is not registered. */
+  /**
+   * A deployment's load as reported at `now`. False when the deployment is not registered. A report older
+   * than the one held (another replica's, read back from the API server late) changes nothing.
+   */
   report(name: string, report: LoadReport, now: number): boolean {
     const k = this.known.get(name);
     if (!k) return false;
+    if (k.reportedAt !== undefined && now < k.reportedAt) return true;
     k.report = report;
     k.reportedAt = now;
     return true;

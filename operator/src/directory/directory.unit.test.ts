@@ -99,6 +99,14 @@ describe("Directory", () => {
     expect(directory.join("room-after-window", pendingWindowMs + 3).reason).toBe("new");
   });
 
+  test("a report older than the one held changes nothing (another replica's, read back late)", () => {
+    const directory = new Directory();
+    directory.register({ name: "rome", url: "https://rome.example.org", displayName: "Rome", region: "eu" });
+    directory.report("rome", report({ participants: 40 }), 2_000);
+    expect(directory.report("rome", report({ participants: 10 }), 1_000)).toBe(true);
+    expect(directory.list(2_000)[0]).toMatchObject({ participants: 40, reportAgeSeconds: 0 });
+  });
+
   test("reports for an unknown deployment are refused; a deployment never heard from is out", () => {
     const directory = new Directory();
     expect(directory.report("nobody", report(), 0)).toBe(false);

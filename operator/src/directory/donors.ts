@@ -12,6 +12,7 @@ import type { KubeObject } from "../kube/types.ts";
 import type { Directory, Registration } from "./directory.ts";
 import { type AdmissionPolicy, type Application, type Check, runChecks, verdict } from "./onboarding.ts";
 import type { PolledDeployment } from "./poller.ts";
+import type { LoadReport } from "./report.ts";
 import { newToken, tokenDigest } from "./tokens.ts";
 
 export interface Donor extends KubeObject {
@@ -61,6 +62,8 @@ export class Donors {
   private readonly deps: DonorsDeps;
   private readonly reflector: Reflector<Donor>;
   private readonly admitted = new Map<string, AdmittedDonor>();
+  /** Donors whose load this replica is writing now, with the next report to write after it. */
+  private readonly writing = new Map<string, NonNullable<DonorStatus["load"]> | undefined>();
   /** Names whose checks run in this process now: one check at a time per Donor. */
   private readonly checking = new Set<string>();
 
@@ -125,12 +128,46 @@ export class Donors {
     }
   }
 
+  /**
+   * Shares a report this replica received with the others, in the Donor's status. One write per Donor at
+   * a time; a report that arrives meanwhile is written after it (the latest only).
+   */
+  shareReport(name: string, report: LoadReport): void {
+    if (!this.admitted.has(name)) return;
+    const load = { ...report, reportedAt: Date.now() };
+    if (this.writing.has(name)) {
+      this.writing.set(name, load);
+      return;
+    }
+    this.writing.set(name, undefined);
+    const write = async (next: NonNullable<DonorStatus["load"]>): Promise<void> => {
+      try {
+        await this.deps.kube.patch(`${this.collection()}/${name}/status`, { status: { load: next } }, fieldManager);
+      } catch (error) {
+        this.deps.log.warn({ donor: name, error: String(error) }, "Sharing a load report failed; the next report retries");
+      }
+      const queued = this.writing.get(name);
+      if (queued) {
+        this.writing.set(name, undefined);
+        return write(queued);
+      }
+      this.writing.delete(name);
+    };
+    void write(load);
+  }
+
   private upsert(donor: Donor): void {
     const name = donor.metadata.name;
     const listing = admittedDonor(donor);
     if (listing) {
       this.admitted.set(name, listing);
       this.deps.directory.register(listing.registration);
+      // The load another replica received: the same figures on every replica, so they choose alike.
+      const load = donor.status?.load;
+      if (load) {
+        const { reportedAt, ...report } = load;
+        this.deps.directory.report(name, report, reportedAt);
+      }
     } else this.remove(name);
     if (checksDue(donor) && !this.checking.has(name) && !donor.metadata.deletionTimestamp) void this.check(donor);
   }

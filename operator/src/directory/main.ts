@@ -16,6 +16,7 @@ import { Donors } from "./donors.ts";
 import { createDirectoryMetrics } from "./metrics.ts";
 import type { Application } from "./onboarding.ts";
 import { StatsPoller } from "./poller.ts";
+import type { LoadReport } from "./report.ts";
 import { registrationDetailsSchema } from "./report.ts";
 import { directoryHandler } from "./server.ts";
 
@@ -132,6 +133,7 @@ function main(): void {
       directory,
       // A report's token is checked against the file's digest, else its Donor's.
       tokenDigestOf: (name) => fileDigests.get(name) ?? donors?.tokenDigest(name),
+      ...(donors ? { onReport: (name: string, report: LoadReport) => donors.shareReport(name, report) } : {}),
       metrics,
       title: flags.title,
       ...(onboard ? { onboard } : {}),

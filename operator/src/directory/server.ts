@@ -10,7 +10,7 @@ import type { OnboardingAnswer } from "./donors.ts";
 import type { createDirectoryMetrics } from "./metrics.ts";
 import { type Application, applicationSchema } from "./onboarding.ts";
 import { directoryPage, donationResultPage } from "./page.ts";
-import { reportBodySchema } from "./report.ts";
+import { type LoadReport, reportBodySchema } from "./report.ts";
 import { tokenMatches } from "./tokens.ts";
 
 /** Letters and digits of any script, dots, dashes, underscores: what Jitsi's own room names allow without escaping. */
@@ -22,6 +22,8 @@ export interface DirectoryServerOptions {
   tokenDigestOf: (name: string) => string | undefined;
   metrics: ReturnType<typeof createDirectoryMetrics>;
   title: string;
+  /** Told of every accepted report, so that other replicas learn it (through the Donor's status). */
+  onReport?: (name: string, report: LoadReport) => void;
   /** Self-service onboarding: checks an application and stores it (absent: no donation form, 404). */
   onboard?: (application: Application) => Promise<OnboardingAnswer>;
   now?: () => number;
@@ -72,6 +74,7 @@ export function directoryHandler(options: DirectoryServerOptions): http.RequestL
       return send(res, 409, `deployment ${name} is admitted but has not said where it is: send "registration" with the report\n`);
     }
     metrics.countReport("accepted");
+    options.onReport?.(name, load);
     send(res, 204, "");
   };
 
