@@ -205,6 +205,11 @@ local("directory onboarding: checked, held for approval or refused with a reason
     await eventually("the applied Donor checked", async () => (await phaseOf("gitops")) === "Refused", 30_000);
     expect(await kubectl(bed, ["get", "donor", "gitops", "-n", namespace, "-o", "jsonpath={.status.reason}"])).toMatch(/self-signed/);
     expect((await listed()).map((d) => d.name)).not.toContain("gitops");
+    // What SREs see: the registrations by phase, and the verdicts counted.
+    const metrics = await (await fetch(`${directory!.base}/metrics`)).text();
+    expect(metrics).toMatch(/^meetingfleet_directory_donors\{phase="Admitted"\} 2$/m);
+    expect(metrics).toMatch(/^meetingfleet_directory_donors\{phase="Refused"\} 1$/m);
+    expect(metrics).toMatch(/^meetingfleet_directory_checks_total\{phase="Refused"\} 4$/m);
   });
 
   test("a restarted directory lists the admitted donors again, from the API server", async () => {

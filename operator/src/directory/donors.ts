@@ -92,6 +92,16 @@ export class Donors {
     return [...this.admitted.values()].flatMap((a) => (a.stats ? [{ name: a.registration.name, stats: a.stats }] : []));
   }
 
+  /** How many Donors are in each phase ("Unchecked" before their first verdict). */
+  phases(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const d of this.reflector.items()) {
+      const phase = d.status?.phase ?? "Unchecked";
+      counts.set(phase, (counts.get(phase) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   tokenDigest(name: string): string | undefined {
     return this.admitted.get(name)?.tokenSha256;
   }

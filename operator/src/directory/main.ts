@@ -103,6 +103,8 @@ function main(): void {
   const metrics = createDirectoryMetrics(
     () => directory.list(Date.now()),
     () => directory.roomCount,
+    // Read at scrape time, once the Donors below exist.
+    () => donors?.phases() ?? new Map(),
   );
   const donorsNamespace = flags["donors-namespace"];
   const donors = donorsNamespace

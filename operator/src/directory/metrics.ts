@@ -5,7 +5,12 @@ import type { DeploymentState, DeploymentView, JoinReason } from "./directory.ts
 
 const states: DeploymentState[] = ["ready", "full", "draining", "stale", "out"];
 
-export function createDirectoryMetrics(deployments: () => readonly DeploymentView[], roomsRemembered: () => number) {
+/** `donorPhases`: the Donors (registrations) by phase, when the directory keeps Donors. */
+export function createDirectoryMetrics(
+  deployments: () => readonly DeploymentView[],
+  roomsRemembered: () => number,
+  donorPhases: () => ReadonlyMap<string, number> = () => new Map(),
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "meetingfleet_directory_" });
   /** A counter of events by one label: the function counts one for the label's value. */
@@ -48,6 +53,16 @@ export function createDirectoryMetrics(deployments: () => readonly DeploymentVie
       // Reset first: a deployment no longer registered leaves no series behind.
       this.reset();
       for (const d of deployments()) this.set({ deployment: d.name, region: d.region }, d.state === "stale" || d.state === "out" ? 0 : 1);
+    },
+  });
+  new Gauge({
+    name: "meetingfleet_directory_donors",
+    help: "Donors (registered deployments) by phase: Admitted, PendingApproval (waiting for an administrator), Refused, Unchecked.",
+    labelNames: ["phase"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [phase, count] of donorPhases()) this.set({ phase }, count);
     },
   });
   new Gauge({
