@@ -57,6 +57,8 @@ local("directory onboarding: checked, held for approval or refused with a reason
   let directory: DirectoryOnBed | undefined;
   let certificates: ReturnType<typeof makeCertificates>;
   let fleetToken = "";
+  /** Set by the re-check test: the good deployment's stats stop parsing. */
+  let goodStatsBroken = false;
   const servers: Array<https.Server | net.Server> = [];
   const held = new Set<net.Socket>();
   const at: Record<"good" | "selfSigned" | "badStats" | "silent", string> = { good: "", selfSigned: "", badStats: "", silent: "" };
@@ -86,7 +88,9 @@ local("directory onboarding: checked, held for approval or refused with a reason
     namespace = await createNamespace(bed, "directory-donors");
     certificates = makeCertificates(mkdtempSync(path.join(bed.dir, "certs-")));
     const certs = certificates;
-    at.good = await listen(https.createServer(certs.good, (req, res) => res.end(req.url === "/colibri/stats" ? colibriStats : jitsiPage)));
+    at.good = await listen(
+      https.createServer(certs.good, (req, res) => res.end(req.url === "/colibri/stats" ? (goodStatsBroken ? "<html>moved</html>" : colibriStats) : jitsiPage)),
+    );
     at.selfSigned = await listen(https.createServer(certs.self, (_, res) => res.end(jitsiPage)));
     at.badStats = await listen(https.createServer(certs.good, (req, res) => res.end(req.url === "/colibri/stats" ? "<html>not found</html>" : jitsiPage)));
     // Accepts connections and never says a word: not even the TLS handshake.
@@ -95,7 +99,20 @@ local("directory onboarding: checked, held for approval or refused with a reason
       bed,
       await freePort(),
       [],
-      ["--donors-namespace", namespace, "--kubeconfig", bed.kubeconfig, "--onboarding", "approval", "--check-timeout", "2s", "--poll-interval", "1s"],
+      [
+        "--donors-namespace",
+        namespace,
+        "--kubeconfig",
+        bed.kubeconfig,
+        "--onboarding",
+        "approval",
+        "--check-timeout",
+        "2s",
+        "--poll-interval",
+        "1s",
+        "--recheck-interval",
+        "3s",
+      ],
       { ...process.env, NODE_EXTRA_CA_CERTS: certs.ca },
     );
     await directory.start();
@@ -209,7 +226,24 @@ local("directory onboarding: checked, held for approval or refused with a reason
     const metrics = await (await fetch(`${directory!.base}/metrics`)).text();
     expect(metrics).toMatch(/^meetingfleet_directory_donors\{phase="Admitted"\} 2$/m);
     expect(metrics).toMatch(/^meetingfleet_directory_donors\{phase="Refused"\} 1$/m);
-    expect(metrics).toMatch(/^meetingfleet_directory_checks_total\{phase="Refused"\} 4$/m);
+    // Three refused applications and this Donor, at least (the directory re-checks every few seconds here).
+    expect(Number(/^meetingfleet_directory_checks_total\{phase="Refused"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
+  });
+
+  test("verdicts are renewed: a deployment whose stats break is found at its next check, and the Donor says so", async () => {
+    goodStatsBroken = true;
+    try {
+      // Approved by the administrator, so it stays admitted; the reason tells them what broke.
+      await eventually(
+        "the good Donor's verdict renewed",
+        async () =>
+          /although: The stats at .* do not parse/.test(await kubectl(bed, ["get", "donor", "good", "-n", namespace, "-o", "jsonpath={.status.reason}"])),
+        30_000,
+      );
+      expect(await phaseOf("good")).toBe("Admitted");
+    } finally {
+      goodStatsBroken = false;
+    }
   });
 
   test("a restarted directory lists the admitted donors again, from the API server", async () => {

@@ -1,6 +1,6 @@
 // Donors as custom resources: the directory watches the Donors in its namespace, checks each one whose
-// spec it has not checked yet (an admin's `kubectl apply`, or a changed URL), writes the verdict into its
-// status, and lists the admitted ones. Onboarding (`apply`) checks an application first and creates the
+// spec it has not checked yet (an admin's `kubectl apply`, or a changed URL) or whose verdict has grown
+// old, writes the verdict into its status, and lists the admitted ones. Onboarding (`apply`) checks an application first and creates the
 // Donor only when it is not refused, so nothing a stranger submits is stored unless it passed.
 // The status write does not trigger another check: the checks ran on the generation it records.
 
@@ -34,8 +34,15 @@ export function admittedDonor(donor: Donor): AdmittedDonor | undefined {
   return { registration: { name: donor.metadata.name, url, displayName, region }, ...(tokenSha256 ? { tokenSha256 } : {}), ...(stats ? { stats } : {}) };
 }
 
-/** Checks are due when the spec changed since they last ran (or never ran). Pure. */
-export const checksDue = (donor: Donor): boolean => donor.status?.observedGeneration !== donor.metadata.generation;
+/**
+ * Checks are due when the spec changed since they last ran (or they never ran), and again once they are
+ * `recheckMs` old (0: never): a certificate expires, a server is moved. Pure.
+ */
+export function checksDue(donor: Donor, now: number, recheckMs: number): boolean {
+  if (donor.status?.observedGeneration !== donor.metadata.generation) return true;
+  const checkedAt = Date.parse(donor.status?.checkedAt ?? "");
+  return recheckMs > 0 && (Number.isNaN(checkedAt) || now - checkedAt > recheckMs);
+}
 
 export interface DonorsDeps {
   kube: KubeClient;
@@ -43,6 +50,8 @@ export interface DonorsDeps {
   directory: Directory;
   policy: AdmissionPolicy;
   checkTimeoutMs: number;
+  /** How old a verdict may get before the Donor is checked again (0: only when its spec changes). */
+  recheckMs: number;
   countCheck: (phase: string) => void;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
@@ -66,6 +75,7 @@ export class Donors {
   private readonly writing = new Map<string, NonNullable<DonorStatus["load"]> | undefined>();
   /** Names whose checks run in this process now: one check at a time per Donor. */
   private readonly checking = new Set<string>();
+  private recheck: NodeJS.Timeout | undefined;
 
   constructor(deps: DonorsDeps) {
     this.deps = deps;
@@ -78,9 +88,17 @@ export class Donors {
 
   start(): void {
     this.reflector.start();
+    if (this.deps.recheckMs > 0)
+      this.recheck = setInterval(
+        () => {
+          for (const donor of this.reflector.items()) this.checkIfDue(donor);
+        },
+        Math.min(60_000, this.deps.recheckMs),
+      );
   }
 
   close(): void {
+    clearInterval(this.recheck);
     this.reflector.stop();
   }
 
@@ -179,7 +197,12 @@ export class Donors {
         this.deps.directory.report(name, report, reportedAt);
       }
     } else this.remove(name);
-    if (checksDue(donor) && !this.checking.has(name) && !donor.metadata.deletionTimestamp) void this.check(donor);
+    this.checkIfDue(donor);
+  }
+
+  private checkIfDue(donor: Donor): void {
+    if (checksDue(donor, Date.now(), this.deps.recheckMs) && !this.checking.has(donor.metadata.name) && !donor.metadata.deletionTimestamp)
+      void this.check(donor);
   }
 
   private remove(name: string): void {

@@ -47,6 +47,7 @@ const flagsSchema = z.object({
   kubeconfig: z.string().min(1).optional(),
   onboarding: z.enum(["off", "auto", "approval"]).default("off"),
   "check-timeout": durationFlag.prefault("5s"),
+  "recheck-interval": durationFlag.prefault("6h"),
   "listen-address": z
     .string()
     .regex(/^[\d.]+:\d{1,5}$/, "must be host:port, e.g. 0.0.0.0:8080")
@@ -67,6 +68,7 @@ const usage = `usage: node operator/src/directory/main.ts [--registrations FILE]
                            an admin (kubectl patch donor NAME --type=merge -p '{"spec":{"approved":true}}');
                            off: no donation form. Needs --donors-namespace.
   --check-timeout 5s       how long one onboarding check may wait for an answer
+  --recheck-interval 6h    Donors are checked again this often (a certificate expires); 0s: only on change
   --registrations FILE     JSON list of admitted deployments: {name, tokenSha256} for those that report,
                            {url, displayName, region} for those that do not send them with their reports,
                            and stats: {format: colibri|prometheus, urls: [one per bridge]} for plain servers
@@ -114,6 +116,7 @@ function main(): void {
         directory,
         policy: flags.onboarding === "approval" ? "approval" : "auto",
         checkTimeoutMs: flags["check-timeout"],
+        recheckMs: flags["recheck-interval"],
         countCheck: metrics.countCheck,
         log,
       })

@@ -86,9 +86,15 @@ describe("a Donor as the directory lists it", () => {
     expect(admittedDonor(donor())).toBeUndefined();
   });
 
-  test("checked again when its spec changed since the checks, not when only its status did", () => {
-    expect(checksDue(donor())).toBe(true);
-    expect(checksDue(donor({ phase: "Admitted", reason: "", observedGeneration: 1 }))).toBe(true);
-    expect(checksDue(donor({ phase: "Admitted", reason: "", observedGeneration: 2 }))).toBe(false);
+  test("checked again when its spec changed since the checks, or when the verdict has grown old; not when only its status changed", () => {
+    const checkedAt = "2026-12-05T10:00:00Z";
+    const at = (iso: string) => Date.parse(iso);
+    const sixHours = 6 * 3_600_000;
+    expect(checksDue(donor(), at(checkedAt), sixHours)).toBe(true);
+    expect(checksDue(donor({ phase: "Admitted", reason: "", observedGeneration: 1, checkedAt }), at(checkedAt), sixHours)).toBe(true);
+    const fresh = donor({ phase: "Admitted", reason: "", observedGeneration: 2, checkedAt });
+    expect(checksDue(fresh, at("2026-12-05T15:59:00Z"), sixHours)).toBe(false);
+    expect(checksDue(fresh, at("2026-12-05T16:01:00Z"), sixHours)).toBe(true);
+    expect(checksDue(fresh, at("2027-12-05T16:01:00Z"), 0)).toBe(false);
   });
 });
