@@ -10,7 +10,7 @@ import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
 import { Reflector } from "../kube/reflector.ts";
 import type { KubeObject } from "../kube/types.ts";
 import type { Directory, Registration } from "./directory.ts";
-import { type AdmissionPolicy, type Application, type Check, runChecks, verdict } from "./onboarding.ts";
+import { type AdmissionPolicy, type Application, type Check, type CheckOptions, runChecks, verdict } from "./onboarding.ts";
 import type { PolledDeployment } from "./poller.ts";
 import type { LoadReport } from "./report.ts";
 import { newToken, tokenDigest } from "./tokens.ts";
@@ -49,7 +49,7 @@ export interface DonorsDeps {
   namespace: string;
   directory: Directory;
   policy: AdmissionPolicy;
-  checkTimeoutMs: number;
+  checks: CheckOptions;
   /** How old a verdict may get before the Donor is checked again (0: only when its spec changes). */
   recheckMs: number;
   countCheck: (phase: string) => void;
@@ -131,7 +131,7 @@ export class Donors {
       return { status: 409, phase: "Refused", reason: `A deployment named ${name} is already registered: choose another name.`, checks: [] };
     this.checking.add(name);
     try {
-      const checks = await runChecks(application, this.deps.checkTimeoutMs);
+      const checks = await runChecks(application, this.deps.checks);
       const { phase, reason } = verdict(checks, this.deps.policy);
       this.deps.countCheck(phase);
       if (phase === "Refused") return { status: 422, phase, reason, checks };
@@ -214,7 +214,7 @@ export class Donors {
     const name = donor.metadata.name;
     this.checking.add(name);
     try {
-      const checks = await runChecks({ name, ...donor.spec }, this.deps.checkTimeoutMs);
+      const checks = await runChecks({ name, ...donor.spec }, this.deps.checks);
       const { phase, reason } = verdict(checks, this.deps.policy, donor.spec.approved);
       this.deps.countCheck(phase);
       await this.writeStatus(donor, phase, reason, checks);

@@ -48,6 +48,7 @@ const flagsSchema = z.object({
   onboarding: z.enum(["off", "auto", "approval"]).default("off"),
   "check-timeout": durationFlag.prefault("5s"),
   "recheck-interval": durationFlag.prefault("6h"),
+  "private-addresses": z.enum(["refuse", "allow"]).default("refuse"),
   "listen-address": z
     .string()
     .regex(/^[\d.]+:\d{1,5}$/, "must be host:port, e.g. 0.0.0.0:8080")
@@ -69,6 +70,8 @@ const usage = `usage: node operator/src/directory/main.ts [--registrations FILE]
                            off: no donation form. Needs --donors-namespace.
   --check-timeout 5s       how long one onboarding check may wait for an answer
   --recheck-interval 6h    Donors are checked again this often (a certificate expires); 0s: only on change
+  --private-addresses refuse  the checks never fetch a URL whose name has a private, loopback or
+                           link-local address (the cluster's own, the cloud's metadata); allow: tests only
   --registrations FILE     JSON list of admitted deployments: {name, tokenSha256} for those that report,
                            {url, displayName, region} for those that do not send them with their reports,
                            and stats: {format: colibri|prometheus, urls: [one per bridge]} for plain servers
@@ -115,7 +118,7 @@ function main(): void {
         namespace: donorsNamespace,
         directory,
         policy: flags.onboarding === "approval" ? "approval" : "auto",
-        checkTimeoutMs: flags["check-timeout"],
+        checks: { timeoutMs: flags["check-timeout"], allowPrivateAddresses: flags["private-addresses"] === "allow" },
         recheckMs: flags["recheck-interval"],
         countCheck: metrics.countCheck,
         log,

@@ -3,6 +3,8 @@
 // poller will meet it, and admits it, holds it for an administrator, or refuses it with a reason a person
 // understands. The checks are I/O (`runChecks`); the verdict is pure (`verdict`).
 
+import { lookup } from "node:dns/promises";
+import { BlockList } from "node:net";
 import type { z } from "zod";
 import { dnsLabel } from "../api/common.ts";
 import { donorSpecSchema } from "../api/donor.ts";
@@ -15,7 +17,7 @@ export const applicationSchema = donorSpecSchema.omit({ tokenSha256: true, appro
 export type Application = z.output<typeof applicationSchema>;
 
 export interface Check {
-  name: "https" | "certificate" | "web front" | "stats";
+  name: "https" | "address" | "certificate" | "web front" | "stats";
   ok: boolean;
   message: string;
 }
@@ -74,12 +76,62 @@ const looksLikeJitsiMeet = (html: string) => /jitsi|config\.js|external_api\.js|
 const maxPageBytes = 2 * 1024 * 1024;
 
 /** Every check of an application, in order; stops at the first one that makes the rest meaningless. */
-export async function runChecks(application: Application, timeoutMs: number): Promise<Check[]> {
+export interface CheckOptions {
+  timeoutMs: number;
+  /** Let URLs reach private, loopback and link-local addresses (tests on loopback only). */
+  allowPrivateAddresses: boolean;
+}
+
+/**
+ * Addresses the directory never fetches for a stranger: its own cluster and hosts, the cloud's metadata
+ * service. Checked on the name's addresses before any request (a name that changes its answer between
+ * this lookup and the fetch could still get through; the directory's NetworkPolicy is the second line).
+ */
+const privateAddresses = new BlockList();
+for (const [network, prefix] of [
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.168.0.0", 16],
+] as const)
+  privateAddresses.addSubnet(network, prefix, "ipv4");
+for (const [network, prefix] of [
+  ["::1", 128],
+  ["fc00::", 7],
+  ["fe80::", 10],
+] as const)
+  privateAddresses.addSubnet(network, prefix, "ipv6");
+
+/** Why a URL's host must not be fetched, or undefined when it may. */
+async function privateHostProblem(url: URL): Promise<string | undefined> {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  let addresses: Array<{ address: string; family: number }>;
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch (error) {
+    return connectionProblem(url.host, { cause: error });
+  }
+  const inside = addresses.find((a) => privateAddresses.check(a.address, a.family === 6 ? "ipv6" : "ipv4"));
+  return inside ? `${url.host} is a private address (${inside.address}): a donated deployment must be reachable from the internet.` : undefined;
+}
+
+export async function runChecks(application: Application, options: CheckOptions): Promise<Check[]> {
+  const { timeoutMs } = options;
   const url = new URL(application.url);
   const host = url.host;
   if (url.protocol !== "https:")
     return [{ name: "https", ok: false, message: `The meeting URL must start with https://: browsers give camera and microphone only to secure pages.` }];
   const checks: Check[] = [{ name: "https", ok: true, message: "The meeting URL is https." }];
+  // Every URL the checks would fetch, before any is: the meeting URL and the stats.
+  if (!options.allowPrivateAddresses)
+    for (const target of [url, ...(application.stats?.urls ?? []).map((u) => new URL(u))]) {
+      const problem = await privateHostProblem(target);
+      if (problem) return [...checks, { name: "address", ok: false, message: problem }];
+    }
+  if (!options.allowPrivateAddresses) checks.push({ name: "address", ok: true, message: "Every address to check is a public one." });
   let page: Response;
   try {
     page = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });

@@ -1,5 +1,5 @@
 import { admittedDonor, checksDue, type Donor } from "./donors.ts";
-import { applicationSchema, type Check, connectionProblem, verdict } from "./onboarding.ts";
+import { applicationSchema, type Check, connectionProblem, runChecks, verdict } from "./onboarding.ts";
 import { applicationFromForm } from "./server.ts";
 
 const passed: Check[] = [
@@ -45,6 +45,35 @@ describe("connection problems in a donor's words", () => {
     expect(connectionProblem("meet.example.org", Object.assign(new Error("timed out"), { name: "TimeoutError" }))).toBe(
       "meet.example.org did not answer in time.",
     );
+  });
+});
+
+describe("the checks of an application", () => {
+  const on = (url: string, stats?: string) => ({
+    name: "x",
+    url,
+    displayName: "X",
+    region: "r",
+    contact: "a@b.example",
+    ...(stats ? { stats: { format: "colibri" as const, urls: [stats] } } : {}),
+  });
+
+  test("a plain-http URL is refused before anything is fetched", async () => {
+    expect(await runChecks(on("http://127.0.0.1:1"), { timeoutMs: 100, allowPrivateAddresses: false })).toEqual([
+      { name: "https", ok: false, message: expect.stringMatching(/must start with https/) },
+    ]);
+  });
+
+  test("a URL or stats URL on a private, loopback or link-local address is refused before anything is fetched", async () => {
+    for (const [url, stats, address] of [
+      ["https://127.0.0.1:1", undefined, "127.0.0.1"],
+      ["https://[::1]:1", undefined, "::1"],
+      ["https://10.1.2.3", undefined, "10.1.2.3"],
+      ["https://93.184.215.14", "https://169.254.169.254/latest/meta-data", "169.254.169.254"],
+    ] as const) {
+      const checks = await runChecks(on(url, stats), { timeoutMs: 100, allowPrivateAddresses: false });
+      expect(checks.at(-1)).toEqual({ name: "address", ok: false, message: expect.stringContaining(`is a private address (${address})`) });
+    }
   });
 });
 
