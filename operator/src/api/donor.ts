@@ -34,7 +34,7 @@ export const donorSpecSchema = describe(
     contact: describe(z.email(), "E-mail address of the person the directory's admin can write to."),
     stats: statsSourceSchema.optional(),
     tokenSha256: describe(
-      z.string().regex(/^[0-9a-f]{64}$/),
+      z.string().regex(/^[0-9a-f]{64}$/, "the hex SHA-256 of the deployment's report token"),
       "For a deployment that reports itself (a MeetingFleet): the hex SHA-256 of its report token. The token is never stored.",
     ).optional(),
     approved: describe(z.boolean(), "Set by an administrator: admit this deployment whatever its checks say.").default(false),

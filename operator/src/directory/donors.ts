@@ -1,11 +1,11 @@
 // Donors as custom resources: the directory watches the Donors in its namespace, checks each one whose
 // spec it has not checked yet (an admin's `kubectl apply`, or a changed URL) or whose verdict has grown
-// old, writes the verdict into its status, and lists the admitted ones. Onboarding (`apply`) checks an application first and creates the
-// Donor only when it is not refused, so nothing a stranger submits is stored unless it passed.
+// old, writes the verdict into its status, and lists the admitted ones. Onboarding (`apply`) checks an
+// application first and creates the Donor only when it is not refused, so nothing a stranger submits is
+// stored unless it passed.
 // The status write does not trigger another check: the checks ran on the generation it records.
 
-import type { StatsSource } from "../api/donor.ts";
-import { type DonorSpec, type DonorStatus, donorPlural, group, version } from "../api/donor.ts";
+import { type DonorSpec, type DonorStatus, donorPlural, group, type StatsSource, version } from "../api/donor.ts";
 import { ApiError, type KubeClient, resourcePath } from "../kube/client.ts";
 import { Reflector } from "../kube/reflector.ts";
 import type { KubeObject } from "../kube/types.ts";
@@ -67,6 +67,13 @@ export interface OnboardingAnswer {
 
 const fieldManager = "meetingfleet-directory";
 
+const nameTaken = (name: string, checks: Check[]): OnboardingAnswer => ({
+  status: 409,
+  phase: "Refused",
+  reason: `A deployment named ${name} is already registered: choose another name.`,
+  checks,
+});
+
 export class Donors {
   private readonly deps: DonorsDeps;
   private readonly reflector: Reflector<Donor>;
@@ -102,10 +109,6 @@ export class Donors {
     this.reflector.stop();
   }
 
-  get synced(): Promise<void> {
-    return this.reflector.synced;
-  }
-
   polled(): PolledDeployment[] {
     return [...this.admitted.values()].flatMap((a) => (a.stats ? [{ name: a.registration.name, stats: a.stats }] : []));
   }
@@ -127,8 +130,7 @@ export class Donors {
   /** Onboarding: checks the application; creates its Donor, with the verdict, unless refused. */
   async apply(application: Application): Promise<OnboardingAnswer> {
     const { name, ...details } = application;
-    if (this.reflector.get(`${this.deps.namespace}/${name}`) || this.checking.has(name))
-      return { status: 409, phase: "Refused", reason: `A deployment named ${name} is already registered: choose another name.`, checks: [] };
+    if (this.reflector.get(`${this.deps.namespace}/${name}`) || this.checking.has(name)) return nameTaken(name, []);
     this.checking.add(name);
     try {
       const checks = await runChecks(application, this.deps.checks);
@@ -145,8 +147,7 @@ export class Donors {
         );
         await this.writeStatus(created, phase, reason, checks);
       } catch (error) {
-        if (error instanceof ApiError && error.code === 409)
-          return { status: 409, phase: "Refused", reason: `A deployment named ${name} is already registered: choose another name.`, checks };
+        if (error instanceof ApiError && error.code === 409) return nameTaken(name, checks);
         throw error;
       }
       this.deps.log.info({ donor: name, phase }, "Deployment onboarded");

@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { pino } from "pino";
 import { z } from "zod";
-import { statsSourceSchema } from "../api/donor.ts";
+import { dnsLabel } from "../api/common.ts";
+import { donorSpecSchema } from "../api/donor.ts";
 import { connect } from "../kube/client.ts";
 import { durationFlag, parseFlagsOrExit } from "../util/flags.ts";
 import { describeZodError } from "../util/zod-error.ts";
@@ -16,20 +17,17 @@ import { Donors } from "./donors.ts";
 import { createDirectoryMetrics } from "./metrics.ts";
 import type { Application } from "./onboarding.ts";
 import { StatsPoller } from "./poller.ts";
-import type { LoadReport } from "./report.ts";
-import { registrationDetailsSchema } from "./report.ts";
+import { type LoadReport, registrationDetailsSchema } from "./report.ts";
 import { directoryHandler } from "./server.ts";
 
 const registrationsSchema = z.array(
   z
     .object({
-      name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a DNS label: lower-case letters, digits and dashes"),
+      name: dnsLabel,
       ...registrationDetailsSchema.partial().shape,
-      tokenSha256: z
-        .string()
-        .regex(/^[0-9a-f]{64}$/, "the hex SHA-256 of the deployment's report token")
-        .optional(),
-      stats: statsSourceSchema.optional(),
+      // The same fields as a Donor's: a file entry is a Donor kept outside the API server.
+      tokenSha256: donorSpecSchema.shape.tokenSha256,
+      stats: donorSpecSchema.shape.stats,
     })
     .refine((r) => r.tokenSha256 !== undefined || r.stats !== undefined, {
       message: "needs tokenSha256 (the deployment reports) or stats (the directory polls it)",
