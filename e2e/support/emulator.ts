@@ -38,9 +38,13 @@ export async function postLoad(bed: Testbed, body: unknown): Promise<{ status: n
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** Conferences placed one after another, so Jicofo's choice is predictable: sizes in bridge order. */
-export async function placeConferences(bed: Testbed, sizes: number[], durationS: number): Promise<void> {
-  const trace = ["start_s,duration_s,participants", ...sizes.map((size, i) => `${i * 0.5},${durationS},${size}`)].join("\n");
+/**
+ * Conferences placed one after another, so Jicofo's choice is predictable: sizes in bridge order, each
+ * lasting `durationS` (one for all, or one each). A new call replaces the arrivals still to come.
+ */
+export async function placeConferences(bed: Testbed, sizes: number[], durationS: number | number[]): Promise<void> {
+  const lengthOf = (i: number) => (Array.isArray(durationS) ? durationS[i] : durationS);
+  const trace = ["start_s,duration_s,participants", ...sizes.map((size, i) => `${i * 0.5},${lengthOf(i)},${size}`)].join("\n");
   const res = await postLoad(bed, { trace });
   if (res.status !== 200) throw new Error(`the conference driver refused the trace: HTTP ${res.status} ${JSON.stringify(res.body)}`);
 }

@@ -80,7 +80,7 @@ async function operatorSees(name: string, participants: number): Promise<void> {
   await eventually(`${name} status to show ${participants} participants`, async () => (await getFleet(name)).status?.participants === participants, 15_000);
 }
 
-const placeConferences = (sizes: number[], durationS: number) => placeConferencesOn(bed, sizes, durationS);
+const placeConferences = (sizes: number[], durationS: number | number[]) => placeConferencesOn(bed, sizes, durationS);
 
 local("MeetingFleet operator", () => {
   beforeAll(async () => {
@@ -145,7 +145,8 @@ local("MeetingFleet operator", () => {
 
   test("kubectl scale down by two while meetings run: the two emptiest bridges drain, nobody is cut, they go once empty", async () => {
     await readyFleet("down", { replicas: 4 });
-    await placeConferences([12, 9, 3, 2], 25);
+    // The meetings on the bridges that stay outlast the drained ones', so no drained bridge trades places.
+    await placeConferences([12, 9, 3, 2], [120, 120, 25, 25]);
     await eventually("meetings on all four bridges", async () => (await participantsOn("down-3")) === 2 && (await participantsOn("down-0")) === 12, 15_000);
     await operatorSees("down", 26);
     await kubectl(bed, ["scale", "meetingfleet/down", "-n", namespace, "--replicas=2"]);
@@ -189,6 +190,37 @@ local("MeetingFleet operator", () => {
     expect(cut).toEqual([expect.objectContaining({ bridgeId: `${namespace}/deadline-1`, participants: 3, reason: "bridge-shutting-down" })]);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=DrainDeadlinePassed", "-o", "name"]);
     expect(events.trim()).not.toBe("");
+  });
+
+  test("near its deadline, a drained bridge whose meeting outlasts the others' trades places with the emptied bridge: that one goes, the meeting is not cut", async () => {
+    await readyFleet("trade", { replicas: 2, drainDeadline: "20s" });
+    await placeConferences([6, 2], [8, 120]);
+    await eventually("meetings on both bridges", async () => (await participantsOn("trade-0")) === 6 && (await participantsOn("trade-1")) === 2, 15_000);
+    await operatorSees("trade", 8);
+    const deadline = Date.now() + 20_000;
+    await kubectl(bed, ["scale", "meetingfleet/trade", "-n", namespace, "--replicas=1"]);
+    // trade-1 (fewer people) drains; trade-0 empties after 8 s, and 15 s into the drain (the last quarter of
+    // its deadline) trade-0 drains in trade-1's place and goes.
+    const inService = async () => {
+      const pods = await bridgePods("trade");
+      return pods.length === 1 && pods[0]!.metadata.name === "trade-1" && !pods[0]!.metadata.annotations?.["meet.meetingfleet.dev/draining-since"];
+    };
+    await eventually("trade-0 gone, trade-1 in service", inService, 60_000);
+    await eventually("trade-1's drain deadline passed", async () => Date.now() > deadline + 3_000, 60_000, 1_000);
+    expect(await inService()).toBe(true);
+    expect(await participantsOn("trade-1")).toBe(2);
+    expect(await interruptions("trade")).toEqual([]);
+    const kept = await kubectl(bed, [
+      "get",
+      "events.events.k8s.io",
+      "-n",
+      namespace,
+      "--field-selector",
+      "reason=KeepsItsMeetings",
+      "-o",
+      "jsonpath={.items[*].note}",
+    ]);
+    expect(kept).toContain("Undrained bridge trade-1: it still hosts meetings, so an empty bridge drains in its place");
   });
 
   test("when load comes back during a drain, the draining bridge is undrained instead of a new one started", async () => {
@@ -694,11 +726,11 @@ local("MeetingFleet operator", () => {
   }, 300_000);
 
   test("autoscaling: the benchmark's simulator predicts what the operator does on the test bed, for the same meetings and spec", async () => {
-    // 40 meetings of 4-12 in one minute (300 people), 60-120 s long: the fleet grows, then drains back.
+    // 40 meetings of 4-12 in one minute (300 people), 45-90 s long: the fleet grows, then drains back.
     const sizes = [4, 6, 8, 10, 12, 5];
-    const lengthsS = [60, 90, 120, 75];
+    const lengthsS = [45, 70, 90, 55];
     const meetings = Array.from({ length: 40 }, (_, i) => ({ startMs: i * 1_500, durationMs: lengthsS[i % 4]! * 1_000, participants: sizes[i % 6]! }));
-    const windowMs = 240_000;
+    const windowMs = 200_000;
     const spec = { replicas: 1, minReplicas: 1, maxReplicas: 10, autoscaling: { scaleDownWindow: "20s" } };
     // The spec as the API server stored it, its defaults filled in: what the operator reads.
     const fleetSpec = fleetSpecSchema.parse((await readyFleet("fidelity", spec)).spec);

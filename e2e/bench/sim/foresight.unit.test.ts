@@ -13,4 +13,9 @@ describe("foresight reference", () => {
     expect(p.decide(at(6 * minute))).toBe(2);
     expect(foresight(bound, 0, 0).decide(at(2 * minute + 59_000))).toBe(5);
   });
+
+  test("scales the oracle's count, rounding up, before adding the spare", () => {
+    expect(foresight(bound, 0, 1, 1.5).decide(at(2 * minute))).toBe(9); // ceil(7.5) + 1
+    expect(foresight(bound, 0, 0, 1.5).decide(at(4 * minute))).toBe(2); // ceil(1.5)
+  });
 });

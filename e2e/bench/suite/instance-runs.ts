@@ -4,8 +4,9 @@
 import type { PolicySpec } from "../../../operator/src/autoscale/policy.ts";
 import { epochMs, timeZone } from "../benchmark.ts";
 import { drawInstance } from "../families.ts";
-import { oracle } from "../oracle.ts";
+import { type OracleResult, oracle } from "../oracle.ts";
 import { type ScalingPolicy, simulate } from "../sim/fleet-sim.ts";
+import { foresight } from "../sim/foresight.ts";
 import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "../sim/peers.ts";
 
 export interface SuiteRecord {
@@ -36,10 +37,33 @@ export const frontierVariants: Record<string, Partial<PolicySpec>> = {
   "ours: target 0.3 without new rooms": { targetStress: 0.3, roomForLargestConference: false, roomForRises: false },
 };
 
-function policyOf(name: string, peakBridges: number): ScalingPolicy {
+/**
+ * Run with REFERENCES=1 only, and judged against no target: the foresight reference (sim/foresight.ts),
+ * which knows the oracle's bridge count 3 minutes ahead, scaled by a factor, plus one spare. Its points
+ * say what overload a scaler could reach at what cost if it knew the future, while Jicofo places meetings
+ * and they never move; no real policy does better than knowing the future.
+ */
+export const foresightFactors: Record<string, number> = {
+  "foresight: lead 3 min, x1 +1": 1,
+  "foresight: lead 3 min, x1.25 +1": 1.25,
+  "foresight: lead 3 min, x1.5 +1": 1.5,
+  "foresight: lead 3 min, x2 +1": 2,
+};
+
+/**
+ * Also with REFERENCES=1: ten times the bridges the oracle needs at its peak, all day. What overload is
+ * left there is Jicofo filling one bridge with a meeting before it opens another: no scaler removes it.
+ */
+export const plentyName = "static: 10x the oracle's peak";
+
+function policyOf(name: string, bound: OracleResult, wholeRun: () => OracleResult): ScalingPolicy {
+  const factor = foresightFactors[name];
+  if (factor !== undefined) return foresight(wholeRun(), 3 * 60_000, 1, factor);
   switch (name) {
+    case plentyName:
+      return staticFleet(10 * Math.max(1, bound.peakBridges));
     case "static":
-      return staticFleet(Math.max(1, peakBridges));
+      return staticFleet(Math.max(1, bound.peakBridges));
     case "hpa":
       return hpa(0.5);
     case "agones-buffer":
@@ -57,11 +81,14 @@ function policyOf(name: string, peakBridges: number): ScalingPolicy {
 export function runInstance(family: string, instance: number, seed: number, policies: readonly string[]): SuiteRecord[] {
   const w = drawInstance(family, instance, seed);
   const bound = oracle(w.trace, w.measureFromMs, w.toMs);
+  // Foresight also sizes the warm-up days, so it needs the oracle's count from the first of them.
+  let fromStart: OracleResult | undefined;
+  const wholeRun = () => (fromStart ??= oracle(w.trace, w.fromMs, w.toMs));
   const records: SuiteRecord[] = [
     { family, instance, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, conferencesRefused: 0 },
   ];
   for (const name of policies) {
-    const r = simulate(w.trace, policyOf(name, bound.peakBridges), w.fromMs, w.toMs, { measureFromMs: w.measureFromMs });
+    const r = simulate(w.trace, policyOf(name, bound, wholeRun), w.fromMs, w.toMs, { measureFromMs: w.measureFromMs });
     records.push({
       family,
       instance,

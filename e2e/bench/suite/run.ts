@@ -1,5 +1,6 @@
 // `make bench-suite` (PER_FAMILY=n instances of each family, 20 by default; SEED=n another population;
-// FRONTIER=1 adds the 2026-11 policy at target 0.3, a point of the frontier):
+// FRONTIER=1 adds the 2026-11 policy at target 0.3, a point of the frontier; REFERENCES=1 the foresight
+// reference's frontier and a static fleet of ten times the oracle's peak):
 // every policy at its defaults on a population of workloads, ours' ablation and frontier beside them,
 // spread over one worker per core. Prints the report and writes .bench/suite.json and suite.svg/.png.
 
@@ -7,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { familyNames, population } from "../families.ts";
 import { renderChart } from "../plot/render.ts";
-import { frontierVariants, oursVariants, peerNames } from "./instance-runs.ts";
+import { foresightFactors, frontierVariants, oursVariants, peerNames, plentyName } from "./instance-runs.ts";
 import { suiteChart } from "./plot.ts";
 import { runPopulation } from "./pool.ts";
 import { suiteReport } from "./report.ts";
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   }
   const tasks = population(perFamily);
   const frontier = process.env.FRONTIER === "1" ? Object.keys(frontierVariants) : [];
-  const policies = [...peerNames, "ours", ...Object.keys(oursVariants), ...frontier];
+  const references = process.env.REFERENCES === "1" ? [...Object.keys(foresightFactors), plentyName] : [];
+  const policies = [...peerNames, "ours", ...Object.keys(oursVariants), ...frontier, ...references];
   const records = await runPopulation(tasks, seed, policies, (done) => {
     if (done % 20 === 0 || done === tasks.length) process.stderr.write(`${done}/${tasks.length} instances\n`);
   });

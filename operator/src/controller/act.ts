@@ -177,6 +177,23 @@ export async function act(
   };
   const nowIso = new Date(deps.now()).toISOString();
 
+  // Undrained before any drain of the same pass: a bridge trading places with an empty one is back in
+  // service before the empty one leaves it, so Jicofo never has fewer bridges to choose from meanwhile.
+  await step(
+    plan.undrain,
+    "UndrainBridge",
+    async (d) => {
+      const now = await annotate(d.name, { [annotations.drainingSince]: null });
+      await tellBridge(d.name, now, (ip) => jvb.setDrain(ip, false));
+    },
+    (d) => [
+      "Normal",
+      d.reason === "KeepsItsMeetings"
+        ? `Undrained bridge ${d.name}: it still hosts meetings, so an empty bridge drains in its place (${d.reason})`
+        : `Undrained bridge ${d.name}: load came back, it takes new conferences again (${d.reason})`,
+    ],
+  );
+
   await step(
     plan.drain,
     "DrainBridge",
@@ -185,16 +202,6 @@ export async function act(
       await tellBridge(d.name, now, (ip) => jvb.setDrain(ip, true));
     },
     (d) => ["Normal", `Draining bridge ${d.name}: no new conferences; it is removed when its meetings end (${d.reason})`],
-  );
-
-  await step(
-    plan.undrain,
-    "UndrainBridge",
-    async (d) => {
-      const now = await annotate(d.name, { [annotations.drainingSince]: null });
-      await tellBridge(d.name, now, (ip) => jvb.setDrain(ip, false));
-    },
-    (d) => ["Normal", `Undrained bridge ${d.name}: load came back, it takes new conferences again`],
   );
 
   await step(

@@ -13,6 +13,10 @@
 //   the fewest conferences are drained (a drained bridge is gone when its last meeting ends, and the
 //   fewer meetings it holds, the sooner that is), then the fewest local participants; never one with
 //   unknown figures while one with known figures is left. Unknown figures are never read as zero.
+// - A draining bridge that still hosts meetings in the last quarter of its drain deadline trades places
+//   with an empty active bridge: it is undrained and the empty one drained (and so deleted at once). The
+//   count stays; the empty bridge goes instead of the busy one at its deadline, so a meeting longer than
+//   the deadline is not cut for a scale-down that an empty bridge could have paid for.
 // - A bridge whose node is on its way out (cordoned, being removed by a node autoscaler) is drained at
 //   once, whatever the count, and replaced elsewhere; it is never undrained while its node is leaving.
 // - A bridge hosting meetings is protected from eviction (disruption.ts), an empty one is not.
@@ -96,6 +100,8 @@ export type Reason =
   | "ScaleUp"
   | "ScaleDown"
   | "LoadReturned"
+  | "KeepsItsMeetings"
+  | "EmptyInstead"
   | "RollingUpgrade"
   | "NotReadyScaleDown"
   | "DrainStateRepair"
@@ -209,6 +215,23 @@ export function planFleet(input: PlanInput): Plan {
     const [ordinal] = freeOrdinals(input.bridges, 1);
     if (ordinal !== undefined) plan.create.push({ ordinal, reason: "RollingUpgrade" });
   }
+  if (outdated.length === 0) {
+    // Only in the last quarter of the drain deadline: until then an empty bridge is the fleet's room for
+    // the next big meeting, and the busy one may still empty by itself (earlier trades, measured on the
+    // benchmark's population, cost overload on flash crowds and saved no meeting more).
+    const tradeFrom = (b: ObservedBridge) => (b.drainingSince ?? now) + 0.75 * input.drainDeadlineMs;
+    const nowDue = stillDraining.filter((b) => tradeFrom(b) <= now);
+    const { emptyLeft } = tradeEmptyForBusy(plan, nowDue, active, input.templateHash, limits.maxDrainsPerPass);
+    // With an empty bridge still there, wake when the next busy one's trade is due.
+    if (emptyLeft) for (const b of stillDraining) if (tradeFrom(b) > now) wake(tradeFrom(b));
+    tradeEmptyForBusy(
+      plan,
+      stillDraining.filter((b) => tradeFrom(b) <= now),
+      active,
+      input.templateHash,
+      limits.maxDrainsPerPass,
+    );
+  }
 
   // The bridge's own drain flag follows the operator's record, whatever happened to it.
   const changing = new Set([...plan.drain, ...plan.undrain, ...plan.delete].map((d) => d.name));
@@ -225,6 +248,30 @@ export function planFleet(input: PlanInput): Plan {
       plan.protect.push({ name: b.name, reason: protect ? "InUse" : "NotInUse", protect });
   }
   return plan;
+}
+
+/**
+ * Busy draining bridges, the nearest to their deadline first, trade places with empty active ones: the
+ * count stays, the empty bridge goes now, and the meetings on the busy one are no longer on a clock.
+ */
+function tradeEmptyForBusy(
+  plan: Plan,
+  stillDraining: readonly ObservedBridge[],
+  active: readonly ObservedBridge[],
+  templateHash: string,
+  maxDrains: number,
+): { emptyLeft: boolean } {
+  const chosen = new Set([...plan.drain, ...plan.undrain].map((d) => d.name));
+  const busy = stillDraining
+    .filter((b) => !chosen.has(b.name) && b.templateHash === templateHash && b.ready && b.leavingNode === undefined && (b.figures?.participants ?? 0) > 0)
+    .sort((a, b) => (a.drainingSince ?? 0) - (b.drainingSince ?? 0) || a.name.localeCompare(b.name));
+  const empty = active.filter((b) => b.ready && !chosen.has(b.name) && b.figures?.participants === 0 && b.figures.conferences === 0);
+  const trades = Math.min(busy.length, empty.length, maxDrains - plan.drain.length);
+  for (let i = 0; i < trades; i++) {
+    plan.undrain.push({ name: busy[i]!.name, reason: "KeepsItsMeetings" });
+    plan.drain.push({ name: empty[i]!.name, reason: "EmptyInstead" });
+  }
+  return { emptyLeft: empty.length > trades };
 }
 
 /** Empty by figures read after the drain had settled, and showing it: no conference can still be on its way. */

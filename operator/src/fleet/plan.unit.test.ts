@@ -118,6 +118,44 @@ describe("planFleet", () => {
     expect(more.create.map((c) => c.ordinal)).toEqual([3]);
   });
 
+  test("in the last quarter of its deadline, a draining bridge still hosting meetings trades places with an empty active one", () => {
+    const late = now - 1.6 * hour; // the deadline is 2 h: trades from 1.5 h on
+    const bridges = [bridge(0, withPeople(0)), bridge(1, withPeople(9)), bridge(2, draining(late, 3)), bridge(3, draining(late + 60_000, 4))];
+    const p = plan(bridges, { desiredReplicas: 2 });
+    // The one nearest its deadline is kept; the other still drains (no second empty bridge to trade).
+    expect(p.undrain).toEqual([{ name: "f-2", reason: "KeepsItsMeetings" }]);
+    expect(p.drain).toEqual([{ name: "f-0", reason: "EmptyInstead" }]);
+    expect(p.create).toEqual([]);
+    // Before that, the empty bridge stays the fleet's room, and the plan wakes when the trade is due.
+    const early = plan([bridge(0, withPeople(0)), bridge(2, draining(now - hour, 3))], { desiredReplicas: 1 });
+    expect([...early.drain, ...early.undrain]).toEqual([]);
+    expect(early.requeueAfterMs).toBe(0.5 * hour);
+    // The next pass, once the drain has settled: the empty bridge is deleted, the trade not undone.
+    const next = [
+      bridge(0, { drainingSince: now, figures: { ...withPeople(0).figures, drain: true, readAt: now + 20_000 } }),
+      bridge(1, withPeople(9)),
+      bridge(2, withPeople(3)),
+      bridge(3, draining(late + 60_000, 4)),
+    ];
+    const after = plan(next, { desiredReplicas: 2, now: now + 20_000 });
+    expect(after.delete).toEqual([{ name: "f-0", reason: "BridgeEmpty" }]);
+    expect([...after.drain, ...after.undrain]).toEqual([]);
+  });
+
+  test("no trade for an active bridge with people or unknown figures, a draining one with nobody left, on a leaving node or of an old template", () => {
+    const busyDraining = bridge(2, draining(now - 1.6 * hour, 3));
+    const noTrade = (bridges: ObservedBridge[], over: Partial<PlanInput> = {}) => {
+      const p = plan(bridges, { desiredReplicas: bridges.filter((b) => b.drainingSince === undefined).length, ...over });
+      expect(p.undrain).toEqual([]);
+      expect(p.drain).toEqual([]);
+    };
+    noTrade([bridge(0, withPeople(1)), busyDraining]);
+    noTrade([bridge(0, { ready: false, figures: undefined }), busyDraining]);
+    noTrade([bridge(0, withPeople(0)), bridge(2, draining(now - 5_000, 0))]); // empty too: it goes by itself
+    noTrade([bridge(0, withPeople(0)), bridge(2, { ...draining(now - 1.6 * hour, 3), leavingNode: "node n1 is cordoned" })]);
+    noTrade([bridge(0, withPeople(0)), bridge(2, { ...draining(now - 1.6 * hour, 3), templateHash: "v0" })]);
+  });
+
   test("exited bridges are deleted; their replacement comes once they are gone", () => {
     const p = plan([bridge(0), bridge(1, { exited: true, running: false, ready: false, figures: undefined })], { desiredReplicas: 2 });
     expect(p.delete).toEqual([{ name: "f-1", reason: "BridgeExited" }]);
@@ -253,6 +291,38 @@ describe("planFleet properties", () => {
         for (const o of ordinals) expect(used.has(o)).toBe(false);
         const touched = [...p.drain, ...p.undrain, ...p.delete, ...p.shutdown].map((d) => d.name);
         expect(new Set(touched).size).toBe(touched.length);
+      }),
+    );
+  });
+
+  test("no meeting nears its deadline on a draining bridge while an empty active bridge stays", () => {
+    // Ready bridges of one template on staying nodes, some draining, many empty: where a trade is due.
+    const arbFleet = fc.tuple(
+      fc.array(
+        fc.record({
+          drainingFor: fc.option(fc.integer({ min: 0, max: 2 * hour - 1 }), { nil: undefined }),
+          participants: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
+        }),
+        { minLength: 1, maxLength: 10 },
+      ),
+      fc.integer({ min: 0, max: 10 }),
+    );
+    fc.assert(
+      fc.property(arbFleet, ([drawn, desiredReplicas]) => {
+        const bridges = drawn.map((d, i) =>
+          bridge(i, d.drainingFor === undefined ? withPeople(d.participants) : draining(now - d.drainingFor, d.participants)),
+        );
+        const p = plan(bridges, { desiredReplicas });
+        if (p.create.length > 0) return; // load came back: undrained and created, nothing to trade
+        const gone = new Set([...p.drain, ...p.delete].map((d) => d.name));
+        const undrained = new Set(p.undrain.map((d) => d.name));
+        const emptyActive = bridges.filter((b) => b.drainingSince === undefined && !gone.has(b.name) && b.figures?.participants === 0);
+        const nearDeadline = (b: ObservedBridge) => now - b.drainingSince! >= 1.5 * hour;
+        const busyDraining = bridges.filter(
+          (b) => b.drainingSince !== undefined && nearDeadline(b) && !undrained.has(b.name) && (b.figures?.participants ?? 0) > 0,
+        );
+        expect(emptyActive.length === 0 || busyDraining.length === 0).toBe(true);
+        expect(bridges.filter((b) => b.drainingSince === undefined).length - p.drain.length + p.undrain.length).toBe(Math.min(desiredReplicas, bridges.length));
       }),
     );
   });
