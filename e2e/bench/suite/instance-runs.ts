@@ -41,7 +41,7 @@ export const frontierVariants: Record<string, Partial<PolicySpec>> = {
  * Run with REFERENCES=1 only, and judged against no target: the foresight reference (sim/foresight.ts),
  * which knows the oracle's bridge count 3 minutes ahead, scaled by a factor, plus one spare. Its points
  * say what overload a scaler could reach at what cost if it knew the future, while Jicofo places meetings
- * and they never move; no real policy does better than knowing the future.
+ * and they never move. No scaler knows more of the future; how it uses that knowledge is one choice of many.
  */
 export const foresightFactors: Record<string, number> = {
   "foresight: lead 3 min, x1 +1": 1,

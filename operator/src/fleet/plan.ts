@@ -220,17 +220,10 @@ export function planFleet(input: PlanInput): Plan {
     // the next big meeting, and the busy one may still empty by itself (earlier trades, measured on the
     // benchmark's population, cost overload on flash crowds and saved no meeting more).
     const tradeFrom = (b: ObservedBridge) => (b.drainingSince ?? now) + 0.75 * input.drainDeadlineMs;
-    const nowDue = stillDraining.filter((b) => tradeFrom(b) <= now);
-    const { emptyLeft } = tradeEmptyForBusy(plan, nowDue, active, input.templateHash, limits.maxDrainsPerPass);
+    const due = stillDraining.filter((b) => tradeFrom(b) <= now);
+    const { emptyLeft } = tradeEmptyForBusy(plan, due, active, input.templateHash, limits.maxDrainsPerPass);
     // With an empty bridge still there, wake when the next busy one's trade is due.
     if (emptyLeft) for (const b of stillDraining) if (tradeFrom(b) > now) wake(tradeFrom(b));
-    tradeEmptyForBusy(
-      plan,
-      stillDraining.filter((b) => tradeFrom(b) <= now),
-      active,
-      input.templateHash,
-      limits.maxDrainsPerPass,
-    );
   }
 
   // The bridge's own drain flag follows the operator's record, whatever happened to it.
