@@ -38,7 +38,7 @@ export function report({ records, nodes, matches, ablations, references, gap, re
     ablationLines(ablations),
     `\nbridge model: Jicofo placement with Octo, emulator stress model (at most 10 senders per conference), start delay 60 s, stats every 5 s, 80 per conference per bridge;` +
       ` HPA target stress 0.5 (15 s, tolerance 0.1, 300 s down window, newest pod removed); Agones buffer 2 (30 s);` +
-      ` jitsi-autoscaler 60 s periods 0.3/0.1, 2/10 periods, 600 s cooldown; drain deadline 4 h (the CRD default).` +
+      ` jitsi-autoscaler 60 s periods 0.3/0.1, 2/10 periods, 600 s cooldown; drain deadline 8 h (the CRD default).` +
       ` Ours: its defaults (target stress ${policyDefaults.targetStress}, headroom ${policyDefaults.headroom}), in Europe/Rome time from Monday 2026-11-23; on the school morning it has the school's timetable (Mon-Fri 07:50-10:05, at least 16 bridges).`,
   ].join("\n");
 }

@@ -1,7 +1,7 @@
 // `make bench` (or `make bench TRACE=path.csv`, or `make bench SEED=2` for the built-in traces' second
 // draw): every policy on the same traces in one run, with the same bridge model. Prints a table and writes .bench/results.json (one record per trace and policy).
 // Assumptions (also in the table's footer): bridge start delay 60 s, stats every 5 s, Jicofo's rules,
-// the emulator's stress model, HPA target stress 0.5, Agones buffer 2, drain deadline 4 h (the CRD default).
+// the emulator's stress model, HPA target stress 0.5, Agones buffer 2, drain deadline 8 h (the CRD default).
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";

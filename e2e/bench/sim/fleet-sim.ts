@@ -46,7 +46,7 @@ export const simDefaults: SimOptions = {
   statsIntervalMs: 5_000,
   maxBridgeParticipants: 80,
   drainSettleMs: 15_000,
-  drainDeadlineMs: 4 * 3_600_000,
+  drainDeadlineMs: 8 * 3_600_000,
   model: defaultStressModel,
   seriesEveryMs: 60_000,
 };

@@ -1,5 +1,6 @@
 // The text `make bench-suite` prints: ours against the targets, dominance against each peer, and per
-// family every policy's median, p90 and worst overload and bridge-hours over the oracle.
+// family every policy's median, p90 and worst overload and bridge-hours over the oracle, and the
+// meetings cut and conferences refused (someone found no bridge) in all its instances.
 
 import type { Dominance, FamilyRow, TargetCheck } from "./summary.ts";
 
@@ -10,18 +11,20 @@ export function suiteReport(rows: readonly FamilyRow[], dominances: readonly Dom
   const lines = [`Workload population: ${instances} instances; every policy at its defaults, ours' ablation and frontier beside them.`, ""];
   lines.push("Targets for ours' defaults:");
   for (const c of checks) lines.push(`  ${c.met ? "met    " : "NOT met"}  ${c.target.padEnd(54)} ${c.figure}`);
-  lines.push("", "Dominance (no worse in bridge-hours, overload and cut meetings, better in one), share of instances:");
+  lines.push("", "Dominance (no worse in bridge-hours, overload, cut meetings and refused conferences, better in one), share of instances:");
   lines.push(`  ${"peer".padEnd(20)} ${"peer dominates ours".padStart(20)} ${"ours dominates peer".padStart(20)}`);
   for (const d of dominances) lines.push(`  ${d.peer.padEnd(20)} ${`${pct(d.peerDominates)} %`.padStart(20)} ${`${pct(d.oursDominates)} %`.padStart(20)}`);
   lines.push("", "Per family (overload %: median / p90 / worst; bridge-hours over the oracle: median / p90 / worst):");
-  lines.push(`  ${"family".padEnd(18)} ${"policy".padEnd(44)} ${"overload %".padStart(22)} ${"x oracle".padStart(18)} ${"cut".padStart(6)}`);
+  lines.push(
+    `  ${"family".padEnd(18)} ${"policy".padEnd(44)} ${"overload %".padStart(22)} ${"x oracle".padStart(18)} ${"cut".padStart(6)} ${"refused".padStart(8)}`,
+  );
   const families = [...new Set(rows.map((r) => r.family))].sort((a, b) => Number(a === "all") - Number(b === "all") || a.localeCompare(b));
   for (const family of families) {
     for (const r of rows.filter((row) => row.family === family)) {
       const o = r.overloadShare;
       const x = r.oracleRatio;
       lines.push(
-        `  ${family.padEnd(18)} ${r.policy.padEnd(44)} ${`${pct(o.median)} / ${pct(o.p90)} / ${pct(o.worst)}`.padStart(22)} ${`${ratio(x.median)} / ${ratio(x.p90)} / ${ratio(x.worst)}`.padStart(18)} ${String(r.interrupted).padStart(6)}`,
+        `  ${family.padEnd(18)} ${r.policy.padEnd(44)} ${`${pct(o.median)} / ${pct(o.p90)} / ${pct(o.worst)}`.padStart(22)} ${`${ratio(x.median)} / ${ratio(x.p90)} / ${ratio(x.worst)}`.padStart(18)} ${String(r.interrupted).padStart(6)} ${String(r.conferencesRefused).padStart(8)}`,
       );
     }
   }

@@ -51,12 +51,15 @@ export function familyRows(records: readonly SuiteRecord[]): FamilyRow[] {
   }));
 }
 
-type Outcome = Pick<SuiteRecord, "bridgeHours" | "overloadShare" | "interrupted">;
+type Outcome = Pick<SuiteRecord, "bridgeHours" | "overloadShare" | "interrupted" | "conferencesRefused">;
+const outcomes = ["bridgeHours", "overloadShare", "interrupted", "conferencesRefused"] as const;
 
-/** No worse in bridge-hours, overload and cut meetings, and better in one of them. */
+/**
+ * No worse in bridge-hours, overload, cut meetings and refused conferences, and better in one of them.
+ * Refusals count: people Jicofo found no bridge for are on no bridge at all, so on none overloaded.
+ */
 export function dominates(a: Outcome, b: Outcome): boolean {
-  const noWorse = a.bridgeHours <= b.bridgeHours && a.overloadShare <= b.overloadShare && a.interrupted <= b.interrupted;
-  return noWorse && (a.bridgeHours < b.bridgeHours || a.overloadShare < b.overloadShare || a.interrupted < b.interrupted);
+  return outcomes.every((k) => a[k] <= b[k]) && outcomes.some((k) => a[k] < b[k]);
 }
 
 export interface Dominance {

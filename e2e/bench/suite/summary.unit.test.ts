@@ -25,11 +25,20 @@ describe("suite summary", () => {
     ).toBe(9);
   });
 
-  test("dominance needs no worse on all three and better on one", () => {
-    expect(dominates({ bridgeHours: 10, overloadShare: 0, interrupted: 0 }, { bridgeHours: 11, overloadShare: 0, interrupted: 0 })).toBe(true);
-    expect(dominates({ bridgeHours: 10, overloadShare: 0, interrupted: 0 }, { bridgeHours: 10, overloadShare: 0, interrupted: 0 })).toBe(false);
-    expect(dominates({ bridgeHours: 9, overloadShare: 0.01, interrupted: 0 }, { bridgeHours: 10, overloadShare: 0, interrupted: 0 })).toBe(false);
-    expect(dominates({ bridgeHours: 9, overloadShare: 0, interrupted: 3 }, { bridgeHours: 10, overloadShare: 0, interrupted: 0 })).toBe(false);
+  test("dominance needs no worse on all four and better on one", () => {
+    const o = (bridgeHours: number, overloadShare = 0, interrupted = 0, conferencesRefused = 0) => ({
+      bridgeHours,
+      overloadShare,
+      interrupted,
+      conferencesRefused,
+    });
+    expect(dominates(o(10), o(11))).toBe(true);
+    expect(dominates(o(10), o(10))).toBe(false);
+    expect(dominates(o(9, 0.01), o(10))).toBe(false);
+    expect(dominates(o(9, 0, 3), o(10))).toBe(false);
+    // Fewer people overloaded because some were turned away is no win.
+    expect(dominates(o(9, 0, 0, 1), o(10, 0.02))).toBe(false);
+    expect(dominates(o(10, 0, 0, 0), o(10, 0, 0, 2))).toBe(true);
   });
 
   test("property: a record never dominates itself and two records never dominate each other", () => {
@@ -37,6 +46,7 @@ describe("suite summary", () => {
       bridgeHours: fc.integer({ min: 0, max: 5 }),
       overloadShare: fc.integer({ min: 0, max: 3 }),
       interrupted: fc.integer({ min: 0, max: 2 }),
+      conferencesRefused: fc.integer({ min: 0, max: 2 }),
     });
     fc.assert(
       fc.property(outcome, outcome, (a, b) => {

@@ -185,8 +185,8 @@ const fleetSpecFields = describe(
     maxReplicas: describe(z.number().int().min(1).max(1000), "Most bridges the fleet may run.").default(10),
     drainDeadline: describe(
       z.string().regex(durationPattern),
-      "How long a draining bridge may keep its meetings before it is shut down anyway (e.g. 90m, 4h). Meetings still running then are cut.",
-    ).default("4h"),
+      "How long a draining bridge may keep its meetings before it is shut down anyway (e.g. 90m, 8h). Meetings still running then are cut. The default, a working day, lets a scale-down, a roll or a node drain wait for nearly every meeting (Jitsi's own graceful shutdown waits up to 24h); a shorter one bounds how long a roll or a node drain can take.",
+    ).default("8h"),
     region: describe(z.string().min(1), "Region the bridges announce for Octo (JVB_OCTO_REGION); Octo is enabled when set.").optional(),
     template: bridgeTemplateSchema.prefault({}),
     signaling: signalingSchema,
