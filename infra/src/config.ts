@@ -64,7 +64,8 @@ export const platformSchema = z.object({
       replicas: z.number().int().min(0).default(2),
       minReplicas: z.number().int().min(0).default(1),
       maxReplicas: z.number().int().min(1).default(10),
-      drainDeadline: z.string().default("8h"),
+      /** Unset: the CRD's default. */
+      drainDeadline: z.string().optional(),
       bridgeImage: z.string().min(1).default("jitsi/jvb:stable"),
       onMediaNodes: z.boolean().default(true),
       autoscaling: z.record(z.string(), z.unknown()).optional(),

@@ -14,7 +14,7 @@ export interface FleetConfig {
   replicas: number;
   minReplicas: number;
   maxReplicas: number;
-  drainDeadline: string;
+  drainDeadline?: string;
   bridgeImage: string;
   /** Run bridges only on media nodes (labelled and tainted by the cluster components). */
   onMediaNodes: boolean;
@@ -170,7 +170,7 @@ export class Platform extends pulumi.ComponentResource {
           replicas: f.replicas,
           minReplicas: f.minReplicas,
           maxReplicas: f.maxReplicas,
-          drainDeadline: f.drainDeadline,
+          ...(f.drainDeadline ? { drainDeadline: f.drainDeadline } : {}),
           template: {
             image: f.bridgeImage,
             ...(f.onMediaNodes
