@@ -1,7 +1,7 @@
 // One instance of the workload population under every policy of the suite: the oracle's bound over the
 // measured days, then each policy at its defaults, from the warm-up's start, counted from the measured days.
 
-import type { PolicySpec } from "../../../operator/src/autoscale/policy.ts";
+import { type PolicySpec, policyDefaults } from "../../../operator/src/autoscale/policy.ts";
 import { epochMs, timeZone } from "../benchmark.ts";
 import { drawInstance } from "../families.ts";
 import { type OracleResult, oracle } from "../oracle.ts";
@@ -56,6 +56,35 @@ export const foresightFactors: Record<string, number> = {
  */
 export const plentyName = "static: 10x the oracle's peak";
 
+/** Ours at settings an admin (or the issue owner) chooses: `OURS_WITH` holds PolicySpec fields as JSON. */
+const oursWithPrefix = "ours with ";
+export const oursWithName = (settings: Partial<PolicySpec>) => `${oursWithPrefix}${JSON.stringify(settings)}`;
+
+/** The bench's traces set the clock and have no lecture hours: the rest of PolicySpec may be chosen. */
+const choosable = Object.keys(policyDefaults).filter((key) => key !== "schedule" && key !== "timeZone");
+
+/** `OURS_WITH`: one object of PolicySpec fields, or a list of them; refused with the field named when it is not. */
+export function parseOursSettings(text: string): Array<Partial<PolicySpec>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`OURS_WITH is not JSON: ${(e as Error).message}`);
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  return list.map((settings, i) => {
+    const where = Array.isArray(parsed) ? `OURS_WITH[${i}]` : "OURS_WITH";
+    if (typeof settings !== "object" || settings === null || Array.isArray(settings)) throw new Error(`${where} must be an object of policy settings`);
+    for (const [key, value] of Object.entries(settings)) {
+      if (!choosable.includes(key)) throw new Error(`${where}.${key} is no setting the suite can vary; these are: ${choosable.join(", ")}`);
+      const fallback = policyDefaults[key as keyof PolicySpec];
+      if (typeof fallback !== typeof value || (typeof value === "number" && !Number.isFinite(value)))
+        throw new Error(`${where}.${key} must be a ${typeof fallback}, got ${JSON.stringify(value)}`);
+    }
+    return settings as Partial<PolicySpec>;
+  });
+}
+
 function policyOf(name: string, bound: OracleResult, wholeRun: () => OracleResult): ScalingPolicy {
   const factor = foresightFactors[name];
   if (factor !== undefined) return foresight(wholeRun(), 3 * 60_000, 1, factor);
@@ -73,6 +102,7 @@ function policyOf(name: string, bound: OracleResult, wholeRun: () => OracleResul
     case "ours":
       return ours({ timeZone }, epochMs);
   }
+  if (name.startsWith(oursWithPrefix)) return ours({ timeZone, ...parseOursSettings(name.slice(oursWithPrefix.length))[0] }, epochMs);
   const variant = oursVariants[name] ?? frontierVariants[name];
   if (!variant) throw new Error(`unknown policy ${name}`);
   return ours({ timeZone, ...variant }, epochMs);

@@ -1,6 +1,7 @@
 // `make bench-suite` (PER_FAMILY=n instances of each family, 20 by default; SEED=n another population;
 // FRONTIER=1 adds the 2026-11 policy at target 0.3, a point of the frontier; REFERENCES=1 the foresight
-// reference's frontier and a static fleet of ten times the oracle's peak):
+// reference's frontier and a static fleet of ten times the oracle's peak; OURS_WITH='{"targetStress":0.7}'
+// or a JSON list of such objects adds ours at those settings):
 // every policy at its defaults on a population of workloads, ours' ablation and frontier beside them,
 // spread over one worker per core. Prints the report and writes .bench/suite.json and suite.svg/.png.
 
@@ -8,11 +9,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { familyNames, population } from "../families.ts";
 import { renderChart } from "../plot/render.ts";
-import { foresightFactors, frontierVariants, oursVariants, peerNames, plentyName } from "./instance-runs.ts";
+import { foresightFactors, frontierVariants, oursVariants, oursWithName, parseOursSettings, peerNames, plentyName } from "./instance-runs.ts";
 import { suiteChart } from "./plot.ts";
 import { runPopulation } from "./pool.ts";
 import { suiteReport } from "./report.ts";
-import { dominance, familyRows, targetChecks } from "./summary.ts";
+import { dominance, familyRows, standings, targetChecks } from "./summary.ts";
 
 function wholeNumber(name: string, value: string | undefined, fallback: number): number {
   const n = Number(value ?? fallback);
@@ -24,9 +25,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   let perFamily: number;
   let seed: number;
+  let oursWith: string[];
   try {
     perFamily = wholeNumber("PER_FAMILY", process.env.PER_FAMILY, 20);
     seed = wholeNumber("SEED", process.env.SEED, 1);
+    oursWith = process.env.OURS_WITH ? parseOursSettings(process.env.OURS_WITH).map(oursWithName) : [];
   } catch (e) {
     console.error(`make bench-suite: ${(e as Error).message}`);
     process.exit(2);
@@ -34,13 +37,13 @@ async function main(): Promise<void> {
   const tasks = population(perFamily);
   const frontier = process.env.FRONTIER === "1" ? Object.keys(frontierVariants) : [];
   const references = process.env.REFERENCES === "1" ? [...Object.keys(foresightFactors), plentyName] : [];
-  const policies = [...peerNames, "ours", ...Object.keys(oursVariants), ...frontier, ...references];
+  const policies = [...peerNames, "ours", ...Object.keys(oursVariants), ...frontier, ...oursWith, ...references];
   const records = await runPopulation(tasks, seed, policies, (done) => {
     if (done % 20 === 0 || done === tasks.length) process.stderr.write(`${done}/${tasks.length} instances\n`);
   });
   records.sort((a, b) => a.family.localeCompare(b.family) || a.instance - b.instance);
   const atDefaults = [...peerNames, "ours"];
-  console.log(suiteReport(familyRows(records), dominance(records, peerNames), targetChecks(records, peerNames), tasks.length));
+  console.log(suiteReport(familyRows(records), dominance(records, peerNames), targetChecks(records, peerNames), standings(records, peerNames), tasks.length));
   console.log(`${familyNames.length} families x ${perFamily} instances, seed ${seed}; ran in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const out = path.resolve(process.env.BENCH_OUT ?? path.join(import.meta.dirname, "../../../.bench"));
   mkdirSync(out, { recursive: true });

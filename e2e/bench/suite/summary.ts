@@ -95,6 +95,37 @@ export function dominance(records: readonly SuiteRecord[], peers: readonly strin
   });
 }
 
+/** One setting of ours on the population, in the targets' terms. */
+export interface Standing {
+  policy: string;
+  /** Share of instances with overload at most 0.5 %. */
+  within: number;
+  worstOverload: number;
+  interrupted: number;
+  /** The peer that dominates it on the most instances, if any peer ran. */
+  mostDominatedBy?: Dominance;
+  medianOracleRatio: number;
+}
+
+export function standing(records: readonly SuiteRecord[], peers: readonly string[], ours = "ours"): Standing {
+  const mine = records.filter((r) => r.policy === ours);
+  const mostDominatedBy = dominance(records, peers, ours).sort((a, b) => b.peerDominates - a.peerDominates)[0];
+  return {
+    policy: ours,
+    within: mine.filter((r) => r.overloadShare <= 0.005).length / mine.length,
+    worstOverload: Math.max(...mine.map((r) => r.overloadShare)),
+    interrupted: mine.reduce((sum, r) => sum + r.interrupted, 0),
+    ...(mostDominatedBy ? { mostDominatedBy } : {}),
+    medianOracleRatio: median(mine.map((r) => r.oracleRatio)),
+  };
+}
+
+/** Ours at every setting the run holds (defaults, ablation, frontier, OURS_WITH), each against the peers. */
+export function standings(records: readonly SuiteRecord[], peers: readonly string[]): Standing[] {
+  const settings = [...new Set(records.map((r) => r.policy).filter((p) => p.startsWith("ours")))];
+  return settings.map((policy) => standing(records, peers, policy));
+}
+
 /** The issue's targets for the defaults, each with its figure. */
 export interface TargetCheck {
   target: string;
@@ -103,22 +134,17 @@ export interface TargetCheck {
 }
 
 export function targetChecks(records: readonly SuiteRecord[], peers: readonly string[], ours = "ours"): TargetCheck[] {
-  const mine = records.filter((r) => r.policy === ours);
-  const within = mine.filter((r) => r.overloadShare <= 0.005).length / mine.length;
-  const worst = Math.max(...mine.map((r) => r.overloadShare));
-  const cut = mine.reduce((sum, r) => sum + r.interrupted, 0);
-  const mostDominated = dominance(records, peers, ours).sort((a, b) => b.peerDominates - a.peerDominates)[0];
-  const ratio = median(mine.map((r) => r.oracleRatio));
+  const { within, worstOverload, interrupted, mostDominatedBy, medianOracleRatio } = standing(records, peers, ours);
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   return [
     { target: "overload <= 0.5 % on 90 % of instances", figure: `${pct(within)} of instances`, met: within >= 0.9 },
-    { target: "overload <= 2 % on every instance", figure: `worst ${(worst * 100).toFixed(2)} %`, met: worst <= 0.02 },
-    { target: "no interrupted conference", figure: `${cut} interrupted`, met: cut === 0 },
+    { target: "overload <= 2 % on every instance", figure: `worst ${(worstOverload * 100).toFixed(2)} %`, met: worstOverload <= 0.02 },
+    { target: "no interrupted conference", figure: `${interrupted} interrupted`, met: interrupted === 0 },
     {
       target: "no peer dominates ours on more than 5 % of instances",
-      figure: mostDominated ? `${mostDominated.peer} on ${pct(mostDominated.peerDominates)}` : "no peer",
-      met: !mostDominated || mostDominated.peerDominates <= 0.05,
+      figure: mostDominatedBy ? `${mostDominatedBy.peer} on ${pct(mostDominatedBy.peerDominates)}` : "no peer",
+      met: !mostDominatedBy || mostDominatedBy.peerDominates <= 0.05,
     },
-    { target: "median bridge-hours over the oracle <= 2.1x", figure: `${ratio.toFixed(2)}x`, met: ratio <= 2.1 },
+    { target: "median bridge-hours over the oracle <= 2.1x", figure: `${medianOracleRatio.toFixed(2)}x`, met: medianOracleRatio <= 2.1 },
   ];
 }

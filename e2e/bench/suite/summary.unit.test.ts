@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { SuiteRecord } from "./instance-runs.ts";
-import { dominance, dominates, familyRows, quantile, targetChecks } from "./summary.ts";
+import { dominance, dominates, familyRows, quantile, standings, targetChecks } from "./summary.ts";
 
 const record = (family: string, instance: number, policy: string, bridgeHours: number, overloadShare: number, interrupted = 0): SuiteRecord => ({
   family,
@@ -79,5 +79,21 @@ describe("suite summary", () => {
     expect(checks.map((c) => c.met)).toEqual([false, false, true, false, true]);
     expect(checks[0]!.figure).toBe("66.7 % of instances");
     expect(checks[1]!.figure).toBe("worst 3.00 %");
+  });
+
+  test("every setting of ours is judged against the peers on its own", () => {
+    const records = [
+      record("a", 0, "ours", 20, 0),
+      record("a", 0, "ours: headroom 0", 12, 0.01),
+      record("a", 0, "jitsi-autoscaler", 15, 0),
+      record("a", 1, "ours", 20, 0),
+      record("a", 1, "ours: headroom 0", 12, 0),
+      record("a", 1, "jitsi-autoscaler", 15, 0.002),
+      record("a", 1, "oracle", 10, 0),
+    ];
+    const [defaults, cheap, ...rest] = standings(records, ["jitsi-autoscaler"]);
+    expect(rest).toEqual([]);
+    expect(defaults).toMatchObject({ policy: "ours", within: 1, medianOracleRatio: 2, mostDominatedBy: { peer: "jitsi-autoscaler", peerDominates: 0.5 } });
+    expect(cheap).toMatchObject({ policy: "ours: headroom 0", within: 0.5, worstOverload: 0.01, mostDominatedBy: { peerDominates: 0, oursDominates: 0.5 } });
   });
 });

@@ -1,0 +1,26 @@
+import { oursWithName, parseOursSettings, runInstance } from "./instance-runs.ts";
+
+describe("OURS_WITH: ours at settings an admin chooses", () => {
+  test("one object or a list of them, each named by its JSON", () => {
+    expect(parseOursSettings('{"targetStress":0.7,"roomForRises":false}')).toEqual([{ targetStress: 0.7, roomForRises: false }]);
+    expect(parseOursSettings('[{"headroom":0},{"lookaheadMs":180000}]')).toEqual([{ headroom: 0 }, { lookaheadMs: 180_000 }]);
+    expect(oursWithName({ headroom: 0 })).toBe('ours with {"headroom":0}');
+  });
+
+  test.each([
+    ["targetStres", '{"targetStres":0.7}', /OURS_WITH\.targetStres is no setting the suite can vary; these are: .*targetStress/],
+    ["not JSON", "{targetStress:0.7}", /OURS_WITH is not JSON/],
+    ["not an object", "0.7", /OURS_WITH must be an object of policy settings/],
+    ["a string for a number", '[{},{"headroom":"1"}]', /OURS_WITH\[1\]\.headroom must be a number, got "1"/],
+    ["the bench's own clock", '{"timeZone":"Europe/Rome"}', /OURS_WITH\.timeZone is no setting the suite can vary/],
+  ])("refused, naming the field: %s", (_, text, message) => {
+    expect(() => parseOursSettings(text)).toThrow(message);
+  });
+
+  test("the setting reaches the policy: no headroom and a high target run fewer bridges than the defaults", () => {
+    const cheap = oursWithName({ headroom: 0, targetStress: 0.75 });
+    const records = runInstance("exam-session", 0, 1, ["ours", cheap]);
+    const hours = (policy: string) => records.find((r) => r.policy === policy)!.bridgeHours;
+    expect(hours(cheap)).toBeLessThan(hours("ours"));
+  });
+});
