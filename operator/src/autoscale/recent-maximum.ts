@@ -1,29 +1,35 @@
-// The largest value seen over a recent span, kept per minute: the policy asks on every stats tick, and a
-// few hours of minutes are a few hundred numbers, where every tick's value would be thousands.
+// The largest value seen over a recent span, kept per minute. The policy asks on every stats tick, and
+// the overload memory spans a day (1,440 minutes), so both add and max must not walk the whole span:
+// the minutes are kept as a queue of falling values (a sliding-window maximum). A minute whose value is
+// at most a later one's can never be the answer again, since the later one stays in the span longer.
 
 const minuteMs = 60_000;
 
 export class RecentMaximum {
-  private readonly minutes: Array<{ minute: number; value: number }> = [];
+  /** Oldest first; each value is larger than every later one. */
+  private readonly falling: Array<{ minute: number; value: number }> = [];
   private readonly spanMs: number;
 
   constructor(spanMs: number) {
     this.spanMs = spanMs;
   }
 
+  /** `now` never goes back: figures arrive in time order. */
   add(now: number, value: number): void {
     const minute = Math.floor(now / minuteMs);
-    const last = this.minutes.at(-1);
-    if (last?.minute === minute) last.value = Math.max(last.value, value);
-    else this.minutes.push({ minute, value });
-    while (this.minutes.length > 0 && (minute - this.minutes[0]!.minute) * minuteMs > this.spanMs) this.minutes.shift();
+    while (this.falling.length > 0 && this.falling.at(-1)!.value <= value) this.falling.pop();
+    if (this.falling.at(-1)?.minute === minute) return; // this minute already holds a larger value
+    this.falling.push({ minute, value });
+    while (this.expired(this.falling[0]!.minute, minute)) this.falling.shift();
   }
 
-  /** 0 when nothing was seen within the span. */
+  /** Never below 0, which it is when nothing was seen within the span. */
   max(now: number): number {
     const minute = Math.floor(now / minuteMs);
-    let most = 0;
-    for (const m of this.minutes) if ((minute - m.minute) * minuteMs <= this.spanMs) most = Math.max(most, m.value);
-    return most;
+    return Math.max(0, this.falling.find((m) => !this.expired(m.minute, minute))?.value ?? 0);
+  }
+
+  private expired(seen: number, minute: number): boolean {
+    return (minute - seen) * minuteMs > this.spanMs;
   }
 }

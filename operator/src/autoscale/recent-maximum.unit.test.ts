@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { RecentMaximum } from "./recent-maximum.ts";
 
 const minute = 60_000;
@@ -15,4 +16,26 @@ describe("RecentMaximum", () => {
     m.add(20 * minute, 1);
     expect(m.max(20 * minute)).toBe(1);
   });
+});
+
+test("RecentMaximum agrees with the largest value of the span's minutes, for any figures in time order", () => {
+  const step = fc.record({ gapMs: fc.integer({ min: 0, max: 5 * minute }), value: fc.integer({ min: -3, max: 50 }), ask: fc.boolean() });
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 30 * minute }), fc.array(step, { maxLength: 200 }), (spanMs, steps) => {
+      const recent = new RecentMaximum(spanMs);
+      const seen: Array<{ at: number; value: number }> = [];
+      let now = 0;
+      for (const { gapMs, value, ask } of steps) {
+        now += gapMs;
+        if (ask) {
+          const minuteNow = Math.floor(now / minute);
+          const within = seen.filter((s) => (minuteNow - Math.floor(s.at / minute)) * minute <= spanMs);
+          expect(recent.max(now)).toBe(Math.max(0, ...within.map((s) => s.value)));
+        } else {
+          recent.add(now, value);
+          seen.push({ at: now, value });
+        }
+      }
+    }),
+  );
 });
