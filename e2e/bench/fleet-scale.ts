@@ -5,9 +5,9 @@
 // `TESTBED_NODES=12 make cluster-up` first (kwok nodes hold 110 pods each).
 
 import { readFileSync } from "node:fs";
-import { fleetManifest } from "../support/fleets.ts";
+import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, memoryMiB, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 
 const sizes = (process.env.BENCH_SCALE_BRIDGES ?? "100,500,1000").split(",").map(Number);
 const fleetCount = Number(process.env.BENCH_SCALE_FLEETS ?? 50);
@@ -62,8 +62,7 @@ async function main(): Promise<void> {
   if (nodes * 110 < largest)
     throw new Error(`${largest} bridges need ${Math.ceil(largest / 110)} kwok nodes; the test bed has ${nodes}: TESTBED_NODES=12 make cluster-up`);
   await installCrd(bed);
-  const namespace = await createNamespace(bed, "bench-scale");
-  await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "bench" } });
+  const namespace = await createFleetNamespace(bed, "bench-scale");
   // Production timings (stats every 5 s, stale after 15 s, resync 5 min) and the chart's heap settings.
   const manifests = readFileSync(new URL("../../charts/manifests/meetingfleet-operator.yaml", import.meta.url), "utf8");
   const nodeOptions = /name: NODE_OPTIONS\s+value: "([^"]*)"/.exec(manifests)?.[1] ?? "";

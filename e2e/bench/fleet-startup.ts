@@ -2,8 +2,9 @@
 // for 10 and 100 bridges, three runs each, on the running test bed; and the operator's resident memory.
 // Prints medians. Needs `make cluster-up` first.
 
+import { createFleetNamespace } from "../support/fleets.ts";
 import { installCrd, memoryMiB, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed } from "../support/testbed.ts";
 import { median } from "./median.ts";
 
 const sizes = (process.env.BENCH_SIZES ?? "10,100").split(",").map(Number);
@@ -12,8 +13,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 async function main(): Promise<void> {
   const bed = testbed();
   await installCrd(bed);
-  const namespace = await createNamespace(bed, "bench-startup");
-  await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "bench" } });
+  const namespace = await createFleetNamespace(bed, "bench-startup");
   const operator = await startOperator(bed, "bench-operator");
   try {
     await eventually("operator leading", () => operator.leading(), 20_000);

@@ -13,9 +13,9 @@ import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { median } from "../bench/median.ts";
 import { driverStats, emulatedBridges, endAllConferences, onlyBridgesOf, postLoad, stopLoad } from "../support/emulator.ts";
-import { fleetManifest } from "../support/fleets.ts";
+import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 const kills = Number(process.env.CHAOS_KILLS ?? 5);
 const lease = process.env.CHAOS_LEASE === "operator-defaults" ? "operator-defaults" : "short";
@@ -52,8 +52,7 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
   const failovers: number[] = [];
   beforeAll(async () => {
     await installCrd(bed);
-    namespace = await createNamespace(bed, "e2e-chaos");
-    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    namespace = await createFleetNamespace(bed, "e2e-chaos");
     replicas.push(await start(), await start());
     await apply(
       bed,

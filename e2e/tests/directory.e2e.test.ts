@@ -8,9 +8,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { jest } from "@jest/globals";
 import { type DirectoryOnBed, directoryOnBed } from "../support/directory.ts";
-import { fleetManifest } from "../support/fleets.ts";
+import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, freePort, kubectl, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, freePort, kubectl, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(180_000);
 const bed = testbed();
@@ -52,7 +52,7 @@ local("directory: fleets register themselves and /join sends each room where it 
 
   beforeAll(async () => {
     await installCrd(bed);
-    for (const f of fleets) namespaces.set(f.role, await createNamespace(bed, `directory-${f.role}`));
+    for (const f of fleets) namespaces.set(f.role, await createFleetNamespace(bed, `directory-${f.role}`));
     plainServer = http.createServer((_, res) => res.end(JSON.stringify({ stress_level: 0, conferences: 0, local_endpoints: 0, drain: false })));
     await new Promise<void>((resolve) => plainServer!.listen(0, "127.0.0.1", resolve));
     const plainStats = `http://127.0.0.1:${(plainServer.address() as AddressInfo).port}`;
@@ -71,7 +71,6 @@ local("directory: fleets register themselves and /join sends each room where it 
     await directory.start();
     for (const f of fleets) {
       const namespace = namespaces.get(f.role)!;
-      await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e" } });
       await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "directory-token", namespace }, stringData: { token: `token-${f.role}` } });
       await apply(
         bed,

@@ -7,9 +7,9 @@ import { execFile } from "node:child_process";
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { clearScenario, driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
-import { fleetManifest } from "../support/fleets.ts";
+import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(300_000);
 const bed = testbed();
@@ -72,8 +72,7 @@ local("node drains and autoscalers never cut a meeting", () => {
 
   beforeAll(async () => {
     await installCrd(bed);
-    namespace = await createNamespace(bed, "e2e-disruption");
-    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    namespace = await createFleetNamespace(bed, "e2e-disruption");
     operator = await startOperator(bed, "disruption", [namespace]);
   });
   afterAll(async () => {

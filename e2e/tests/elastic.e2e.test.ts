@@ -6,11 +6,11 @@
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
-import { fleetManifest } from "../support/fleets.ts";
+import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { mediaNodePool, startKarpenter } from "../support/karpenter.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import type { RunningProcess } from "../support/process.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(600_000);
 const bed = testbed();
@@ -44,8 +44,7 @@ const readyBridges = async (count: number, timeoutMs: number) =>
 local("elastic media nodes with Karpenter on kwok", () => {
   beforeAll(async () => {
     await installCrd(bed);
-    namespace = await createNamespace(bed, "e2e-elastic");
-    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    namespace = await createFleetNamespace(bed, "e2e-elastic");
     operator = await startOperator(bed, "elastic", [namespace]);
     karpenter = await startKarpenter(bed);
     for (const manifest of mediaNodePool(pool, poolLabel)) await apply(bed, manifest);

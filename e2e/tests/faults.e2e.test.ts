@@ -13,9 +13,9 @@ import { promisify } from "node:util";
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { driverStats, endAllConferences, onlyBridgesOf, postLoad, stopLoad } from "../support/emulator.ts";
-import { fleetManifest } from "../support/fleets.ts";
+import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(300_000);
 const bed = testbed();
@@ -77,8 +77,7 @@ async function crash(components: string[], downMs: number): Promise<void> {
 local("control-plane faults under a serving fleet", () => {
   beforeAll(async () => {
     await installCrd(bed);
-    namespace = await createNamespace(bed, "e2e-faults");
-    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    namespace = await createFleetNamespace(bed, "e2e-faults");
     operator = await startOperator(bed, "operator-faults", [namespace]);
     void supervise();
     await apply(bed, fleetManifest("steady", namespace, { replicas: 3 }));

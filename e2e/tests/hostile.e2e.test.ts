@@ -9,9 +9,9 @@ import { readFileSync } from "node:fs";
 import { jest } from "@jest/globals";
 import { type Fault, faultSchema, hugeBodyBytes } from "../emulator/faults.ts";
 import { driverStats, emulatedBridges, endAllConferences, injectFault, onlyBridgesOf, postLoad, stopLoad } from "../support/emulator.ts";
-import { fleetManifest } from "../support/fleets.ts";
+import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, memoryMiB, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(400_000);
 const bed = testbed();
@@ -59,8 +59,7 @@ async function neighbourScaleUpMs(to: number): Promise<number> {
 local("hostile and broken bridges in a serving fleet", () => {
   beforeAll(async () => {
     await installCrd(bed);
-    namespace = await createNamespace(bed, "e2e-hostile");
-    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    namespace = await createFleetNamespace(bed, "e2e-hostile");
     operator = await startOperator(bed, "operator-hostile", [namespace]);
     await apply(
       bed,

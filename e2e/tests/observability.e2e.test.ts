@@ -10,10 +10,11 @@ import { jest } from "@jest/globals";
 import { parse } from "yaml";
 import { type DirectoryOnBed, directoryOnBed } from "../support/directory.ts";
 import { emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
+import { createFleetNamespace } from "../support/fleets.ts";
 import { chartDir } from "../support/helm.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { promtoolBinary, type RunningPrometheus, startPrometheus } from "../support/prometheus.ts";
-import { apply, createNamespace, deleteNamespace, eventually, freePort, kubectl, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, freePort, kubectl, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(240_000);
 const bed = testbed();
@@ -77,8 +78,7 @@ local("dashboards and alerts on a real Prometheus", () => {
 
   beforeAll(async () => {
     await installCrd(bed);
-    namespace = await createNamespace(bed, "e2e-observe");
-    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    namespace = await createFleetNamespace(bed, "e2e-observe");
     operator = await startOperator(bed, "observe", [namespace]);
     // A directory beside it, with one plain server whose stats never answer: the directory's alerts read it.
     directory = directoryOnBed(bed, await freePort(), [

@@ -23,9 +23,9 @@ import {
   postLoad,
   stopLoad,
 } from "../support/emulator.ts";
-import { fleetManifest } from "../support/fleets.ts";
+import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, createNamespace, deleteNamespace, eventually, KubectlError, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, deleteNamespace, eventually, KubectlError, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(150_000);
 const bed = testbed();
@@ -85,8 +85,7 @@ const placeConferences = (sizes: number[], durationS: number | number[]) => plac
 local("MeetingFleet operator", () => {
   beforeAll(async () => {
     await installCrd(bed);
-    namespace = await createNamespace(bed, "e2e-operator");
-    await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "jvb-xmpp", namespace }, stringData: { password: "e2e-not-a-secret" } });
+    namespace = await createFleetNamespace(bed, "e2e-operator");
     operator = await startOperator(bed, "operator", [namespace]);
     mkdirSync(path.join(bed.dir, "results"), { recursive: true });
   });
