@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     90_000,
   );
   const baseline = await driverStats(bed);
-  await postLoad(bed, { trace: wavesTrace(demoWaves) });
+  await postLoad(bed, namespace, { trace: wavesTrace(demoWaves) });
 
   const start = Date.now();
   for (;;) {

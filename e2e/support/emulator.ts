@@ -33,7 +33,13 @@ export async function emulatedBridges(bed: Testbed, namespace: string): Promise<
   return rows.filter((r) => r.namespace === namespace);
 }
 
-export async function postLoad(bed: Testbed, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+/**
+ * Load for the conference driver, which puts meetings on any bridge of the test bed (as Jicofo would): so it
+ * first waits until `namespace` holds the only bridges. The idle bridges of a namespace that the previous
+ * suite deleted without waiting would otherwise take the first conferences (seen once in CI).
+ */
+export async function postLoad(bed: Testbed, namespace: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  await onlyBridgesOf(bed, namespace);
   const res = await fetch(url(bed, "/driver/load"), { method: "POST", body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -42,10 +48,10 @@ export async function postLoad(bed: Testbed, body: unknown): Promise<{ status: n
  * Conferences placed one after another, so Jicofo's choice is predictable: sizes in bridge order, each
  * lasting `durationS` (one for all, or one each). A new call replaces the arrivals still to come.
  */
-export async function placeConferences(bed: Testbed, sizes: number[], durationS: number | number[]): Promise<void> {
+export async function placeConferences(bed: Testbed, namespace: string, sizes: number[], durationS: number | number[]): Promise<void> {
   const lengthOf = (i: number) => (Array.isArray(durationS) ? durationS[i] : durationS);
   const trace = ["start_s,duration_s,participants", ...sizes.map((size, i) => `${i * 0.5},${lengthOf(i)},${size}`)].join("\n");
-  const res = await postLoad(bed, { trace });
+  const res = await postLoad(bed, namespace, { trace });
   if (res.status !== 200) throw new Error(`the conference driver refused the trace: HTTP ${res.status} ${JSON.stringify(res.body)}`);
 }
 
@@ -64,8 +70,8 @@ export async function injectFault(bed: Testbed, namespace: string, pod: string, 
   if (!res.ok) throw new Error(`fault ${fault} on ${namespace}/${pod}: HTTP ${res.status} ${await res.text()}`);
 }
 
-/** Waits until the test bed runs no other namespace's bridges: the conference driver puts meetings on any bridge. */
-export async function onlyBridgesOf(bed: Testbed, namespace: string): Promise<void> {
+/** Waits until the test bed runs no other namespace's bridges. */
+async function onlyBridgesOf(bed: Testbed, namespace: string): Promise<void> {
   await eventually(
     "no other suite's bridges left",
     async () =>

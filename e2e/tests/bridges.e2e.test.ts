@@ -145,7 +145,7 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
     const [a, b] = await Promise.all([runningBridge("load-a"), runningBridge("load-b")]);
     expect((await bridgeCall(bed, a, "POST", "/colibri/drain/enable")).status).toBe(200);
     await eventually("drain to reach Jicofo's view (stats)", async () => (await stats(a)).drain === true, 10_000);
-    const started = await postLoad(bed, { kind: "constant", participants: 60, conferenceSize: 4, durationS: 600, horizonS: 5 });
+    const started = await postLoad(bed, namespace, { kind: "constant", participants: 60, conferenceSize: 4, durationS: 600, horizonS: 5 });
     expect(started.status).toBe(200);
     const rows = await eventually(
       "60 participants placed",
@@ -166,7 +166,7 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
     const other = await runningBridge("graceful-b");
     await bridgeCall(bed, other, "POST", "/colibri/drain/enable"); // everything lands on graceful-a first
     await eventually("drain seen", async () => (await stats(other)).drain, 10_000);
-    await postLoad(bed, { kind: "constant", participants: 20, conferenceSize: 4, durationS: 8, horizonS: 1 });
+    await postLoad(bed, namespace, { kind: "constant", participants: 20, conferenceSize: 4, durationS: 8, horizonS: 1 });
     await eventually("5 conferences on graceful-a", async () => (await stats(pod)).conferences === 5, 10_000);
     await bridgeCall(bed, other, "POST", "/colibri/drain/disable");
 
@@ -176,7 +176,7 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
     expect(during).toMatchObject({ shutting_down: false, conferences: 5 });
 
     // New conferences go elsewhere while the old ones finish.
-    await postLoad(bed, { kind: "constant", participants: 8, conferenceSize: 4, durationS: 60, horizonS: 1 });
+    await postLoad(bed, namespace, { kind: "constant", participants: 8, conferenceSize: 4, durationS: 60, horizonS: 1 });
     await eventually(
       "new conferences on graceful-b",
       async () => (await emulatedBridges(bed, namespace)).find((r) => r.pod === "graceful-b")?.conferences === 2,
@@ -197,7 +197,7 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
 
   test("deleting a bridge with people on it interrupts their conferences, and the driver records each", async () => {
     const pod = await runningBridge("cut-a");
-    await postLoad(bed, { kind: "constant", participants: 12, conferenceSize: 4, durationS: 600, horizonS: 1 });
+    await postLoad(bed, namespace, { kind: "constant", participants: 12, conferenceSize: 4, durationS: 600, horizonS: 1 });
     await eventually("3 conferences on cut-a", async () => (await stats(pod)).conferences === 3, 10_000);
     const before = (await driverStats(bed)).interrupted;
     await kubectl(bed, ["delete", "pod", "cut-a", "-n", namespace, "--wait=true"]);
@@ -242,7 +242,7 @@ withDriver("bridges under conference load (skipped with real bridges: needs the 
 
   test("a malformed trace is refused with its line and field, and nothing starts", async () => {
     const before = await driverStats(bed);
-    const refused = await postLoad(bed, { trace: "start_s,duration_s,participants\n0,60,4\n5,sixty,4\n" });
+    const refused = await postLoad(bed, namespace, { trace: "start_s,duration_s,participants\n0,60,4\n5,sixty,4\n" });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatch(/line 3, field duration_s/);
     expect((await driverStats(bed)).pendingArrivals).toBe(before.pendingArrivals);

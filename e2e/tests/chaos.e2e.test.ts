@@ -12,7 +12,7 @@ import path from "node:path";
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { median } from "../bench/median.ts";
-import { driverStats, emulatedBridges, endAllConferences, onlyBridgesOf, postLoad, stopLoad } from "../support/emulator.ts";
+import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
@@ -61,7 +61,6 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
     await apply(bed, fleetManifest("rolled", namespace, { replicas: 3 }));
     await apply(bed, fleetManifest("scaled", namespace, { replicas: 2 }));
     await kubectl(bed, ["wait", "--for=condition=Ready", ...fleets.map((f) => `meetingfleet/${f}`), "-n", namespace, "--timeout=180s"]);
-    await onlyBridgesOf(bed, namespace);
     void watchOrdinals();
   });
   afterAll(async () => {
@@ -75,7 +74,7 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
   test("every failover within the goal; never two bridges for one ordinal; everything converges, no drain flag off its record; nobody cut", async () => {
     // A minute of rising load, then meetings ending: the autoscaled fleet grows, then drains.
     const load = { kind: "ramp", from: 0, to: 160, atS: 0, rampS: 60, conferenceSize: 4, durationS: 60, horizonS: 40 + kills * 25 };
-    expect((await postLoad(bed, load)).status).toBe(200);
+    expect((await postLoad(bed, namespace, load)).status).toBe(200);
     for (let k = 0; k < kills; k++) {
       await sleep(2_000 + Math.random() * 8_000);
       // Something for the new leader to finish: a template change or a scale, in turns.

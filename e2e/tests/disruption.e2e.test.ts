@@ -89,7 +89,7 @@ local("node drains and autoscalers never cut a meeting", () => {
 
   test("kubectl drain of a node whose bridge has meetings: the bridge is protected, drained and replaced, and evicted only once its meetings end", async () => {
     await readyFleet("kept", 10888, { replicas: 2, drainDeadline: "10m" });
-    await placeConferences(bed, [4, 3], 600);
+    await placeConferences(bed, namespace, [4, 3], 600);
     await eventually("meetings on both bridges", async () => (await participantsOn("kept-0")) === 4 && (await participantsOn("kept-1")) === 3, 20_000);
     await eventually("both bridges protected", async () => (await bridgePods("kept")).every(protectedNow), 20_000);
     const budget = await kubectlJson<{ spec: { maxUnavailable: number }; status: { expectedPods: number; disruptionsAllowed: number } }>(bed, [
@@ -145,7 +145,7 @@ local("node drains and autoscalers never cut a meeting", () => {
 
   test("past the drain deadline the bridge on the drained node is shut down (its meetings move) and the drain completes", async () => {
     await readyFleet("late", 10889, { replicas: 2, drainDeadline: "15s" });
-    await placeConferences(bed, [4, 3], 600);
+    await placeConferences(bed, namespace, [4, 3], 600);
     await eventually("meetings on both bridges", async () => (await participantsOn("late-0")) === 4 && (await participantsOn("late-1")) === 3, 20_000);
     await eventually("both bridges protected", async () => (await bridgePods("late")).every(protectedNow), 20_000);
     const node = (await podNamed("late", "late-0"))?.spec?.nodeName ?? "";

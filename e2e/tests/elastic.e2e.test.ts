@@ -102,7 +102,7 @@ local("elastic media nodes with Karpenter on kwok", () => {
     expect(new Set((await bridgePods()).map((p) => p.spec?.nodeName))).toEqual(new Set(nodes.map((n) => n.metadata.name)));
 
     // A meeting on elastic-0; elastic-1 stays empty.
-    await placeConferences(bed, [4], 900);
+    await placeConferences(bed, namespace, [4], 900);
     await eventually("the meeting on elastic-0", async () => (await participantsOn("elastic-0")) === 4, 20_000);
     await eventually(
       "elastic-0 protected",

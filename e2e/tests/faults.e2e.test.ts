@@ -12,7 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { driverStats, endAllConferences, onlyBridgesOf, postLoad, stopLoad } from "../support/emulator.ts";
+import { driverStats, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
 import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
@@ -82,9 +82,8 @@ local("control-plane faults under a serving fleet", () => {
     void supervise();
     await apply(bed, fleetManifest("steady", namespace, { replicas: 3 }));
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/steady", "-n", namespace, "--timeout=120s"]);
-    await onlyBridgesOf(bed, namespace);
     const trace = ["start_s,duration_s,participants", "0,900,6", "0.5,900,4", "1,900,2"].join("\n");
-    expect((await postLoad(bed, { trace })).status).toBe(200);
+    expect((await postLoad(bed, namespace, { trace })).status).toBe(200);
     await eventually(
       "12 participants in the fleet's status",
       async () => {

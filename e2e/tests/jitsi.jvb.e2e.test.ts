@@ -263,7 +263,7 @@ describe("the operator with real Jitsi Videobridges, Jicofo and Prosody", () => 
   test("the driver's load scripts play meetings of synthetic participants through Jicofo onto the fleet; none is interrupted", async () => {
     await readyFleet("driven", { replicas: 2 });
     const before = await driverStats(bed);
-    const started = await postLoad(bed, { kind: "constant", participants: 8, conferenceSize: 2, durationS: 600, horizonS: 2 });
+    const started = await postLoad(bed, namespace, { kind: "constant", participants: 8, conferenceSize: 2, durationS: 600, horizonS: 2 });
     expect(started).toMatchObject({ status: 200, body: { started: 4 } });
     await eventually(
       "8 participants on the fleet's bridges",

@@ -131,7 +131,7 @@ local("dashboards and alerts on a real Prometheus", () => {
     prometheus!.setBridgeTargets(bridges.map((b) => ({ address: `${b.ip}:8080`, labels: { namespace, pod: b.pod } })));
     // Meetings that outlast the test: the drained bridges still hold them at the deadline.
     const trace = ["start_s,duration_s,participants", ...Array.from({ length: 9 }, (_, i) => `${i * 0.3},600,5`)].join("\n");
-    expect((await postLoad(bed, { trace })).status).toBe(200);
+    expect((await postLoad(bed, namespace, { trace })).status).toBe(200);
     await eventually(
       "Prometheus to see the meetings on the bridges",
       async () =>

@@ -80,7 +80,7 @@ async function operatorSees(name: string, participants: number): Promise<void> {
   await eventually(`${name} status to show ${participants} participants`, async () => (await getFleet(name)).status?.participants === participants, 15_000);
 }
 
-const placeConferences = (sizes: number[], durationS: number | number[]) => placeConferencesOn(bed, sizes, durationS);
+const placeConferences = (sizes: number[], durationS: number | number[]) => placeConferencesOn(bed, namespace, sizes, durationS);
 
 local("MeetingFleet operator", () => {
   beforeAll(async () => {
@@ -676,7 +676,7 @@ local("MeetingFleet operator", () => {
     // The default burst memory (3h) would rightly keep room for this rise long after it: 30s lets the test see the shrink.
     await readyFleet("auto", { replicas: 1, minReplicas: 1, maxReplicas: 10, autoscaling: { lookahead: "30s", scaleDownWindow: "20s", burstMemory: "30s" } });
     const step = Date.now();
-    await postLoad(bed, { kind: "ramp", from: 0, to: 300, rampS: 60, conferenceSize: 5, durationS: 75, horizonS: 61 });
+    await postLoad(bed, namespace, { kind: "ramp", from: 0, to: 300, rampS: 60, conferenceSize: 5, durationS: 75, horizonS: 61 });
     const firstPodS = await eventually(
       "a second bridge pod",
       async () => ((await bridgePods("auto")).length > 1 ? (Date.now() - step) / 1000 : undefined),
@@ -734,7 +734,7 @@ local("MeetingFleet operator", () => {
     const fleetSpec = fleetSpecSchema.parse((await readyFleet("fidelity", spec)).spec);
 
     const start = Date.now();
-    await postLoad(bed, {
+    await postLoad(bed, namespace, {
       trace: ["start_s,duration_s,participants", ...meetings.map((m) => `${m.startMs / 1_000},${m.durationMs / 1_000},${m.participants}`)].join("\n"),
     });
     const seen: Array<{ t: number; bridges: number }> = [];
