@@ -3,6 +3,7 @@
 
 import type { DriverStats } from "../emulator/driver.ts";
 import type { Fault } from "../emulator/faults.ts";
+import { bridgePodSelector } from "../emulator/pod-bridges.ts";
 import { eventually, kubectl, type Testbed } from "./testbed.ts";
 
 export interface BridgeRow {
@@ -70,12 +71,12 @@ export async function injectFault(bed: Testbed, namespace: string, pod: string, 
   if (!res.ok) throw new Error(`fault ${fault} on ${namespace}/${pod}: HTTP ${res.status} ${await res.text()}`);
 }
 
-/** Waits until the test bed runs no other namespace's bridges. */
+/** Waits until the test bed runs no other namespace's bridges (pods the emulator serves as bridges). */
 async function onlyBridgesOf(bed: Testbed, namespace: string): Promise<void> {
   await eventually(
     "no other suite's bridges left",
     async () =>
-      (await kubectl(bed, ["get", "pods", "-A", "-l", "app.kubernetes.io/name=jitsi-videobridge", "-o", "jsonpath={.items[*].metadata.namespace}"]))
+      (await kubectl(bed, ["get", "pods", "-A", "-l", bridgePodSelector, "-o", "jsonpath={.items[*].metadata.namespace}"]))
         .split(" ")
         .every((ns) => ns === "" || ns === namespace),
     180_000,
