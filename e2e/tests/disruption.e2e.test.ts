@@ -5,6 +5,7 @@
 
 import { execFile } from "node:child_process";
 import { jest } from "@jest/globals";
+import { budgetName } from "../../operator/src/fleet/disruption.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { clearScenario, driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
 import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
@@ -37,7 +38,7 @@ interface Budget {
   spec: { maxUnavailable: number };
   status: { expectedPods?: number; disruptionsAllowed?: number; conditions?: Array<{ type: string; reason: string; message: string }> };
 }
-const budgetOf = (fleet: string) => kubectlJson<Budget>(bed, ["get", "poddisruptionbudget", `${fleet}-bridges-in-use`, "-n", namespace]);
+const budgetOf = (fleet: string) => kubectlJson<Budget>(bed, ["get", "poddisruptionbudget", budgetName(fleet), "-n", namespace]);
 
 /**
  * Waits until the controller manager has computed the fleet's budget over `count` bridges (from the fleet's scale
@@ -57,15 +58,8 @@ async function budgetCounts(fleet: string, count: number): Promise<void> {
       if (!failed) return false;
       if (Date.now() - touchedAt > 5_000) {
         touchedAt = Date.now();
-        await kubectl(bed, [
-          "annotate",
-          "--overwrite",
-          "poddisruptionbudget",
-          `${fleet}-bridges-in-use`,
-          "-n",
-          namespace,
-          `e2e.meetingfleet.dev/touched=${touchedAt}`,
-        ]);
+        const touch = `e2e.meetingfleet.dev/touched=${touchedAt}`;
+        await kubectl(bed, ["annotate", "--overwrite", "poddisruptionbudget", budgetName(fleet), "-n", namespace, touch]);
       }
       throw new Error(`the controller manager failed to compute it: ${failed.message}`);
     },
