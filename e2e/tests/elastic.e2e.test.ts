@@ -97,19 +97,31 @@ local("elastic media nodes with Karpenter on kwok", () => {
     );
     await readyBridges(2, 180_000);
     const provisionedS = (Date.now() - applied) / 1000;
-    const nodes = await poolNodes();
-    expect(nodes).toHaveLength(2);
-    expect(new Set((await bridgePods()).map((p) => p.spec?.nodeName))).toEqual(new Set(nodes.map((n) => n.metadata.name)));
-
-    // A meeting on elastic-0; elastic-1 stays empty.
-    await placeConferences(bed, namespace, [4], 900);
-    await eventually("the meeting on elastic-0", async () => (await participantsOn("elastic-0")) === 4, 20_000);
+    // Karpenter's nodes start with its NoExecute `unregistered` taint. A bridge bound the moment the taint is lifted
+    // can still be deleted by the controller manager's taint eviction, which judged it on a stale copy of the node
+    // (kubernetes#119862, seen once in CI). The operator replaces it, so which bridges run is not known in advance,
+    // and a node Karpenter starts for the replacement is removed again as empty.
+    const sorted = (names: Array<string | undefined>) => JSON.stringify(names.map((n) => n ?? "").sort());
     await eventually(
-      "elastic-0 protected",
-      async () => (await podNamed("elastic-0"))?.metadata.annotations?.["karpenter.sh/do-not-disrupt"] === "true",
+      "each bridge on a pool node of its own, and no other pool node",
+      async () => {
+        const nodes = (await poolNodes()).map((n) => n.metadata.name);
+        const bridges = (await bridgePods()).filter((p) => !p.metadata.deletionTimestamp);
+        return nodes.length === 2 && sorted(nodes) === sorted(bridges.map((p) => p.spec?.nodeName));
+      },
+      60_000,
+      500,
+    );
+
+    // A meeting on one bridge, where Jicofo puts it; the other stays empty.
+    await placeConferences(bed, namespace, [4], 900);
+    const busy = await eventually(
+      "the meeting on a bridge",
+      async () => (await emulatedBridges(bed, namespace)).find((b) => b.participants === 4)?.pod,
       20_000,
     );
-    const busyNode = (await podNamed("elastic-0"))?.spec?.nodeName ?? "";
+    await eventually(`${busy} protected`, async () => (await podNamed(busy))?.metadata.annotations?.["karpenter.sh/do-not-disrupt"] === "true", 20_000);
+    const busyNode = (await podNamed(busy))?.spec?.nodeName ?? "";
 
     // Load falls: the operator drains and removes the empty bridge, and Karpenter removes the node it emptied.
     const scaledDown = Date.now();
@@ -119,23 +131,23 @@ local("elastic media nodes with Karpenter on kwok", () => {
     // Consolidation runs on: the busy bridge's node stays, its meeting goes on.
     await new Promise((resolve) => setTimeout(resolve, 20_000));
     expect((await poolNodes()).map((n) => n.metadata.name)).toEqual([busyNode]);
-    expect(await participantsOn("elastic-0")).toBe(4);
+    expect(await participantsOn(busy)).toBe(4);
 
-    // The node must go (its NodeClaim deleted): Karpenter taints it, the operator drains elastic-0 and starts a
+    // The node must go (its NodeClaim deleted): Karpenter taints it, the operator drains the busy bridge and starts a
     // replacement, for which Karpenter adds a node; the eviction waits for the meeting.
     const claim = (await kubectlJson<{ items: Array<{ metadata: { name: string }; status?: { nodeName?: string } }> }>(bed, ["get", "nodeclaims"])).items.find(
       (c) => c.status?.nodeName === busyNode,
     );
     expect(claim).toBeDefined();
     await kubectl(bed, ["delete", "nodeclaim", claim!.metadata.name, "--wait=false"]);
-    await eventually("elastic-0 draining", async () => !!(await podNamed("elastic-0"))?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"], 60_000);
+    await eventually(`${busy} draining`, async () => !!(await podNamed(busy))?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"], 60_000);
     await readyBridges(1, 180_000);
-    const replacement = (await bridgePods()).find((p) => p.metadata.name !== "elastic-0" && !p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]);
+    const replacement = (await bridgePods()).find((p) => p.metadata.name !== busy && !p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]);
     expect(replacement?.spec?.nodeName).toBeDefined();
     expect(replacement?.spec?.nodeName).not.toBe(busyNode);
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     expect((await kubectl(bed, ["get", "node", busyNode, "-o", "name"])).trim()).toBe(`node/${busyNode}`);
-    expect(await participantsOn("elastic-0")).toBe(4);
+    expect(await participantsOn(busy)).toBe(4);
 
     // The meeting ends: the bridge goes, then the node.
     await stopLoad(bed);
