@@ -6,6 +6,7 @@ import { type PolicySpec, policyDefaults } from "../../operator/src/autoscale/po
 import type { ScheduleEntry } from "../../operator/src/autoscale/schedule.ts";
 import type { VictimOrder } from "../../operator/src/fleet/plan.ts";
 import { bridgeHoursAt, type FrontierPoint, type Match, matchPeers } from "./frontier.ts";
+import { gapSteps } from "./gap-steps.ts";
 import { median } from "./median.ts";
 import { elasticNodeRecords, type NodeRecord } from "./nodes.ts";
 import { type OracleResult, oracle } from "./oracle.ts";
@@ -103,18 +104,6 @@ export interface Ablation {
   /** The cheapest of those runs with no more bridge-hours and no more overload than the defaults, if any. */
   noWorseThanShipped?: FrontierPoint;
 }
-
-/**
- * Ours under changes to the bridge model that no policy controls, each taking away one cause of the gap
- * to the oracle: bridges useful at once; a drained bridge emptied at once (Jicofo re-places its people,
- * counted as interrupted: a move); both, with the target at the oracle's 0.8 and no headroom. What is
- * left after them is Jicofo's placement.
- */
-const gapSteps: Array<{ label: string; spec: Partial<PolicySpec>; options: Partial<SimOptions> }> = [
-  { label: "ours, bridges at once", spec: {}, options: { startDelayMs: 0 } },
-  { label: "ours, meetings moved", spec: {}, options: { drainDeadlineMs: 0 } },
-  { label: "ours, both, 0.8 no headroom", spec: { targetStress: 0.8, headroom: 0 }, options: { startDelayMs: 0, drainDeadlineMs: 0 } },
-];
 
 /**
  * Jicofo's load redistribution is Jicofo's setting, not a scaler's: every policy's fleet gains from it, so

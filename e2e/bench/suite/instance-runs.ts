@@ -4,6 +4,7 @@
 import { type PolicySpec, policyDefaults } from "../../../operator/src/autoscale/policy.ts";
 import { epochMs, timeZone } from "../benchmark.ts";
 import { drawInstance } from "../families.ts";
+import { gapSteps } from "../gap-steps.ts";
 import { type OracleResult, oracle } from "../oracle.ts";
 import { type ScalingPolicy, simulate } from "../sim/fleet-sim.ts";
 import { foresight } from "../sim/foresight.ts";
@@ -56,6 +57,13 @@ export const foresightFactors: Record<string, number> = {
  */
 export const plentyName = "static: 10x the oracle's peak";
 
+/**
+ * Run with GAP=1 only: ours with the causes of the gap to the oracle taken away one after another
+ * (gap-steps.ts), the bridge model changed with them. Not a setting anyone can choose: it says what the
+ * defaults' bridge-hours over the oracle are spent on.
+ */
+export const gapStepNames = gapSteps.map((step) => step.label);
+
 /** Ours at settings an admin (or the issue owner) chooses: `OURS_WITH` holds PolicySpec fields as JSON. */
 const oursWithPrefix = "ours with ";
 export const oursWithName = (settings: Partial<PolicySpec>) => `${oursWithPrefix}${JSON.stringify(settings)}`;
@@ -102,6 +110,8 @@ function policyOf(name: string, bound: OracleResult, wholeRun: () => OracleResul
     case "ours":
       return ours({ timeZone }, epochMs);
   }
+  const step = gapSteps.find((s) => s.label === name);
+  if (step) return ours({ timeZone, ...step.spec }, epochMs);
   if (name.startsWith(oursWithPrefix)) return ours({ timeZone, ...parseOursSettings(name.slice(oursWithPrefix.length))[0] }, epochMs);
   const variant = oursVariants[name] ?? frontierVariants[name];
   if (!variant) throw new Error(`unknown policy ${name}`);
@@ -118,7 +128,8 @@ export function runInstance(family: string, instance: number, seed: number, poli
     { family, instance, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, conferencesRefused: 0 },
   ];
   for (const name of policies) {
-    const r = simulate(w.trace, policyOf(name, bound, wholeRun), w.fromMs, w.toMs, { measureFromMs: w.measureFromMs });
+    const bridgeModel = gapSteps.find((step) => step.label === name)?.options;
+    const r = simulate(w.trace, policyOf(name, bound, wholeRun), w.fromMs, w.toMs, { ...bridgeModel, measureFromMs: w.measureFromMs });
     records.push({
       family,
       instance,

@@ -1,4 +1,5 @@
-import { oursWithName, parseOursSettings, runInstance } from "./instance-runs.ts";
+import { gapSteps } from "../gap-steps.ts";
+import { gapStepNames, oursWithName, parseOursSettings, runInstance } from "./instance-runs.ts";
 
 describe("OURS_WITH: ours at settings an admin chooses", () => {
   test("one object or a list of them, each named by its JSON", () => {
@@ -22,5 +23,19 @@ describe("OURS_WITH: ours at settings an admin chooses", () => {
     const records = runInstance("exam-session", 0, 1, ["ours", cheap]);
     const hours = (policy: string) => records.find((r) => r.policy === policy)!.bridgeHours;
     expect(hours(cheap)).toBeLessThan(hours("ours"));
+  });
+});
+
+describe("GAP=1: ours with the causes of the gap to the oracle taken away in turn", () => {
+  test("each step runs on its own bridge model, meetings moved are counted, and each later step costs less", () => {
+    const sameSettingsWithStartUp = oursWithName(gapSteps[0]!.spec);
+    const records = runInstance("school-day", 0, 1, [sameSettingsWithStartUp, ...gapStepNames]);
+    const of = (policy: string) => records.find((r) => r.policy === policy)!;
+    const steps = gapStepNames.map(of);
+    // Classes start together: bridges that take a minute to start leave them overloaded, bridges at once do not.
+    expect(steps[0]!.overloadShare).toBeLessThan(of(sameSettingsWithStartUp).overloadShare / 10);
+    expect(steps[0]!.interrupted).toBe(0);
+    expect(steps[1]!.interrupted).toBeGreaterThan(0);
+    for (let i = 1; i < steps.length; i++) expect(steps[i]!.bridgeHours).toBeLessThan(steps[i - 1]!.bridgeHours);
   });
 });

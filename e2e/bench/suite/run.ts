@@ -1,6 +1,7 @@
 // `make bench-suite` (PER_FAMILY=n instances of each family, 20 by default; SEED=n another population;
 // FRONTIER=1 adds the 2026-11 policy at target 0.3, a point of the frontier; REFERENCES=1 the foresight
-// reference's frontier and a static fleet of ten times the oracle's peak; OURS_WITH='{"targetStress":0.7}'
+// reference's frontier and a static fleet of ten times the oracle's peak; GAP=1 ours with the causes of
+// the gap to the oracle taken away one after another (gap-steps.ts); OURS_WITH='{"targetStress":0.7}'
 // or a JSON list of such objects adds ours at those settings):
 // every policy at its defaults on a population of workloads, ours' ablation and frontier beside them,
 // spread over one worker per core. Prints the report and writes .bench/suite.json and suite.svg/.png.
@@ -9,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { familyNames, population } from "../families.ts";
 import { renderChart } from "../plot/render.ts";
-import { foresightFactors, frontierVariants, oursVariants, oursWithName, parseOursSettings, peerNames, plentyName } from "./instance-runs.ts";
+import { foresightFactors, frontierVariants, gapStepNames, oursVariants, oursWithName, parseOursSettings, peerNames, plentyName } from "./instance-runs.ts";
 import { suiteChart } from "./plot.ts";
 import { runPopulation } from "./pool.ts";
 import { suiteReport } from "./report.ts";
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
   const tasks = population(perFamily);
   const frontier = process.env.FRONTIER === "1" ? Object.keys(frontierVariants) : [];
   const references = process.env.REFERENCES === "1" ? [...Object.keys(foresightFactors), plentyName] : [];
-  const policies = [...peerNames, "ours", ...Object.keys(oursVariants), ...frontier, ...oursWith, ...references];
+  const gap = process.env.GAP === "1" ? gapStepNames : [];
+  const policies = [...peerNames, "ours", ...Object.keys(oursVariants), ...frontier, ...oursWith, ...gap, ...references];
   const records = await runPopulation(tasks, seed, policies, (done) => {
     if (done % 20 === 0 || done === tasks.length) process.stderr.write(`${done}/${tasks.length} instances\n`);
   });
