@@ -14,7 +14,7 @@ export interface GapStep {
 }
 
 // Start-up delay: bridges useful the moment they are asked for, and without the time-of-day memory,
-// which only exists to start bridges before a rise that earlier days had at this hour.
+// which was made to start bridges before a rise that earlier days had at this hour.
 const startUp: GapStep = {
   label: "ours, gap 1: bridges at once",
   spec: { prewarmFromHistory: false },

@@ -26,7 +26,7 @@ export function report({ records, nodes, matches, ablations, references, gap, re
     nodesTable(nodes),
     "\nreference, not a policy: the oracle's count known 3 min ahead plus one spare bridge, meetings staying where Jicofo put them",
     table(references).split("\n").slice(1).join("\n"),
-    "\nwhat the gap to the oracle is made of: ours with its causes taken away in turn, each step keeping the ones before: 1 bridges useful at once (and no time-of-day memory, which only starts bridges early); 2 drained bridges emptied at once (their meetings moved, counted as interrupted); 3 no headroom, no room for rises or for the largest conference; 4 target 0.8. What is left is Jicofo's placement",
+    "\nwhat the gap to the oracle is made of: ours with its causes taken away in turn, each step keeping the ones before: 1 bridges useful at once (and no time-of-day memory, which starts bridges early); 2 drained bridges emptied at once (their meetings moved, counted as interrupted); 3 no headroom, no room for rises or for the largest conference; 4 target 0.8. What is left is Jicofo's placement",
     table(gap).split("\n").slice(1).join("\n"),
     `\nwith Jicofo's load redistribution (Jicofo's setting: every ${redistributionSettings[0]!.intervalMs / 1000} s, ${redistributionSettings[0]!.endpoints} participants off each bridge at or above the threshold, ${redistributionSettings[0]!.timeoutMs / 60_000} min apart), at thresholds ${redistributionSettings.map((r) => r.stressThreshold).join(" and ")}; moved: participants whose media restarted`,
     redistributionTable(redistribution),

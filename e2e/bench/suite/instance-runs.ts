@@ -110,8 +110,6 @@ function policyOf(name: string, bound: OracleResult, wholeRun: () => OracleResul
     case "ours":
       return ours({ timeZone }, epochMs);
   }
-  const step = gapSteps.find((s) => s.label === name);
-  if (step) return ours({ timeZone, ...step.spec }, epochMs);
   if (name.startsWith(oursWithPrefix)) return ours({ timeZone, ...parseOursSettings(name.slice(oursWithPrefix.length))[0] }, epochMs);
   const variant = oursVariants[name] ?? frontierVariants[name];
   if (!variant) throw new Error(`unknown policy ${name}`);
@@ -128,8 +126,10 @@ export function runInstance(family: string, instance: number, seed: number, poli
     { family, instance, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, conferencesRefused: 0 },
   ];
   for (const name of policies) {
-    const bridgeModel = gapSteps.find((step) => step.label === name)?.options;
-    const r = simulate(w.trace, policyOf(name, bound, wholeRun), w.fromMs, w.toMs, { ...bridgeModel, measureFromMs: w.measureFromMs });
+    // A gap step changes the bridge model as well as ours' settings.
+    const step = gapSteps.find((s) => s.label === name);
+    const policy = step ? ours({ timeZone, ...step.spec }, epochMs) : policyOf(name, bound, wholeRun);
+    const r = simulate(w.trace, policy, w.fromMs, w.toMs, { ...step?.options, measureFromMs: w.measureFromMs });
     records.push({
       family,
       instance,
