@@ -26,26 +26,35 @@ fi
 jest --selectProjects unit --json --outputFile "$results/unit.json"
 
 # The e2e suite twice: on the emulator (the whole suite), then with real Jitsi (BRIDGES=jvb: real JVBs,
-# Jicofo and Prosody; the suites written for real bridges). Each on a test bed of its own, stopped here.
-e2e_phase() { # bridges testbed-dir report
-  local bridges=$1
-  export TESTBED_DIR=$2
-  trap 'e2e/testbed/cluster.sh down' EXIT
-  if BRIDGES=$bridges e2e/testbed/cluster.sh up; then
-    BRIDGES=$bridges jest --selectProjects e2e --runInBand --json --outputFile "$3"
+# Jicofo and Prosody; the suites written for real bridges). Each phase on test beds of its own, stopped here.
+# The emulator phase runs E2E_BEDS files at once (default 2), each jest worker on a bed of its own: an e2e
+# file spends most of its time waiting on real clocks (meetings, drain deadlines, back-offs), not on the CPU.
+phase_dirs=()
+phase_down() { local d; for d in "${phase_dirs[@]}"; do TESTBED_DIR=$d e2e/testbed/cluster.sh down; done; }
+e2e_phase() { # bridges testbed-dir beds report
+  local bridges=$1 beds=$3 report=$4 i up=1
+  phase_dirs=("$2")
+  for ((i = 2; i <= beds; i++)); do phase_dirs+=("$2-$i"); done
+  trap phase_down EXIT
+  for i in "${phase_dirs[@]}"; do BRIDGES=$bridges TESTBED_DIR=$i e2e/testbed/cluster.sh up || { up=0; break; }; done
+  if [ "$up" = 1 ]; then
+    TESTBED_DIR=${phase_dirs[0]} TESTBED_DIRS=$(IFS=:; echo "${phase_dirs[*]}") BRIDGES=$bridges \
+      jest --selectProjects e2e --maxWorkers "$beds" --json --outputFile "$report"
   else
     echo "test: the $bridges test bed did not come up; its e2e suite not run (counted as one failure)" >&2
     extra_failed=$((extra_failed + 1))
   fi
-  e2e/testbed/cluster.sh down
+  phase_down
   trap - EXIT
 }
-e2e_phase emulator "$TESTBED_DIR" "$results/e2e.json"
 reports=("$results/unit.json" "$results/e2e.json")
-# kind runs real jitsi/jvb images already (and has no Prosody or Jicofo of the test bed's).
+# kind is one cluster, and runs real jitsi/jvb images already (it has no Prosody or Jicofo of the test bed's).
 if [ "${CLUSTER:-local}" = local ]; then
-  e2e_phase jvb "$TESTBED_DIR-jvb" "$results/e2e-jvb.json"
+  e2e_phase emulator "$TESTBED_DIR" "${E2E_BEDS:-2}" "$results/e2e.json"
+  e2e_phase jvb "$TESTBED_DIR-jvb" 1 "$results/e2e-jvb.json"
   reports+=("$results/e2e-jvb.json")
+else
+  e2e_phase emulator "$TESTBED_DIR" 1 "$results/e2e.json"
 fi
 
 # Exits non-zero when anything failed (pipefail carries it through tee).

@@ -4,7 +4,7 @@
 import type { DriverStats } from "../emulator/driver.ts";
 import type { Fault } from "../emulator/faults.ts";
 import { bridgePodSelector } from "../emulator/pod-bridges.ts";
-import { eventually, kubectl, type Testbed } from "./testbed.ts";
+import { deleteNamespace, eventually, kubectl, type Testbed } from "./testbed.ts";
 
 export interface BridgeRow {
   namespace: string;
@@ -62,6 +62,13 @@ export async function stopLoad(bed: Testbed): Promise<void> {
 
 export async function endAllConferences(bed: Testbed): Promise<void> {
   await fetch(url(bed, "/driver/end-all"), { method: "POST" });
+}
+
+/** What a suite leaves on the test bed when it ends: the load it started, the meetings, its namespace. */
+export async function clearSuite(bed: Testbed, namespace: string): Promise<void> {
+  await stopLoad(bed);
+  await endAllConferences(bed);
+  await deleteNamespace(bed, namespace);
 }
 
 /** Makes one emulated bridge's REST API misbehave (null: behave again). */

@@ -95,17 +95,22 @@ free_port() {
   span=$((low > 21000 && low < 40000 ? low - 20000 : 20000))
   for _ in $(seq 1 200); do
     p=$((20000 + RANDOM % span))
-    if port_free "$p" && ! grep -q "=$p\$" "$dir/env.tmp" 2>/dev/null; then echo "$p"; return; fi
+    if port_free "$p" && ! grep -qs "=$p\$" "$dir/env.tmp" "$records"/*; then echo "$p"; return; fi
   done
   die "no free loopback port found"
 }
 
-# A 127.N.0.0/16 block whose addresses nothing listens on, recorded so other test beds skip it.
+# Every test bed's env (its ports and 127.N block) is recorded here until its `down`, so that another bed
+# picks others even before this one listens on them: `make test` starts several beds, tests start more.
+records=/tmp/meetingfleet-testbed-blocks
+record="$records/$(echo "$dir" | md5sum | cut -c1-12)"
+
+# A 127.N.0.0/16 block whose addresses nothing listens on and no other test bed recorded.
 free_block() {
   local n
   for _ in $(seq 1 100); do
     n=$((20 + RANDOM % 230))
-    if ! ss -Htln | awk '{print $4}' | grep -q "^127\.$n\." && ! grep -qs "^TESTBED_BLOCK=$n\$" /tmp/meetingfleet-testbed-blocks/* 2>/dev/null; then
+    if ! ss -Htln | awk '{print $4}' | grep -q "^127\.$n\." && ! grep -qs "^TESTBED_BLOCK=$n\$" "$records"/*; then
       echo "$n"; return
     fi
   done
@@ -115,6 +120,10 @@ free_block() {
 write_env() { # bin-dir
   [ -f "$dir/env" ] && return 0
   local block bin=$1
+  mkdir -p "$records"
+  # One bed at a time picks and records, so two beds started together cannot pick the same port.
+  exec {lock}>"$records/.lock"
+  flock "$lock"
   block=$(free_block)
   : >"$dir/env.tmp"
   {
@@ -133,8 +142,8 @@ write_env() { # bin-dir
   } >"$dir/env.new"
   mv "$dir/env.new" "$dir/env"
   rm -f "$dir/env.tmp"
-  mkdir -p /tmp/meetingfleet-testbed-blocks
-  echo "TESTBED_BLOCK=$block" >"/tmp/meetingfleet-testbed-blocks/$(echo "$dir" | md5sum | cut -c1-12)"
+  cp "$dir/env" "$record"
+  exec {lock}>&-
 }
 
 # --- certificates and kubeconfigs --------------------------------------------------------------
@@ -349,7 +358,7 @@ down() {
   [ -f "$dir/env" ] && . "$dir/env"
   for name in jvb-runner jicofo prosody bridge-emulator kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do stop "$name"; done
   cleanup_jitsi
-  rm -f "/tmp/meetingfleet-testbed-blocks/$(echo "$dir" | md5sum | cut -c1-12)"
+  rm -f "$record"
   rm -rf "$dir/etcd" "$dir/env" "$dir/kubeconfig" "$dir/pids" "$dir/jitsi" "$dir/jvb"
 }
 

@@ -12,10 +12,10 @@ import path from "node:path";
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import { median } from "../bench/median.ts";
-import { driverStats, emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
+import { clearSuite, driverStats, emulatedBridges, postLoad, stopLoad } from "../support/emulator.ts";
 import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 const kills = Number(process.env.CHAOS_KILLS ?? 5);
 const lease = process.env.CHAOS_LEASE === "operator-defaults" ? "operator-defaults" : "short";
@@ -66,9 +66,7 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
   afterAll(async () => {
     watching = false;
     await Promise.all(replicas.map((r) => r.stop()));
-    await stopLoad(bed);
-    await endAllConferences(bed);
-    await deleteNamespace(bed, namespace);
+    await clearSuite(bed, namespace);
   });
 
   test("every failover within the goal; never two bridges for one ordinal; everything converges, no drain flag off its record; nobody cut", async () => {

@@ -7,10 +7,10 @@ import { execFile } from "node:child_process";
 import { jest } from "@jest/globals";
 import { budgetName } from "../../operator/src/fleet/disruption.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { clearScenario, driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
+import { clearScenario, clearSuite, driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
 import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(300_000);
 const bed = testbed();
@@ -111,9 +111,7 @@ local("node drains and autoscalers never cut a meeting", () => {
   });
   afterAll(async () => {
     await operator?.stop();
-    await stopLoad(bed);
-    await endAllConferences(bed);
-    await deleteNamespace(bed, namespace);
+    await clearSuite(bed, namespace);
   });
   beforeEach(() => clearScenario(bed, namespace), 400_000);
   // Whatever a test did, the test bed's nodes take pods again afterwards.

@@ -12,10 +12,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { driverStats, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
+import { clearSuite, driverStats, postLoad } from "../support/emulator.ts";
 import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(300_000);
 const bed = testbed();
@@ -96,9 +96,7 @@ local("control-plane faults under a serving fleet", () => {
   afterAll(async () => {
     supervising = false;
     await operator?.stop();
-    await stopLoad(bed);
-    await endAllConferences(bed);
-    await deleteNamespace(bed, namespace);
+    await clearSuite(bed, namespace);
     console.log(`control-plane fault recovery (ms): ${JSON.stringify(recovery)}; operator exits: ${JSON.stringify(exits)}`);
   });
 

@@ -8,10 +8,10 @@
 import { readFileSync } from "node:fs";
 import { jest } from "@jest/globals";
 import { type Fault, faultSchema, hugeBodyBytes } from "../emulator/faults.ts";
-import { driverStats, emulatedBridges, endAllConferences, injectFault, postLoad, stopLoad } from "../support/emulator.ts";
+import { clearSuite, driverStats, emulatedBridges, endAllConferences, injectFault, postLoad } from "../support/emulator.ts";
 import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, memoryMiB, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, deleteNamespace, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(400_000);
 const bed = testbed();
@@ -88,9 +88,7 @@ local("hostile and broken bridges in a serving fleet", () => {
   afterAll(async () => {
     for (const b of await emulatedBridges(bed, namespace).catch(() => [])) if (b.fault) await injectFault(bed, namespace, b.pod, null).catch(() => {});
     await operator?.stop();
-    await stopLoad(bed);
-    await endAllConferences(bed);
-    await deleteNamespace(bed, namespace);
+    await clearSuite(bed, namespace);
     console.log(`hostile bridges: ${JSON.stringify(figures)}`);
   });
 

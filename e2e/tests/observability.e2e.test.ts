@@ -9,12 +9,12 @@ import { promisify } from "node:util";
 import { jest } from "@jest/globals";
 import { parse } from "yaml";
 import { type DirectoryOnBed, directoryOnBed } from "../support/directory.ts";
-import { emulatedBridges, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
+import { clearSuite, emulatedBridges, postLoad } from "../support/emulator.ts";
 import { createFleetNamespace } from "../support/fleets.ts";
 import { chartDir } from "../support/helm.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { promtoolBinary, type RunningPrometheus, startPrometheus } from "../support/prometheus.ts";
-import { apply, deleteNamespace, eventually, freePort, kubectl, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, eventually, freePort, kubectl, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(240_000);
 const bed = testbed();
@@ -99,9 +99,7 @@ local("dashboards and alerts on a real Prometheus", () => {
     await prometheus?.stop();
     await directory?.stop();
     await operator?.stop();
-    await stopLoad(bed);
-    await endAllConferences(bed);
-    await deleteNamespace(bed, namespace);
+    await clearSuite(bed, namespace);
   });
 
   const bridgeCount = async () => (await emulatedBridges(bed, namespace)).filter((b) => b.pod.startsWith(`${fleetName}-`) && b.state !== "exited").length;

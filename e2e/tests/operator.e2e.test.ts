@@ -1,58 +1,24 @@
 // The operator against the real control plane with emulated bridges: a fleet comes up and reports
 // Ready; scale-down drains the emptiest bridges and never cuts a meeting; the drain deadline is kept;
 // bad fleets are refused or reported as Stalled; lost bridges are replaced; a crashed operator finishes
-// what its predecessor started; a template change rolls the bridges; the autoscaler grows and drains the
-// fleet as the benchmark's simulator predicts for the same meetings.
+// what its predecessor started; a template change rolls the bridges. The autoscaler: autoscaling.e2e.test.ts.
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { jest } from "@jest/globals";
 import { fleetSpecSchema } from "../../operator/src/api/meetingfleet.ts";
-import { policySpecOf } from "../../operator/src/autoscale/fleet-spec.ts";
-import { localTime } from "../../operator/src/autoscale/schedule.ts";
-import type { Pod } from "../../operator/src/kube/types.ts";
-import { parseDuration } from "../../operator/src/util/duration.ts";
-import { simulate } from "../bench/sim/fleet-sim.ts";
-import { ours } from "../bench/sim/peers.ts";
-import {
-  clearScenario,
-  driverStats,
-  emulatedBridges,
-  endAllConferences,
-  placeConferences as placeConferencesOn,
-  postLoad,
-  stopLoad,
-} from "../support/emulator.ts";
-import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
+import { clearScenario, clearSuite, emulatedBridges, placeConferences as placeConferencesOn } from "../support/emulator.ts";
+import { createFleetNamespace } from "../support/fleets.ts";
+import { fleetCondition as condition, type FleetObject, FleetsUnderTest } from "../support/fleets-under-test.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, deleteNamespace, eventually, KubectlError, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { apply, eventually, KubectlError, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(150_000);
 const bed = testbed();
 const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 let namespace: string;
 let operator: RunningOperator;
+let fleets: FleetsUnderTest;
 
-interface Fleet {
-  metadata: { name: string; generation: number };
-  spec: { replicas: number };
-  status?: {
-    observedGeneration?: number;
-    replicas?: number;
-    readyReplicas?: number;
-    drainingReplicas?: number;
-    selector?: string;
-    participants?: number;
-    bridges?: Array<{ name: string; phase: string; participants?: number }>;
-    conditions?: Array<{ type: string; status: string; reason: string; message: string }>;
-  };
-}
-
-const fleet = (name: string, spec: Record<string, unknown> = {}) => fleetManifest(name, namespace, spec);
-
-const getFleet = (name: string) => kubectlJson<Fleet>(bed, ["get", "meetingfleet", name, "-n", namespace]);
-const bridgePods = async (name: string) =>
-  (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", `meet.meetingfleet.dev/fleet=${name}`])).items;
 /** Requests the API server counted (its own metrics) whose labels pass `match`. */
 async function apiRequests(match: (labels: string) => boolean): Promise<number> {
   const text = await kubectl(bed, ["get", "--raw", "/metrics"]);
@@ -60,24 +26,13 @@ async function apiRequests(match: (labels: string) => boolean): Promise<number> 
     .filter(([, labels]) => match(labels!))
     .reduce((sum, [, , value]) => sum + Number(value), 0);
 }
-const condition = (f: Fleet, type: string) => f.status?.conditions?.find((c) => c.type === type);
-const interruptions = async (fleetName: string) => (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleetName}-`));
-/** A fleet's series as the operator exports it (set just after the status is written). */
-const fleetMetric = async (name: string, series: string, moreLabels = "") =>
-  new RegExp(`^${series}\\{namespace="${namespace}",fleet="${name}"${moreLabels}\\} (\\S+)$`, "m").exec(await operator.metrics())?.[1];
 /** The fleet's Stalled condition, what alerting reads. */
-const stalledMetric = (name: string) => fleetMetric(name, "meetingfleet_fleet_condition", ',type="Stalled"');
+const stalledMetric = (name: string) => fleets.metric(name, "meetingfleet_fleet_condition", ',type="Stalled"');
 const participantsOn = async (pod: string) => (await emulatedBridges(bed, namespace)).find((b) => b.pod === pod)?.participants;
-
-async function readyFleet(name: string, spec: Record<string, unknown> = {}): Promise<Fleet> {
-  await apply(bed, fleet(name, spec));
-  await kubectl(bed, ["wait", "--for=condition=Ready", `meetingfleet/${name}`, "-n", namespace, "--timeout=60s"]);
-  return getFleet(name);
-}
 
 /** Waits until the operator's own view (the fleet status) shows the load: its decisions follow its figures. */
 async function operatorSees(name: string, participants: number): Promise<void> {
-  await eventually(`${name} status to show ${participants} participants`, async () => (await getFleet(name)).status?.participants === participants, 15_000);
+  await eventually(`${name} status to show ${participants} participants`, async () => (await fleets.get(name)).status?.participants === participants, 15_000);
 }
 
 const placeConferences = (sizes: number[], durationS: number | number[]) => placeConferencesOn(bed, namespace, sizes, durationS);
@@ -87,18 +42,16 @@ local("MeetingFleet operator", () => {
     await installCrd(bed);
     namespace = await createFleetNamespace(bed, "e2e-operator");
     operator = await startOperator(bed, "operator", [namespace]);
-    mkdirSync(path.join(bed.dir, "results"), { recursive: true });
+    fleets = new FleetsUnderTest(bed, namespace, operator);
   });
   afterAll(async () => {
     await operator?.stop();
-    await stopLoad(bed);
-    await endAllConferences(bed);
-    await deleteNamespace(bed, namespace);
+    await clearSuite(bed, namespace);
   });
   beforeEach(() => clearScenario(bed, namespace), 400_000);
 
   test("a fleet comes up: bridges Ready, status and conditions filled in, kubectl wait works, one Service per bridge", async () => {
-    const f = await readyFleet("up", { replicas: 3 });
+    const f = await fleets.ready("up", { replicas: 3 });
     expect(f.status).toMatchObject({ observedGeneration: f.metadata.generation, replicas: 3, readyReplicas: 3, drainingReplicas: 0, participants: 0 });
     expect(f.status?.selector).toContain("meet.meetingfleet.dev/fleet=up");
     expect(f.status?.bridges?.map((b) => `${b.name}:${b.phase}`)).toEqual(["up-0:Ready", "up-1:Ready", "up-2:Ready"]);
@@ -139,11 +92,11 @@ local("MeetingFleet operator", () => {
     await expect(kubectl(bed, ["scale", "meetingfleet/up", "-n", namespace, "--replicas=11"])).rejects.toThrow(
       "spec.replicas must be between spec.minReplicas and spec.maxReplicas",
     );
-    expect((await getFleet("up")).spec.replicas).toBe(3);
+    expect((await fleets.get("up")).spec.replicas).toBe(3);
   });
 
   test("kubectl scale down by two while meetings run: the two emptiest bridges drain, nobody is cut, they go once empty", async () => {
-    await readyFleet("down", { replicas: 4 });
+    await fleets.ready("down", { replicas: 4 });
     await placeConferences([12, 9, 3, 2], 25);
     await eventually("meetings on all four bridges", async () => (await participantsOn("down-3")) === 2 && (await participantsOn("down-0")) === 12, 15_000);
     await operatorSees("down", 26);
@@ -151,7 +104,7 @@ local("MeetingFleet operator", () => {
     const draining = await eventually(
       "two bridges draining",
       async () => {
-        const names = (await bridgePods("down"))
+        const names = (await fleets.bridgePods("down"))
           .filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"])
           .map((p) => p.metadata.name)
           .sort();
@@ -162,36 +115,36 @@ local("MeetingFleet operator", () => {
     expect(draining).toEqual(["down-2", "down-3"]);
     // Their meetings go on: the bridges stay while people are on them.
     await new Promise((r) => setTimeout(r, 5_000));
-    expect((await bridgePods("down")).map((p) => p.metadata.name).sort()).toEqual(["down-0", "down-1", "down-2", "down-3"]);
+    expect((await fleets.bridgePods("down")).map((p) => p.metadata.name).sort()).toEqual(["down-0", "down-1", "down-2", "down-3"]);
     await eventually(
       "the drained bridges removed once empty",
       async () =>
-        (await bridgePods("down"))
+        (await fleets.bridgePods("down"))
           .map((p) => p.metadata.name)
           .sort()
           .join() === "down-0,down-1",
       60_000,
     );
-    const f = await getFleet("down");
+    const f = await fleets.get("down");
     expect(f.status).toMatchObject({ replicas: 2, readyReplicas: 2, drainingReplicas: 0 });
-    expect(await interruptions("down")).toEqual([]);
+    expect(await fleets.interruptions("down")).toEqual([]);
   });
 
   test("past the drain deadline a bridge that still has people is shut down (Jicofo moves them) and removed", async () => {
-    await readyFleet("deadline", { replicas: 2, drainDeadline: "4s" });
+    await fleets.ready("deadline", { replicas: 2, drainDeadline: "4s" });
     await placeConferences([5, 3], 600);
     await eventually("meetings on both bridges", async () => (await participantsOn("deadline-1")) === 3, 15_000);
     await operatorSees("deadline", 8);
     await kubectl(bed, ["scale", "meetingfleet/deadline", "-n", namespace, "--replicas=1"]);
-    await eventually("deadline-1 removed", async () => (await bridgePods("deadline")).map((p) => p.metadata.name).join() === "deadline-0", 45_000);
-    const cut = await interruptions("deadline");
+    await eventually("deadline-1 removed", async () => (await fleets.bridgePods("deadline")).map((p) => p.metadata.name).join() === "deadline-0", 45_000);
+    const cut = await fleets.interruptions("deadline");
     expect(cut).toEqual([expect.objectContaining({ bridgeId: `${namespace}/deadline-1`, participants: 3, reason: "bridge-shutting-down" })]);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=DrainDeadlinePassed", "-o", "name"]);
     expect(events.trim()).not.toBe("");
   });
 
   test("near its deadline, a drained bridge whose meeting outlasts the others' trades places with the emptied bridge: that one goes, the meeting is not cut", async () => {
-    await readyFleet("trade", { replicas: 2, drainDeadline: "20s" });
+    await fleets.ready("trade", { replicas: 2, drainDeadline: "20s" });
     await placeConferences([6, 2], [8, 120]);
     await eventually("meetings on both bridges", async () => (await participantsOn("trade-0")) === 6 && (await participantsOn("trade-1")) === 2, 15_000);
     await operatorSees("trade", 8);
@@ -200,14 +153,14 @@ local("MeetingFleet operator", () => {
     // trade-1 (fewer people) drains; trade-0 empties after 8 s, and 15 s into the drain (the last quarter of
     // its deadline) trade-0 drains in trade-1's place and goes.
     const inService = async () => {
-      const pods = await bridgePods("trade");
+      const pods = await fleets.bridgePods("trade");
       return pods.length === 1 && pods[0]!.metadata.name === "trade-1" && !pods[0]!.metadata.annotations?.["meet.meetingfleet.dev/draining-since"];
     };
     await eventually("trade-0 gone, trade-1 in service", inService, 60_000);
     await eventually("trade-1's drain deadline passed", async () => Date.now() > deadline + 3_000, 60_000, 1_000);
     expect(await inService()).toBe(true);
     expect(await participantsOn("trade-1")).toBe(2);
-    expect(await interruptions("trade")).toEqual([]);
+    expect(await fleets.interruptions("trade")).toEqual([]);
     const kept = await kubectl(bed, [
       "get",
       "events.events.k8s.io",
@@ -222,14 +175,14 @@ local("MeetingFleet operator", () => {
   });
 
   test("when load comes back during a drain, the draining bridge is undrained instead of a new one started", async () => {
-    await readyFleet("back", { replicas: 3 });
+    await fleets.ready("back", { replicas: 3 });
     await placeConferences([6, 4, 2], 120);
     await eventually("meetings on back-2", async () => (await participantsOn("back-2")) === 2, 15_000);
     await operatorSees("back", 12);
-    const before = new Map((await bridgePods("back")).map((p) => [p.metadata.name, p.metadata.uid]));
+    const before = new Map((await fleets.bridgePods("back")).map((p) => [p.metadata.name, p.metadata.uid]));
     await kubectl(bed, ["scale", "meetingfleet/back", "-n", namespace, "--replicas=2"]);
     const isDraining = async () =>
-      !!(await bridgePods("back")).find((p) => p.metadata.name === "back-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"];
+      !!(await fleets.bridgePods("back")).find((p) => p.metadata.name === "back-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"];
     await eventually("back-2 draining", isDraining, 15_000);
     await kubectl(bed, ["scale", "meetingfleet/back", "-n", namespace, "--replicas=3"]);
     await eventually("back-2 undrained", async () => !(await isDraining()), 15_000);
@@ -238,17 +191,17 @@ local("MeetingFleet operator", () => {
       async () => (await emulatedBridges(bed, namespace)).find((b) => b.pod === "back-2")?.drain === false,
       15_000,
     );
-    const after = new Map((await bridgePods("back")).map((p) => [p.metadata.name, p.metadata.uid]));
+    const after = new Map((await fleets.bridgePods("back")).map((p) => [p.metadata.name, p.metadata.uid]));
     expect(after).toEqual(before);
     expect(await participantsOn("back-2")).toBe(2);
-    expect(await interruptions("back")).toEqual([]);
+    expect(await fleets.interruptions("back")).toEqual([]);
   });
 
   test("the samples in crds/samples apply as they are; the HostPort one becomes Ready on the test bed", async () => {
     await kubectl(bed, ["apply", "-n", namespace, "-f", path.resolve(import.meta.dirname, "../../crds/samples/hostport-fleet.yaml")]);
     await kubectl(bed, ["apply", "-n", namespace, "--dry-run=server", "-f", path.resolve(import.meta.dirname, "../../crds/samples/nodeport-fleet.yaml")]);
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/lectures", "-n", namespace, "--timeout=60s"]);
-    const pods = await bridgePods("lectures");
+    const pods = await fleets.bridgePods("lectures");
     expect(pods).toHaveLength(3);
     expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(3); // HostPort: one bridge per node
   });
@@ -266,7 +219,7 @@ local("MeetingFleet operator", () => {
       ],
     ];
     for (const [spec, message] of cases) {
-      const manifest = fleet("invalid", spec);
+      const manifest = fleets.manifest("invalid", spec);
       const server = await kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(manifest)).then(
         () => "accepted",
         (e: Error) => e.message,
@@ -275,7 +228,7 @@ local("MeetingFleet operator", () => {
       expect(fleetSpecSchema.safeParse(manifest.spec).success).toBe(false);
     }
     // On the rules' boundaries both accept.
-    const edge = fleet("invalid", {
+    const edge = fleets.manifest("invalid", {
       minReplicas: 3,
       maxReplicas: 3,
       replicas: 3,
@@ -290,11 +243,11 @@ local("MeetingFleet operator", () => {
     // Upgrading a CRD does not re-check the fleets already stored: one saved before a rule existed reaches
     // the operator as it is. Here the rule on spec.replicas is lifted while the fleet is set under its
     // minimum, then put back. Acting on that spec would drain both bridges.
-    await readyFleet("slipped", { replicas: 2, minReplicas: 2 });
+    await fleets.ready("slipped", { replicas: 2, minReplicas: 2 });
     await placeConferences([4, 3], 120);
     await eventually("meetings on both bridges", async () => (await participantsOn("slipped-1")) === 3, 15_000);
     await operatorSees("slipped", 7);
-    const before = new Map((await bridgePods("slipped")).map((p) => [p.metadata.name, p.metadata.uid]));
+    const before = new Map((await fleets.bridgePods("slipped")).map((p) => [p.metadata.name, p.metadata.uid]));
 
     type Rule = { rule: string };
     const crd = await kubectlJson<{
@@ -314,7 +267,7 @@ local("MeetingFleet operator", () => {
     await eventually(
       "the CRD's rule back in force",
       () =>
-        kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(fleet("probe", { minReplicas: 2, replicas: 0 }))).then(
+        kubectl(bed, ["apply", "--dry-run=server", "-f", "-"], JSON.stringify(fleets.manifest("probe", { minReplicas: 2, replicas: 0 }))).then(
           () => false,
           () => true,
         ),
@@ -325,7 +278,7 @@ local("MeetingFleet operator", () => {
     const stalled = await eventually(
       "Stalled=True",
       async () => {
-        const current = await getFleet("slipped");
+        const current = await fleets.get("slipped");
         return condition(current, "Stalled")?.status === "True" ? current : undefined;
       },
       20_000,
@@ -341,7 +294,7 @@ local("MeetingFleet operator", () => {
     expect(events.trim()).not.toBe("");
     // Several resyncs later nothing was drained, deleted or cut, and the operator still runs.
     await new Promise((r) => setTimeout(r, 8_000));
-    const pods = await bridgePods("slipped");
+    const pods = await fleets.bridgePods("slipped");
     expect(new Map(pods.map((p) => [p.metadata.name, p.metadata.uid]))).toEqual(before);
     expect(pods.filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"])).toEqual([]);
     expect(await participantsOn("slipped-1")).toBe(3);
@@ -349,21 +302,21 @@ local("MeetingFleet operator", () => {
     // What is observed is still exported while the spec is invalid, so alerts on the bridges keep working.
     await placeConferences([5], 120);
     await operatorSees("slipped", 12);
-    await eventually("the participants metric follows", async () => (await fleetMetric("slipped", "meetingfleet_fleet_participants")) === "12", 5_000);
+    await eventually("the participants metric follows", async () => (await fleets.metric("slipped", "meetingfleet_fleet_participants")) === "12", 5_000);
 
     await kubectl(bed, ["patch", "meetingfleet/slipped", "-n", namespace, "--type=merge", "-p", JSON.stringify({ spec: { replicas: 2 } })]);
-    await eventually("Stalled=False again", async () => condition(await getFleet("slipped"), "Stalled")?.status === "False", 20_000);
+    await eventually("Stalled=False again", async () => condition(await fleets.get("slipped"), "Stalled")?.status === "False", 20_000);
     await eventually("the Stalled metric at 0", async () => (await stalledMetric("slipped")) === "0", 5_000);
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/slipped", "-n", namespace, "--timeout=60s"]);
-    expect(await interruptions("slipped")).toEqual([]);
+    expect(await fleets.interruptions("slipped")).toEqual([]);
   });
 
   test("a fleet whose password Secret is missing is Stalled with an event, creates nothing, and recovers when it appears", async () => {
-    await apply(bed, fleet("nosecret", { signaling: { xmppServer: "x", authPasswordSecretRef: { name: "absent" } } }));
+    await apply(bed, fleets.manifest("nosecret", { signaling: { xmppServer: "x", authPasswordSecretRef: { name: "absent" } } }));
     const f = await eventually(
       "Stalled=True",
       async () => {
-        const current = await getFleet("nosecret");
+        const current = await fleets.get("nosecret");
         return condition(current, "Stalled")?.status === "True" ? current : undefined;
       },
       20_000,
@@ -372,7 +325,7 @@ local("MeetingFleet operator", () => {
     expect(condition(f, "Stalled")?.message).toContain("spec.signaling.authPasswordSecretRef");
     expect(condition(f, "Ready")?.status).toBe("False");
     await eventually("the Stalled metric at 1", async () => (await stalledMetric("nosecret")) === "1", 5_000);
-    expect(await bridgePods("nosecret")).toEqual([]);
+    expect(await fleets.bridgePods("nosecret")).toEqual([]);
     const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=SecretNotFound", "-o", "name"]);
     expect(events.trim()).not.toBe("");
     await apply(bed, { apiVersion: "v1", kind: "Secret", metadata: { name: "absent", namespace }, stringData: { password: "now-here" } });
@@ -385,11 +338,11 @@ local("MeetingFleet operator", () => {
     const refusedCreates = () => apiRequests((l) => /code="403"/.test(l) && /resource="pods"/.test(l) && /verb="POST"/.test(l) && /subresource=""/.test(l));
     await apply(bed, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "bridges", namespace }, spec: { hard: { pods: "1" } } });
     try {
-      await apply(bed, fleet("quota", { replicas: 3 }));
+      await apply(bed, fleets.manifest("quota", { replicas: 3 }));
       const f = await eventually(
         "Stalled=True",
         async () => {
-          const current = await getFleet("quota");
+          const current = await fleets.get("quota");
           return condition(current, "Stalled")?.status === "True" ? current : undefined;
         },
         60_000,
@@ -404,12 +357,12 @@ local("MeetingFleet operator", () => {
       const writes = (await refusedCreates()) - before;
       expect(writes).toBeGreaterThan(0);
       expect(writes).toBeLessThanOrEqual(16);
-      expect((await bridgePods("quota")).length).toBe(1);
+      expect((await fleets.bridgePods("quota")).length).toBe(1);
 
       await apply(bed, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "bridges", namespace }, spec: { hard: { pods: "20" } } });
       // The next try comes at most two minutes after the last refusal.
       await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/quota", "-n", namespace, "--timeout=180s"]);
-      expect(condition(await getFleet("quota"), "Stalled")?.status).toBe("False");
+      expect(condition(await fleets.get("quota"), "Stalled")?.status).toBe("False");
     } finally {
       await kubectl(bed, ["delete", "resourcequota", "bridges", "-n", namespace, "--ignore-not-found"]);
     }
@@ -418,12 +371,12 @@ local("MeetingFleet operator", () => {
   test("a full node pool: pending bridges named in the conditions with the scheduler's reason, an Event per distinct set, no writes while waiting, Ready once room comes back", async () => {
     // Three kwok nodes, each with host port 10777 taken by a blocker fleet: no node can take another bridge there.
     const media = { exposure: "HostPort", port: 10777 };
-    await readyFleet("blocker", { replicas: 3, media });
-    await apply(bed, fleet("crowded", { replicas: 2, media }));
+    await fleets.ready("blocker", { replicas: 3, media });
+    await apply(bed, fleets.manifest("crowded", { replicas: 2, media }));
     const f = await eventually(
       "Ready=False, BridgesUnschedulable",
       async () => {
-        const current = await getFleet("crowded");
+        const current = await fleets.get("crowded");
         return condition(current, "Ready")?.reason === "BridgesUnschedulable" ? current : undefined;
       },
       60_000,
@@ -470,17 +423,17 @@ local("MeetingFleet operator", () => {
     // Room comes back: the blocker goes, the scheduler places the waiting bridges, the fleet is Ready.
     await kubectl(bed, ["delete", "meetingfleet", "blocker", "-n", namespace]);
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/crowded", "-n", namespace, "--timeout=180s"]);
-    expect((await bridgePods("crowded")).map((p) => p.metadata.name).sort()).toEqual(["crowded-0", "crowded-1"]);
+    expect((await fleets.bridgePods("crowded")).map((p) => p.metadata.name).sort()).toEqual(["crowded-0", "crowded-1"]);
     await kubectl(bed, ["delete", "meetingfleet", "crowded", "-n", namespace]);
   }, 400_000);
 
   test("conflicting writers: a user's read-modify-write updates (labels, drain deadline) and scales race the operator's status writes; 409s retried, nothing lost on either side", async () => {
-    await readyFleet("contested", { replicas: 2 });
+    await fleets.ready("contested", { replicas: 2 });
     let conflicts = 0;
     /** What `kubectl edit` does: read, change, write back with the resourceVersion read; on 409, again. */
-    const edit = async (change: (f: Fleet & { metadata: { labels?: Record<string, string> }; spec: Record<string, unknown> }) => void) => {
+    const edit = async (change: (f: FleetObject & { metadata: { labels?: Record<string, string> }; spec: Record<string, unknown> }) => void) => {
       for (;;) {
-        const current = await kubectlJson<Fleet & { metadata: { labels?: Record<string, string> }; spec: Record<string, unknown> }>(bed, [
+        const current = await kubectlJson<FleetObject & { metadata: { labels?: Record<string, string> }; spec: Record<string, unknown> }>(bed, [
           "get",
           "meetingfleet/contested",
           "-n",
@@ -516,19 +469,17 @@ local("MeetingFleet operator", () => {
     const f = await eventually(
       "status for the latest generation",
       async () => {
-        const current = await kubectlJson<Fleet & { metadata: { labels?: Record<string, string>; generation?: number }; spec: Record<string, unknown> }>(bed, [
-          "get",
-          "meetingfleet/contested",
-          "-n",
-          namespace,
-        ]);
+        const current = await kubectlJson<FleetObject & { metadata: { labels?: Record<string, string>; generation?: number }; spec: Record<string, unknown> }>(
+          bed,
+          ["get", "meetingfleet/contested", "-n", namespace],
+        );
         return current.status?.observedGeneration === current.metadata.generation && condition(current, "Ready")?.status === "True" ? current : undefined;
       },
       60_000,
     );
     for (let i = 0; i < 12; i++) expect(f.metadata.labels?.[`edit-${i}`]).toBe("done");
     expect(f.spec).toMatchObject({ replicas: 3, drainDeadline: "21m" });
-    const live = (await bridgePods("contested")).filter(
+    const live = (await fleets.bridgePods("contested")).filter(
       (p) => !p.metadata.deletionTimestamp && !p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"],
     );
     expect(new Set(live.map((p) => p.metadata.name)).size).toBe(3);
@@ -536,13 +487,13 @@ local("MeetingFleet operator", () => {
   }, 300_000);
 
   test("a bridge pod deleted by hand is replaced, and its Service is not leaked", async () => {
-    await readyFleet("heal", { replicas: 2 });
-    const lost = (await bridgePods("heal")).find((p) => p.metadata.name === "heal-1");
+    await fleets.ready("heal", { replicas: 2 });
+    const lost = (await fleets.bridgePods("heal")).find((p) => p.metadata.name === "heal-1");
     await kubectl(bed, ["delete", "pod", "heal-1", "-n", namespace, "--wait=true"]);
     const replaced = await eventually(
       "a replacement Running",
       async () => {
-        const pods = (await bridgePods("heal")).filter((p) => !p.metadata.deletionTimestamp);
+        const pods = (await fleets.bridgePods("heal")).filter((p) => !p.metadata.deletionTimestamp);
         return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== lost?.metadata.uid) ? pods : undefined;
       },
       30_000,
@@ -563,14 +514,14 @@ local("MeetingFleet operator", () => {
   });
 
   test("a bridge whose process exits (shut down behind the operator's back) is replaced", async () => {
-    await readyFleet("exits", { replicas: 2 });
-    const victim = (await bridgePods("exits")).find((p) => p.metadata.name === "exits-0")!;
+    await fleets.ready("exits", { replicas: 2 });
+    const victim = (await fleets.bridgePods("exits")).find((p) => p.metadata.name === "exits-0")!;
     const res = await fetch(`http://${victim.status?.podIP}:8080/colibri/shutdown`, { method: "POST", body: JSON.stringify({ "graceful-shutdown": true }) });
     expect(res.status).toBe(200);
     await eventually(
       "exits-0 replaced by a running bridge",
       async () => {
-        const pods = (await bridgePods("exits")).filter((p) => !p.metadata.deletionTimestamp);
+        const pods = (await fleets.bridgePods("exits")).filter((p) => !p.metadata.deletionTimestamp);
         return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== victim.metadata.uid);
       },
       30_000,
@@ -596,8 +547,8 @@ local("MeetingFleet operator", () => {
     }));
     for (const node of nodes) await apply(bed, node);
     try {
-      await readyFleet("nodeloss", { replicas: 1, template: { nodeSelector: { "meetingfleet.dev/e2e-pool": pool } } });
-      const [first] = await bridgePods("nodeloss");
+      await fleets.ready("nodeloss", { replicas: 1, template: { nodeSelector: { "meetingfleet.dev/e2e-pool": pool } } });
+      const [first] = await fleets.bridgePods("nodeloss");
       const lostNode = first?.spec?.nodeName ?? "";
       expect(lostNode.startsWith(pool)).toBe(true);
       await kubectl(bed, ["delete", "node", lostNode]);
@@ -605,7 +556,7 @@ local("MeetingFleet operator", () => {
       const replacement = await eventually(
         "a replacement bridge Running on the other node",
         async () => {
-          const pods = (await bridgePods("nodeloss")).filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === "Running");
+          const pods = (await fleets.bridgePods("nodeloss")).filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === "Running");
           return pods.length === 1 && pods[0]?.spec?.nodeName !== lostNode ? pods[0] : undefined;
         },
         120_000,
@@ -619,37 +570,38 @@ local("MeetingFleet operator", () => {
   }, 200_000);
 
   test("SIGKILL in the middle of a drain and of a scale-up: the next operator finishes both, no duplicate or orphan", async () => {
-    await readyFleet("crash", { replicas: 3 });
+    await fleets.ready("crash", { replicas: 3 });
     await placeConferences([6, 4, 2], 12);
     await eventually("meetings on crash-2", async () => (await participantsOn("crash-2")) === 2, 15_000);
     await operatorSees("crash", 12);
     await kubectl(bed, ["scale", "meetingfleet/crash", "-n", namespace, "--replicas=2"]);
     await eventually(
       "crash-2 draining",
-      async () => !!(await bridgePods("crash")).find((p) => p.metadata.name === "crash-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"],
+      async () =>
+        !!(await fleets.bridgePods("crash")).find((p) => p.metadata.name === "crash-2")?.metadata.annotations?.["meet.meetingfleet.dev/draining-since"],
       15_000,
     );
     await operator.kill();
     await new Promise((r) => setTimeout(r, 14_000)); // the meetings end while no operator runs
-    expect((await bridgePods("crash")).map((p) => p.metadata.name)).toContain("crash-2");
+    expect((await fleets.bridgePods("crash")).map((p) => p.metadata.name)).toContain("crash-2");
     operator = await startOperator(bed, "operator", [namespace]);
     await eventually(
       "crash-2 removed by the new operator",
       async () =>
-        (await bridgePods("crash"))
+        (await fleets.bridgePods("crash"))
           .map((p) => p.metadata.name)
           .sort()
           .join() === "crash-0,crash-1",
       30_000,
     );
-    expect(await interruptions("crash")).toEqual([]);
+    expect(await fleets.interruptions("crash")).toEqual([]);
 
     await kubectl(bed, ["scale", "meetingfleet/crash", "-n", namespace, "--replicas=6"]);
-    await eventually("a scale-up under way", async () => (await bridgePods("crash")).length > 2, 15_000);
+    await eventually("a scale-up under way", async () => (await fleets.bridgePods("crash")).length > 2, 15_000);
     await operator.kill();
     operator = await startOperator(bed, "operator", [namespace]);
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/crash", "-n", namespace, "--timeout=60s"]);
-    const names = (await bridgePods("crash")).map((p) => p.metadata.name).sort();
+    const names = (await fleets.bridgePods("crash")).map((p) => p.metadata.name).sort();
     expect(names).toEqual(["crash-0", "crash-1", "crash-2", "crash-3", "crash-4", "crash-5"]);
     const services = (await kubectl(bed, ["get", "services", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=crash", "-o", "name"])).trim().split("\n");
     expect(services).toHaveLength(6);
@@ -669,167 +621,11 @@ local("MeetingFleet operator", () => {
       throw error;
     }
     await eventually("the standby leading", () => operator.leading(), 15_000);
-    await readyFleet("failover", { replicas: 2 });
-  });
-
-  test("autoscaling: 0 -> 300 participants in a minute grows the fleet; when the load falls it shrinks by draining, nobody cut", async () => {
-    // The default burst memory (3h) would rightly keep room for this rise long after it: 30s lets the test see the shrink.
-    await readyFleet("auto", { replicas: 1, minReplicas: 1, maxReplicas: 10, autoscaling: { lookahead: "30s", scaleDownWindow: "20s", burstMemory: "30s" } });
-    const step = Date.now();
-    await postLoad(bed, namespace, { kind: "ramp", from: 0, to: 300, rampS: 60, conferenceSize: 5, durationS: 75, horizonS: 61 });
-    const firstPodS = await eventually(
-      "a second bridge pod",
-      async () => ((await bridgePods("auto")).length > 1 ? (Date.now() - step) / 1000 : undefined),
-      60_000,
-      100,
-    );
-    const firstReadyS = await eventually(
-      "a second bridge Ready",
-      async () => (((await getFleet("auto")).status?.readyReplicas ?? 0) >= 2 ? (Date.now() - step) / 1000 : undefined),
-      60_000,
-      100,
-    );
-    let most = 0;
-    await eventually(
-      "the fleet grown for 300 participants",
-      async () => {
-        most = Math.max(most, (await bridgePods("auto")).length);
-        return (await getFleet("auto")).status?.participants === 300 && most >= 4;
-      },
-      90_000,
-      500,
-    );
-    writeFileSync(path.join(bed.dir, "results", "autoscale-step.json"), JSON.stringify({ firstPodS, firstReadyS, mostBridges: most }));
-    console.log(
-      `autoscaling step 0 -> 300: first new bridge pod after ${firstPodS.toFixed(1)} s, Ready after ${firstReadyS.toFixed(1)} s, ${most} bridges at most`,
-    );
-
-    await eventually(
-      "back to one bridge once the meetings ended",
-      async () => {
-        const f = await getFleet("auto");
-        return f.spec.replicas === 1 && (await bridgePods("auto")).length === 1;
-      },
-      150_000,
-      1_000,
-    );
-    expect(await interruptions("auto")).toEqual([]);
-    const events = await kubectl(bed, ["get", "events.events.k8s.io", "-n", namespace, "--field-selector", "reason=Autoscaled", "-o", "name"]);
-    expect(events.trim().split("\n").length).toBeGreaterThanOrEqual(2);
-    // What SREs see of it: the autoscaler's wish, and each size it wrote counted with its reason.
-    expect(await fleetMetric("auto", "meetingfleet_autoscaler_desired_bridges")).toBe("1");
-    const written = new RegExp(`^meetingfleet_scale_decisions_total\\{namespace="${namespace}",fleet="auto",action="autoscale",reason="\\w+"\\} (\\S+)$`, "gm");
-    const writes = [...(await operator.metrics()).matchAll(written)].reduce((sum, m) => sum + Number(m[1]), 0);
-    expect(writes).toBeGreaterThanOrEqual(2);
-  }, 300_000);
-
-  test("autoscaling: the benchmark's simulator predicts what the operator does on the test bed, for the same meetings and spec", async () => {
-    // 40 meetings of 4-12 in one minute (300 people), 45-90 s long: the fleet grows, then drains back.
-    const sizes = [4, 6, 8, 10, 12, 5];
-    const lengthsS = [45, 70, 90, 55];
-    const meetings = Array.from({ length: 40 }, (_, i) => ({ startMs: i * 1_500, durationMs: lengthsS[i % 4]! * 1_000, participants: sizes[i % 6]! }));
-    const windowMs = 200_000;
-    const spec = { replicas: 1, minReplicas: 1, maxReplicas: 10, autoscaling: { scaleDownWindow: "20s" } };
-    // The spec as the API server stored it, its defaults filled in: what the operator reads.
-    const fleetSpec = fleetSpecSchema.parse((await readyFleet("fidelity", spec)).spec);
-
-    const start = Date.now();
-    await postLoad(bed, namespace, {
-      trace: ["start_s,duration_s,participants", ...meetings.map((m) => `${m.startMs / 1_000},${m.durationMs / 1_000},${m.participants}`)].join("\n"),
-    });
-    const seen: Array<{ t: number; bridges: number }> = [];
-    let bridgeMs = 0;
-    let last = start;
-    while (last - start < windowMs) {
-      const live = (await bridgePods("fidelity")).filter((p) => !p.metadata.deletionTimestamp).length;
-      const now = Date.now();
-      bridgeMs += live * (now - last);
-      last = now;
-      seen.push({ t: now - start, bridges: live });
-      await new Promise((r) => setTimeout(r, 500));
-    }
-
-    // The simulator at the test bed's pace: stats and scrapes every second, drains settle in 3 s, a
-    // bridge useful about 2 s after its pod is created (the load-step test above measures it).
-    const predicted = simulate(meetings, ours(policySpecOf(fleetSpec), start), 0, windowMs, {
-      stepMs: 1_000,
-      statsIntervalMs: 1_000,
-      startDelayMs: 2_000,
-      drainSettleMs: 3_000,
-      drainDeadlineMs: parseDuration(fleetSpec.drainDeadline),
-      seriesEveryMs: 1_000,
-    });
-    const figures = {
-      bed: { bridgeSeconds: bridgeMs / 1_000, mostBridges: Math.max(...seen.map((s) => s.bridges)), lastBridges: seen.at(-1)?.bridges, series: seen },
-      simulator: {
-        bridgeSeconds: predicted.bridgeHours * 3_600,
-        mostBridges: Math.max(...predicted.series.map((s) => s.bridges)),
-        lastBridges: predicted.series.at(-1)?.bridges,
-        series: predicted.series,
-      },
-    };
-    writeFileSync(path.join(bed.dir, "results", "simulator-vs-testbed.json"), JSON.stringify(figures));
-    console.log(
-      `simulator vs test bed: ${figures.simulator.bridgeSeconds.toFixed(0)} vs ${figures.bed.bridgeSeconds.toFixed(0)} bridge-s, at most ${figures.simulator.mostBridges} vs ${figures.bed.mostBridges} bridges`,
-    );
-
-    expect(predicted.interrupted).toBe(0);
-    expect(await interruptions("fidelity")).toEqual([]);
-    expect(Math.abs(figures.bed.mostBridges - figures.simulator.mostBridges)).toBeLessThanOrEqual(1);
-    // 10 %: the simulator with target stress 0.7 instead of the spec's 0.6, or a 60 s scale-down window
-    // instead of 20 s, is off by more than that on these meetings.
-    expect(figures.bed.bridgeSeconds / figures.simulator.bridgeSeconds).toBeGreaterThan(0.9);
-    expect(figures.bed.bridgeSeconds / figures.simulator.bridgeSeconds).toBeLessThan(1.1);
-    expect(figures.bed.lastBridges).toBe(figures.simulator.lastBridges);
-  }, 330_000);
-
-  test("autoscaling: an operator that never saw the fleet warms up from the time-of-day memory stored with it, and keeps it", async () => {
-    // What a previous operator stored a week ago: 1 bridge for the next 2 minutes, then 3 (a burst at this
-    // time of day). The fleet is idle today, so it should add that rise of 2 to its 1.
-    const now = Date.now();
-    const weekAgoMinutes = Math.floor((now - 7 * 24 * 3_600_000) / 60_000);
-    const slots: Record<string, [number, number]> = {};
-    for (let ahead = 0; ahead <= 5; ahead++) {
-      const { day, minute } = localTime(now + ahead * 60_000, "UTC");
-      slots[`${day === 0 || day === 6 ? "weekend" : "weekday"}:${minute}`] = [ahead <= 2 ? 1 : 3, weekAgoMinutes];
-    }
-    const memoryJson = JSON.stringify({ version: 1, timeZone: "UTC", slots });
-    await apply(bed, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "memo-autoscaler-memory", namespace }, data: { "memory.json": memoryJson } });
-
-    await apply(bed, fleet("memo", { replicas: 1, minReplicas: 1, maxReplicas: 5, autoscaling: { timeZone: "UTC" } }));
-    await eventually("3 bridges asked for, from the memory", async () => (await getFleet("memo")).spec.replicas === 3, 30_000);
-    const events = await kubectlJson<{ items: Array<{ regarding: { name: string }; reason: string; note: string }> }>(bed, [
-      "get",
-      "events.events.k8s.io",
-      "-n",
-      namespace,
-    ]);
-    expect(events.items.filter((e) => e.regarding.name === "memo" && e.reason === "Autoscaled").map((e) => e.note)).toEqual([
-      expect.stringContaining("1 -> 3 bridges (History)"),
-    ]);
-
-    // Today's figures are written back, and the ConfigMap now belongs to the fleet (it goes with it).
-    const fleetUid = (await kubectlJson<{ metadata: { uid: string } }>(bed, ["get", "meetingfleet", "memo", "-n", namespace])).metadata.uid;
-    const stored = await eventually(
-      "today's minute stored",
-      async () => {
-        const cm = await kubectlJson<{ metadata: { ownerReferences?: Array<{ uid: string }> }; data: Record<string, string> }>(bed, [
-          "get",
-          "configmap",
-          "memo-autoscaler-memory",
-          "-n",
-          namespace,
-        ]);
-        const snapshot = JSON.parse(cm.data["memory.json"] ?? "{}") as { slots: Record<string, [number, number]> };
-        return Object.values(snapshot.slots).some(([, at]) => at * 60_000 >= now - 60_000) ? cm : undefined;
-      },
-      30_000,
-    );
-    expect(stored.metadata.ownerReferences?.map((o) => o.uid)).toEqual([fleetUid]);
+    await fleets.ready("failover", { replicas: 2 });
   });
 
   test("a template change rolls the bridges: new ones first, old ones drained one at a time, no meeting cut", async () => {
-    await readyFleet("roll", { replicas: 2, template: { image: "jitsi/jvb:stable-1" } });
+    await fleets.ready("roll", { replicas: 2, template: { image: "jitsi/jvb:stable-1" } });
     await placeConferences([4, 3], 15);
     await eventually("meetings on both bridges", async () => (await participantsOn("roll-1")) === 3, 15_000);
     await operatorSees("roll", 7);
@@ -847,7 +643,7 @@ local("MeetingFleet operator", () => {
     await eventually(
       "both bridges on the new version",
       async () => {
-        const pods = await bridgePods("roll");
+        const pods = await fleets.bridgePods("roll");
         mostDraining = Math.max(mostDraining, pods.filter((p) => p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]).length);
         mostPods = Math.max(mostPods, pods.length);
         const live = pods.filter((p) => !p.metadata.deletionTimestamp);
@@ -859,6 +655,6 @@ local("MeetingFleet operator", () => {
     expect(mostDraining).toBe(1);
     expect(mostPods).toBeLessThanOrEqual(3);
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/roll", "-n", namespace, "--timeout=60s"]);
-    expect(await interruptions("roll")).toEqual([]);
+    expect(await fleets.interruptions("roll")).toEqual([]);
   });
 });
