@@ -2,7 +2,7 @@
 // collection and RBAC behave as Kubernetes does. Runs on the local test bed and on kind.
 
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -125,6 +125,7 @@ test("RBAC is enforced: a service account without rights is refused, and allowed
 const localOnly = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 localOnly("local test bed lifecycle", () => {
   const script = path.resolve(import.meta.dirname, "../testbed/cluster.sh");
+  const records = "/tmp/meetingfleet-testbed-blocks";
 
   test("cluster-up is idempotent: a second `up` starts nothing and keeps every PID", async () => {
     const status = async () => (await promisify(execFile)(script, ["status"], { env: { ...process.env, TESTBED_DIR: bed.dir } })).stdout;
@@ -174,5 +175,34 @@ localOnly("local test bed lifecycle", () => {
     // etcd (2), API server, controller manager, scheduler, kwok, the control API, Prosody and Jicofo (BRIDGES=jvb)
     expect(Object.keys(ports)).toHaveLength(9);
     for (const port of Object.values(ports)) expect(port).toBeLessThan(ephemeralLow);
+  });
+
+  test("test beds started at the same moment (make test starts several) come up with no port or address block in common", async () => {
+    const dirs = [0, 1].map(() => mkdtempSync(path.join(os.tmpdir(), "meetingfleet-twin-up-")));
+    const envOf = (dir: string) => ({ ...process.env, TESTBED_DIR: dir, BRIDGES: "emulator" });
+    try {
+      await Promise.all(dirs.map((dir) => promisify(execFile)(script, ["up"], { env: envOf(dir), timeout: 180_000 })));
+      const picked = dirs.map((dir) =>
+        [...readFileSync(path.join(dir, "env"), "utf8").matchAll(/^(\w+_PORT|TESTBED_BLOCK)=(\d+)$/gm)].map(
+          (m) => `${m[1] === "TESTBED_BLOCK" ? "block" : "port"} ${m[2]}`,
+        ),
+      );
+      expect(picked[0]).toHaveLength(10);
+      expect(picked[1]).toHaveLength(10);
+      expect(picked[0]!.filter((p) => picked[1]!.includes(p))).toEqual([]);
+      // Both answer, each on its own API server.
+      for (const dir of dirs) await kubectl(testbed(dir), ["get", "--raw", "/readyz"]);
+      // What keeps them apart, also before a bed listens: each bed's ports and block are on record while it lives.
+      const recorded = () => readdirSync(records).map((f) => readFileSync(path.join(records, f), "utf8"));
+      for (const dir of dirs) expect(recorded()).toContain(readFileSync(path.join(dir, "env"), "utf8"));
+      await promisify(execFile)(script, ["down"], { env: envOf(dirs[0]!) });
+      expect(recorded().some((r) => r.includes(`TESTBED_DIR=${dirs[0]}\n`))).toBe(false);
+      expect(recorded().some((r) => r.includes(`TESTBED_DIR=${dirs[1]}\n`))).toBe(true);
+    } finally {
+      for (const dir of dirs) {
+        await promisify(execFile)(script, ["down"], { env: envOf(dir) });
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 });
