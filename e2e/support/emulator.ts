@@ -64,6 +64,11 @@ export async function endAllConferences(bed: Testbed): Promise<void> {
   await fetch(url(bed, "/driver/end-all"), { method: "POST" });
 }
 
+/** Meetings the emulator saw cut on a fleet's bridges. */
+export async function fleetInterruptions(bed: Testbed, namespace: string, fleet: string) {
+  return (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleet}-`));
+}
+
 /** What a suite leaves on the test bed when it ends: the load it started, the meetings, its namespace. */
 export async function clearSuite(bed: Testbed, namespace: string): Promise<void> {
   await stopLoad(bed);

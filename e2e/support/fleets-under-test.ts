@@ -2,8 +2,8 @@
 // bridge pods, the meetings its bridges cut, and its series on the operator's /metrics.
 
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { driverStats } from "./emulator.ts";
-import { fleetManifest } from "./fleets.ts";
+import { fleetInterruptions } from "./emulator.ts";
+import { bridgePodsOf, fleetManifest } from "./fleets.ts";
 import type { RunningOperator } from "./operator.ts";
 import { apply, kubectl, kubectlJson, type Testbed } from "./testbed.ts";
 
@@ -50,13 +50,13 @@ export class FleetsUnderTest {
     return this.get(name);
   }
 
-  async bridgePods(name: string): Promise<Pod[]> {
-    return (await kubectlJson<{ items: Pod[] }>(this.bed, ["get", "pods", "-n", this.namespace, "-l", `meet.meetingfleet.dev/fleet=${name}`])).items;
+  bridgePods(name: string): Promise<Pod[]> {
+    return bridgePodsOf(this.bed, this.namespace, name);
   }
 
   /** Meetings the emulator saw cut on this fleet's bridges. */
-  async interruptions(name: string) {
-    return (await driverStats(this.bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${this.namespace}/${name}-`));
+  interruptions(name: string) {
+    return fleetInterruptions(this.bed, this.namespace, name);
   }
 
   /** A series of this fleet on the operator's /metrics (set just after the status is written). */

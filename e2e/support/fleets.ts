@@ -1,7 +1,8 @@
 // MeetingFleet manifests for the e2e suites: a NodePort fleet by default, with `spec` laid over it, and the
 // namespace such fleets run in.
 
-import { apply, createNamespace, type Testbed } from "./testbed.ts";
+import type { Pod } from "../../operator/src/kube/types.ts";
+import { apply, createNamespace, kubectlJson, type Testbed } from "./testbed.ts";
 
 // Node ports are allocated cluster-wide and held until a deleted namespace is gone: each run starts at a
 // random block of 20 in 31000-32699, so reruns on a reused test bed do not collide.
@@ -29,4 +30,9 @@ export function fleetManifest(name: string, namespace: string, spec: Record<stri
       ...spec,
     },
   };
+}
+
+/** The bridge pods of a fleet, as the API server has them (deleting ones included). */
+export async function bridgePodsOf(bed: Testbed, namespace: string, fleet: string): Promise<Pod[]> {
+  return (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", `meet.meetingfleet.dev/fleet=${fleet}`])).items;
 }

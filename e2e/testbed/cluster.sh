@@ -102,7 +102,7 @@ free_port() {
 
 # Every test bed's env (its ports and 127.N block) is recorded here until its `down`, so that another bed
 # picks others even before this one listens on them: `make test` starts several beds, tests start more.
-records=/tmp/meetingfleet-testbed-blocks
+records=/tmp/meetingfleet-testbeds
 record="$records/$(echo "$dir" | md5sum | cut -c1-12)"
 
 # A 127.N.0.0/16 block whose addresses nothing listens on and no other test bed recorded.

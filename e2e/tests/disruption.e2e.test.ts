@@ -7,8 +7,8 @@ import { execFile } from "node:child_process";
 import { jest } from "@jest/globals";
 import { budgetName } from "../../operator/src/fleet/disruption.ts";
 import type { Pod } from "../../operator/src/kube/types.ts";
-import { clearScenario, clearSuite, driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
-import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
+import { clearScenario, clearSuite, emulatedBridges, endAllConferences, fleetInterruptions, placeConferences, stopLoad } from "../support/emulator.ts";
+import { bridgePodsOf, createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
@@ -18,11 +18,10 @@ const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 let namespace: string;
 let operator: RunningOperator;
 
-const bridgePods = async (fleet: string) =>
-  (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", `meet.meetingfleet.dev/fleet=${fleet}`])).items;
+const bridgePods = (fleet: string) => bridgePodsOf(bed, namespace, fleet);
 const podNamed = async (fleet: string, name: string) => (await bridgePods(fleet)).find((p) => p.metadata.name === name);
 const participantsOn = async (pod: string) => (await emulatedBridges(bed, namespace)).find((b) => b.pod === pod)?.participants;
-const interruptions = async (fleet: string) => (await driverStats(bed)).interruptions.filter((i) => i.bridgeId.startsWith(`${namespace}/${fleet}-`));
+const interruptions = (fleet: string) => fleetInterruptions(bed, namespace, fleet);
 const protectedNow = (pod: Pod | undefined) =>
   pod?.metadata.labels?.["meet.meetingfleet.dev/in-use"] === "true" &&
   pod.metadata.annotations?.["cluster-autoscaler.kubernetes.io/safe-to-evict"] === "false" &&

@@ -4,9 +4,8 @@
 // once the operator has moved new meetings elsewhere and the old ones have ended. Nothing is cut throughout.
 
 import { jest } from "@jest/globals";
-import type { Pod } from "../../operator/src/kube/types.ts";
 import { driverStats, emulatedBridges, endAllConferences, placeConferences, stopLoad } from "../support/emulator.ts";
-import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
+import { bridgePodsOf, createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { mediaNodePool, startKarpenter } from "../support/karpenter.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import type { RunningProcess } from "../support/process.ts";
@@ -27,7 +26,7 @@ interface Node {
 
 const poolNodes = async () =>
   (await kubectlJson<{ items: Node[] }>(bed, ["get", "nodes", "-l", `karpenter.sh/nodepool=${pool}`])).items.filter((n) => !n.metadata.deletionTimestamp);
-const bridgePods = async () => (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=elastic"])).items;
+const bridgePods = () => bridgePodsOf(bed, namespace, "elastic");
 const podNamed = async (name: string) => (await bridgePods()).find((p) => p.metadata.name === name);
 const participantsOn = async (pod: string) => (await emulatedBridges(bed, namespace)).find((b) => b.pod === pod)?.participants;
 const readyBridges = async (count: number, timeoutMs: number) =>

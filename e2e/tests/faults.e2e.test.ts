@@ -11,9 +11,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { jest } from "@jest/globals";
-import type { Pod } from "../../operator/src/kube/types.ts";
 import { clearSuite, driverStats, postLoad } from "../support/emulator.ts";
-import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
+import { bridgePodsOf, createFleetNamespace, fleetManifest } from "../support/fleets.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
 import { apply, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
 
@@ -40,7 +39,7 @@ async function supervise(): Promise<void> {
 /** Figures for docs/reliability.md: how long the fleet took to converge after each fault. */
 const recovery: Record<string, number> = {};
 
-const bridgePods = async () => (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", "meet.meetingfleet.dev/fleet=steady"])).items;
+const bridgePods = () => bridgePodsOf(bed, namespace, "steady");
 const livePods = async () => (await bridgePods()).filter((p) => !p.metadata.deletionTimestamp);
 const alive = (pid: number) => {
   try {

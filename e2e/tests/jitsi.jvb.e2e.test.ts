@@ -11,7 +11,7 @@ import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
 import type { Participant } from "../jitsi/participant.ts";
 import { driverStats, endAllConferences, postLoad, stopLoad } from "../support/emulator.ts";
-import { fleetManifest } from "../support/fleets.ts";
+import { bridgePodsOf, fleetManifest } from "../support/fleets.ts";
 import { jicofoBridge, jicofoSelector } from "../support/jicofo.ts";
 import { meeting as joinMeeting, signalingOf } from "../support/meetings.ts";
 import { installCrd, type RunningOperator, startOperator } from "../support/operator.ts";
@@ -87,8 +87,7 @@ const fleet = (name: string, spec: Record<string, unknown> = {}) =>
   });
 
 const getFleet = (name: string) => kubectlJson<Fleet>(bed, ["get", "meetingfleet", name, "-n", namespace]);
-const bridgePods = async (name: string) =>
-  (await kubectlJson<{ items: Pod[] }>(bed, ["get", "pods", "-n", namespace, "-l", `meet.meetingfleet.dev/fleet=${name}`])).items;
+const bridgePods = (name: string) => bridgePodsOf(bed, namespace, name);
 const podOf = async (fleetName: string, ip: string | undefined) => (await bridgePods(fleetName)).find((p) => p.status?.podIP === ip);
 
 async function readyFleet(name: string, spec: Record<string, unknown> = {}): Promise<Pod[]> {

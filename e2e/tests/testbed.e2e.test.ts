@@ -125,7 +125,7 @@ test("RBAC is enforced: a service account without rights is refused, and allowed
 const localOnly = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 localOnly("local test bed lifecycle", () => {
   const script = path.resolve(import.meta.dirname, "../testbed/cluster.sh");
-  const records = "/tmp/meetingfleet-testbed-blocks";
+  const records = "/tmp/meetingfleet-testbeds";
 
   test("cluster-up is idempotent: a second `up` starts nothing and keeps every PID", async () => {
     const status = async () => (await promisify(execFile)(script, ["status"], { env: { ...process.env, TESTBED_DIR: bed.dir } })).stdout;
