@@ -30,7 +30,7 @@ jest --selectProjects unit --json --outputFile "$results/unit.json"
 # The emulator phase runs E2E_BEDS files at once, each jest worker on a bed of its own: an e2e file spends most
 # of its time waiting on real clocks (meetings, drain deadlines, back-offs). But the suites that measure (memory,
 # latency, failover) need about two cores each: two at once on 2 cores with one of them busy failed hostile's
-# bounds (171 MiB operator growth, bound 64). So the default is one bed per two cores.
+# bounds once (171 MiB operator growth, bound 64; see docs/reliability.md). So the default is one bed per two cores.
 phase_dirs=()
 phase_down() { local d; for d in "${phase_dirs[@]}"; do TESTBED_DIR=$d e2e/testbed/cluster.sh down; done; }
 e2e_phase() { # bridges testbed-dir beds report

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type RunningProcess, startProcess, waitHealthy } from "./process.ts";
-import { freePort, kubectl, type Testbed, waitEstablished } from "./testbed.ts";
+import { eventually, freePort, kubectl, type Testbed, waitEstablished } from "./testbed.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 /** The project's CRDs by plural: MeetingFleets, and the directory's Donors. */
@@ -22,6 +22,34 @@ export function memoryMiB(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
   return { rss: field("VmRSS"), peak: field("VmHWM") };
+}
+
+/**
+ * A process's peak RSS once it has stopped rising for `quietMs`, in MiB: the baseline a growth is measured from.
+ * A fresh Node process keeps growing for tens of seconds (code compiled, pages of its binary touched, the heap
+ * sized), longer on a busy machine; a baseline taken earlier would count that as growth.
+ */
+export async function settledPeakMiB(pid: number, quietMs = 10_000, withinMs = 120_000): Promise<number> {
+  let peak = memoryMiB(pid).peak;
+  let since = Date.now();
+  return eventually(
+    `the peak RSS of process ${pid} unchanged for ${quietMs} ms (now ${peak} MiB)`,
+    async () => {
+      const now = memoryMiB(pid).peak;
+      if (now !== peak) [peak, since] = [now, Date.now()];
+      return Date.now() - since >= quietMs && peak;
+    },
+    withinMs,
+    1_000,
+  );
+}
+
+/** Node's flags as the chart deploys the operator (its NODE_OPTIONS: the heap caps), so memory is measured as it runs. */
+export function chartNodeArgs(): string[] {
+  const manifests = readFileSync(path.join(root, "charts/manifests/meetingfleet-operator.yaml"), "utf8");
+  const options = /name: NODE_OPTIONS\s+value: "([^"]*)"/.exec(manifests)?.[1];
+  if (!options) throw new Error("charts/manifests/meetingfleet-operator.yaml sets no NODE_OPTIONS for the operator");
+  return options.split(" ").filter(Boolean);
 }
 
 export interface RunningOperator extends RunningProcess {

@@ -7,42 +7,38 @@
 
 import { readFileSync } from "node:fs";
 import { jest } from "@jest/globals";
+import { median } from "../bench/median.ts";
 import { type Fault, faultSchema, hugeBodyBytes } from "../emulator/faults.ts";
 import { clearSuite, driverStats, emulatedBridges, endAllConferences, injectFault, postLoad } from "../support/emulator.ts";
-import { createFleetNamespace, fleetManifest } from "../support/fleets.ts";
-import { installCrd, memoryMiB, type RunningOperator, startOperator } from "../support/operator.ts";
-import { apply, eventually, kubectl, kubectlJson, testbed, withEmulator } from "../support/testbed.ts";
+import { createFleetNamespace } from "../support/fleets.ts";
+import { FleetsUnderTest } from "../support/fleets-under-test.ts";
+import { chartNodeArgs, installCrd, memoryMiB, type RunningOperator, settledPeakMiB, startOperator } from "../support/operator.ts";
+import { apply, eventually, kubectl, testbed, withEmulator } from "../support/testbed.ts";
 
 jest.setTimeout(400_000);
 const bed = testbed();
 const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 let namespace: string;
 let operator: RunningOperator;
+let fleets: FleetsUnderTest;
 const faults: readonly Fault[] = faultSchema.options;
 const bridges = faults.length + 1;
 /** Figures for docs/reliability.md. */
 const figures: Record<string, number> = {};
 
-interface FleetObject {
-  spec: { replicas: number };
-  status?: { readyReplicas?: number; replicas?: number; participants?: number };
-}
-const fleet = (name: string) => kubectlJson<FleetObject>(bed, ["get", `meetingfleet/${name}`, "-n", namespace]);
-const pods = async (fleetName: string) =>
-  (
-    await kubectlJson<{ items: Array<{ metadata: { name: string; uid: string; annotations?: Record<string, string>; deletionTimestamp?: string } }> }>(bed, [
-      "get",
-      "pods",
-      "-n",
-      namespace,
-      "-l",
-      `meet.meetingfleet.dev/fleet=${fleetName}`,
-    ])
-  ).items;
 const metric = (text: string, name: string) => Number(new RegExp(`^${name} ([0-9.e+]+)$`, "m").exec(text)?.[1] ?? Number.NaN);
 
-/** Scales the neighbour fleet and times it to Ready: its reconciles must not wait on the broken bridges. */
+/**
+ * Scales the neighbour fleet up and back three times; the median time to Ready. Its reconciles must not wait on
+ * the broken bridges; a median, so that one slow moment of a shared machine is not taken for that.
+ */
 async function neighbourScaleUpMs(to: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) times.push(await timedNeighbourScaleUp(to));
+  return median(times);
+}
+
+async function timedNeighbourScaleUp(to: number): Promise<number> {
   const started = performance.now();
   await kubectl(bed, ["scale", "meetingfleet/neighbour", "-n", namespace, `--replicas=${to}`]);
   await kubectl(bed, ["wait", `--for=jsonpath={.status.readyReplicas}=${to}`, "meetingfleet/neighbour", "-n", namespace, "--timeout=120s"]);
@@ -50,7 +46,7 @@ async function neighbourScaleUpMs(to: number): Promise<number> {
   await kubectl(bed, ["scale", "meetingfleet/neighbour", "-n", namespace, "--replicas=1"]);
   await eventually(
     "the neighbour back to one bridge",
-    async () => (await pods("neighbour")).filter((p) => !p.metadata.deletionTimestamp).length === 1,
+    async () => (await fleets.bridgePods("neighbour")).filter((p) => !p.metadata.deletionTimestamp).length === 1,
     120_000,
   );
   return took;
@@ -60,10 +56,12 @@ local("hostile and broken bridges in a serving fleet", () => {
   beforeAll(async () => {
     await installCrd(bed);
     namespace = await createFleetNamespace(bed, "e2e-hostile");
-    operator = await startOperator(bed, "operator-hostile", [namespace]);
+    // With the chart's Node flags (its heap caps): the memory bound holds the operator as it is deployed.
+    operator = await startOperator(bed, "operator-hostile", [namespace], { nodeArgs: chartNodeArgs() });
+    fleets = new FleetsUnderTest(bed, namespace, operator);
     await apply(
       bed,
-      fleetManifest("hostile", namespace, {
+      fleets.manifest("hostile", {
         replicas: bridges,
         minReplicas: bridges,
         maxReplicas: bridges + 1,
@@ -71,7 +69,7 @@ local("hostile and broken bridges in a serving fleet", () => {
         drainDeadline: "1h",
       }),
     );
-    await apply(bed, fleetManifest("neighbour", namespace, { replicas: 1 }));
+    await apply(bed, fleets.manifest("neighbour", { replicas: 1 }));
     await kubectl(bed, ["wait", "--for=condition=Ready", "meetingfleet/hostile", "meetingfleet/neighbour", "-n", namespace, "--timeout=180s"]);
     // Two meetings of three for every bridge, lasting past the test.
     const rows = Array.from({ length: 2 * (bridges + 1) }, (_, i) => `${i * 0.05},3600,3`);
@@ -96,8 +94,9 @@ local("hostile and broken bridges in a serving fleet", () => {
 
   test("ten broken bridges: figures unknown, the fleet held, none drained or deleted, memory bounded, the neighbour as fast as before", async () => {
     figures.neighbourBaselineMs = Math.round(await neighbourScaleUpMs(4));
-    const peakBefore = memoryMiB(operator.pid).peak;
-    const before = await pods("hostile");
+    const peakBefore = await settledPeakMiB(operator.pid);
+    figures.operatorSettledPeakRssMiB = Math.round(peakBefore);
+    const before = await fleets.bridgePods("hostile");
     const broken = before.map((p) => p.metadata.name).slice(0, faults.length);
     for (const [i, fault] of faults.entries()) await injectFault(bed, namespace, broken[i]!, fault);
     const scrapeErrors = async () => metric(await operator.metrics(), "meetingfleet_bridge_scrape_errors_total");
@@ -106,7 +105,7 @@ local("hostile and broken bridges in a serving fleet", () => {
     const errorsExpected = 9 * 10;
 
     // Nine never answer well; the flapping one is read in its healthy turns.
-    await eventually("at most two bridges with fresh figures", async () => ((await fleet("hostile")).status?.readyReplicas ?? bridges) <= 2, 60_000);
+    await eventually("at most two bridges with fresh figures", async () => ((await fleets.get("hostile")).status?.readyReplicas ?? bridges) <= 2, 60_000);
     // The load on the one healthy bridge would need one bridge: the autoscaler may now go down to one.
     await kubectl(bed, ["patch", "meetingfleet/hostile", "-n", namespace, "--type=merge", "-p", '{"spec":{"minReplicas":1}}']);
     figures.neighbourDuringFaultsMs = Math.round(await neighbourScaleUpMs(4));
@@ -117,8 +116,8 @@ local("hostile and broken bridges in a serving fleet", () => {
     const watching = async () =>
       Date.now() - watchedSince < 20_000 || (Date.now() - watchedSince < 120_000 && (await scrapeErrors()) - errorsBefore < errorsExpected);
     while (await watching()) {
-      expect((await fleet("hostile")).spec.replicas).toBe(bridges);
-      const now = await pods("hostile");
+      expect((await fleets.get("hostile")).spec.replicas).toBe(bridges);
+      const now = await fleets.bridgePods("hostile");
       expect(now.map((p) => p.metadata.uid).sort()).toEqual(before.map((p) => p.metadata.uid).sort());
       for (const p of now) expect(p.metadata.annotations?.["meet.meetingfleet.dev/draining-since"]).toBeUndefined();
       await new Promise((r) => setTimeout(r, 1_000));
@@ -141,13 +140,13 @@ local("hostile and broken bridges in a serving fleet", () => {
 
   test("healed, the fleet's figures are known again and it scales down by drain; nobody is cut", async () => {
     for (const b of await emulatedBridges(bed, namespace)) if (b.fault) await injectFault(bed, namespace, b.pod, null);
-    await eventually("the autoscaler lowering the fleet", async () => (await fleet("hostile")).spec.replicas < bridges, 60_000);
+    await eventually("the autoscaler lowering the fleet", async () => (await fleets.get("hostile")).spec.replicas < bridges, 60_000);
     await endAllConferences(bed);
     await eventually(
       "the emptied fleet down to its need",
       async () => {
-        const f = await fleet("hostile");
-        return f.spec.replicas <= 2 && (await pods("hostile")).filter((p) => !p.metadata.deletionTimestamp).length === f.spec.replicas;
+        const f = await fleets.get("hostile");
+        return f.spec.replicas <= 2 && (await fleets.bridgePods("hostile")).filter((p) => !p.metadata.deletionTimestamp).length === f.spec.replicas;
       },
       120_000,
     );
