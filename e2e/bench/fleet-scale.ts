@@ -64,9 +64,10 @@ async function main(): Promise<void> {
   await installCrd(bed);
   const namespace = await createFleetNamespace(bed, "bench-scale");
   // Production timings (stats every 5 s, stale after 15 s, resync 5 min) and the chart's heap settings.
+  const nodeArgs = chartNodeArgs();
   const operator = await startOperator(bed, "bench-scale-operator", [namespace], {
     extraArgs: ["--scrape-interval", "5s", "--stale-after", "15s", "--resync", "5m", "--drain-settle", "15s"],
-    nodeArgs: chartNodeArgs(),
+    nodeArgs,
   });
   const rows: string[] = [];
   try {
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
   }
   console.log(
     [
-      `\n${fleetCount} fleets; operator with the chart's NODE_OPTIONS (${chartNodeArgs().join(" ")}); steady window ${steadyMs / 1000} s after all Ready; quantiles are bucket upper bounds; API requests are the API server's for those kinds, the test bed's own controllers included`,
+      `\n${fleetCount} fleets; operator with the chart's NODE_OPTIONS (${nodeArgs.join(" ")}); steady window ${steadyMs / 1000} s after all Ready; quantiles are bucket upper bounds; API requests are the API server's for those kinds, the test bed's own controllers included`,
       "| bridges | apply (grown from the size before) -> all Ready | reconcile p50 / p99 while growing | reconcile p50 / p99 steady | scrape round p50 / max | operator RSS | operator CPU (cores) | API requests per minute in the steady window (operator's kinds), 429s |",
       "|---|---|---|---|---|---|---|---|",
       ...rows,

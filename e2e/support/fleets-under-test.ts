@@ -54,6 +54,11 @@ export class FleetsUnderTest {
     return bridgePodsOf(this.bed, this.namespace, name);
   }
 
+  /** The fleet's bridge pods that are not being deleted. */
+  async liveBridgePods(name: string): Promise<Pod[]> {
+    return (await this.bridgePods(name)).filter((p) => !p.metadata.deletionTimestamp);
+  }
+
   /** Meetings the emulator saw cut on this fleet's bridges. */
   interruptions(name: string) {
     return fleetInterruptions(this.bed, this.namespace, name);

@@ -33,7 +33,7 @@ export async function settledPeakMiB(pid: number, quietMs = 10_000, withinMs = 1
   let peak = memoryMiB(pid).peak;
   let since = Date.now();
   return eventually(
-    `the peak RSS of process ${pid} unchanged for ${quietMs} ms (now ${peak} MiB)`,
+    `the peak RSS of process ${pid} (${peak} MiB at first) unchanged for ${quietMs} ms`,
     async () => {
       const now = memoryMiB(pid).peak;
       if (now !== peak) [peak, since] = [now, Date.now()];

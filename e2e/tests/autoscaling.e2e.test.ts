@@ -107,7 +107,7 @@ local("MeetingFleet autoscaling", () => {
     let bridgeMs = 0;
     let last = start;
     while (last - start < windowMs) {
-      const live = (await fleets.bridgePods("fidelity")).filter((p) => !p.metadata.deletionTimestamp).length;
+      const live = (await fleets.liveBridgePods("fidelity")).length;
       const now = Date.now();
       bridgeMs += live * (now - last);
       last = now;

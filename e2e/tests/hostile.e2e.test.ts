@@ -44,11 +44,7 @@ async function timedNeighbourScaleUp(to: number): Promise<number> {
   await kubectl(bed, ["wait", `--for=jsonpath={.status.readyReplicas}=${to}`, "meetingfleet/neighbour", "-n", namespace, "--timeout=120s"]);
   const took = performance.now() - started;
   await kubectl(bed, ["scale", "meetingfleet/neighbour", "-n", namespace, "--replicas=1"]);
-  await eventually(
-    "the neighbour back to one bridge",
-    async () => (await fleets.bridgePods("neighbour")).filter((p) => !p.metadata.deletionTimestamp).length === 1,
-    120_000,
-  );
+  await eventually("the neighbour back to one bridge", async () => (await fleets.liveBridgePods("neighbour")).length === 1, 120_000);
   return took;
 }
 
@@ -146,7 +142,7 @@ local("hostile and broken bridges in a serving fleet", () => {
       "the emptied fleet down to its need",
       async () => {
         const f = await fleets.get("hostile");
-        return f.spec.replicas <= 2 && (await fleets.bridgePods("hostile")).filter((p) => !p.metadata.deletionTimestamp).length === f.spec.replicas;
+        return f.spec.replicas <= 2 && (await fleets.liveBridgePods("hostile")).length === f.spec.replicas;
       },
       120_000,
     );

@@ -493,7 +493,7 @@ local("MeetingFleet operator", () => {
     const replaced = await eventually(
       "a replacement Running",
       async () => {
-        const pods = (await fleets.bridgePods("heal")).filter((p) => !p.metadata.deletionTimestamp);
+        const pods = await fleets.liveBridgePods("heal");
         return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== lost?.metadata.uid) ? pods : undefined;
       },
       30_000,
@@ -521,7 +521,7 @@ local("MeetingFleet operator", () => {
     await eventually(
       "exits-0 replaced by a running bridge",
       async () => {
-        const pods = (await fleets.bridgePods("exits")).filter((p) => !p.metadata.deletionTimestamp);
+        const pods = await fleets.liveBridgePods("exits");
         return pods.length === 2 && pods.every((p) => p.status?.phase === "Running" && p.metadata.uid !== victim.metadata.uid);
       },
       30_000,
