@@ -25,19 +25,19 @@ export function memoryMiB(pid: number): { rss: number; peak: number } {
 }
 
 /**
- * A process's peak RSS once it has stopped rising for `quietMs`, in MiB: the baseline a growth is measured from.
- * A fresh Node process keeps growing for tens of seconds (code compiled, pages of its binary touched, the heap
- * sized), longer on a busy machine; a baseline taken earlier would count that as growth.
+ * A process's peak RSS once it has risen less than `toleranceMiB` over `quietMs`, in MiB: the baseline a growth is
+ * measured from. A fresh Node process keeps growing for tens of seconds (code compiled, pages of its binary
+ * touched, the heap sized), longer on a busy machine, and then still by a page now and then; a baseline taken
+ * during the climb would count it as growth.
  */
-export async function settledPeakMiB(pid: number, quietMs = 10_000, withinMs = 120_000): Promise<number> {
-  let peak = memoryMiB(pid).peak;
-  let since = Date.now();
+export async function settledPeakMiB(pid: number, quietMs = 10_000, toleranceMiB = 1, withinMs = 120_000): Promise<number> {
+  let mark = { peak: memoryMiB(pid).peak, since: Date.now() };
   return eventually(
-    `the peak RSS of process ${pid} (${peak} MiB at first) unchanged for ${quietMs} ms`,
+    `the peak RSS of process ${pid} (${Math.round(mark.peak)} MiB at first) rising less than ${toleranceMiB} MiB in ${quietMs} ms`,
     async () => {
-      const now = memoryMiB(pid).peak;
-      if (now !== peak) [peak, since] = [now, Date.now()];
-      return Date.now() - since >= quietMs && peak;
+      const peak = memoryMiB(pid).peak;
+      if (peak - mark.peak >= toleranceMiB) mark = { peak, since: Date.now() };
+      return Date.now() - mark.since >= quietMs && peak;
     },
     withinMs,
     1_000,
