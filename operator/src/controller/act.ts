@@ -170,6 +170,12 @@ export async function act(
           }
         } catch (error) {
           if (error instanceof ApiError && error.code === 404) return; // the pod is already gone
+          if (error instanceof ApiError && error.code === 409) {
+            // Only a delete's preconditions answer this: the pod changed since the decision, and its watch event
+            // brings the next pass, which decides again.
+            deps.log.info({ bridge: d.name, reason: d.reason }, `${what}: not done, the pod changed since the decision`);
+            return;
+          }
           fail(`${what} ${d.name} (${d.reason})`, error);
         }
       }),
@@ -215,12 +221,18 @@ export async function act(
     (d) => ["Warning", `Bridge ${d.name} still had participants at its drain deadline; shutting it down so Jicofo moves them`],
   );
 
+  // A delete was decided on the pod as the cache had it (not running yet, empty after its drain, exited), so it
+  // holds for that version of the pod only: one that changed since (started, undrained, given meetings) is left
+  // for the next pass, which its watch event brings.
   await step(
     plan.delete,
     "DeleteBridge",
     async (d) => {
-      const uid = pods.get(d.name)?.metadata.uid;
-      await kube.delete(podsPath(fleet.namespace, d.name), uid ? { uid } : {});
+      const seen = pods.get(d.name)?.metadata;
+      await kube.delete(podsPath(fleet.namespace, d.name), {
+        ...(seen?.uid ? { uid: seen.uid } : {}),
+        ...(seen?.resourceVersion ? { resourceVersion: seen.resourceVersion } : {}),
+      });
     },
     (d) => [d.reason === "ShutdownGraceElapsed" ? "Warning" : "Normal", `Deleted bridge ${d.name} (${d.reason})`],
   );

@@ -98,4 +98,27 @@ describe("act", () => {
     const result = await act(deps(kube), fleet, regarding, emptyPlan(), new Map(), { missingServices: [pod], unadvertised: [], missingBudget: false });
     expect(result.refused).toEqual([expect.stringMatching(/^create service f-0: .*already allocated/)]);
   });
+
+  test("a delete holds for the pod version it was decided on: one that changed since is left, without an error or an Event", async () => {
+    const seen = { ...running("p0", "127.1.0.5"), metadata: { ...running("p0", "127.1.0.5").metadata, resourceVersion: "41" } };
+    const deletes: Array<{ path: string; options: unknown }> = [];
+    const events: string[] = [];
+    const changedSince = (path: string, options: unknown) => {
+      deletes.push({ path, options });
+      return Promise.reject(new ApiError("DELETE", path, 409, JSON.stringify({ reason: "Conflict", message: "Precondition failed: ResourceVersion" })));
+    };
+    const kube = { server: "test", delete: changedSince } as unknown as KubeClient;
+    const d = { ...deps(kube), events: { record: (_r: unknown, _t: unknown, reason: string) => void events.push(reason) } };
+    const result = await act(
+      d,
+      fleet,
+      regarding,
+      { ...emptyPlan(), delete: [{ name: "f-0", reason: "NotReadyScaleDown" }] },
+      new Map([["f-0", seen]]),
+      noRepairs,
+    );
+    expect(deletes).toEqual([{ path: "/api/v1/namespaces/ns/pods/f-0", options: { uid: "p0", resourceVersion: "41" } }]);
+    expect(result).toEqual({ refused: [], errors: [] });
+    expect(events).toEqual([]);
+  });
 });

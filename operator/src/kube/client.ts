@@ -66,8 +66,11 @@ export interface KubeClient {
   replace<T>(path: string, body: object, fieldManager: string): Promise<T>;
   /** JSON merge patch (strategic merge does not work on custom resources). */
   patch<T>(path: string, body: object, fieldManager: string): Promise<T>;
-  /** Deleting what is already gone is not an error. */
-  delete(path: string, options?: { uid?: string; gracePeriodSeconds?: number }): Promise<void>;
+  /**
+   * Deleting what is already gone is not an error. With a uid and resourceVersion, the API deletes only that
+   * very version of the object and answers 409 when it changed meanwhile.
+   */
+  delete(path: string, options?: { uid?: string; resourceVersion?: string; gracePeriodSeconds?: number }): Promise<void>;
 }
 
 export function loadKubeConfig(kubeconfigPath?: string): k8s.KubeConfig {
@@ -160,7 +163,11 @@ export function connect(kubeconfigPath?: string): KubeClient {
         apiVersion: "v1",
         kind: "DeleteOptions",
         propagationPolicy: "Background",
-        ...(options.uid ? { preconditions: { uid: options.uid } } : {}),
+        ...(options.uid || options.resourceVersion
+          ? {
+              preconditions: { ...(options.uid ? { uid: options.uid } : {}), ...(options.resourceVersion ? { resourceVersion: options.resourceVersion } : {}) },
+            }
+          : {}),
         ...(options.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
       };
       try {
