@@ -87,8 +87,10 @@ export async function startOperator(
     "3s",
     "--leader-election-id",
     "meetingfleet-e2e",
-    // Short lease timings, so a failover takes seconds in the tests.
-    ...(options.lease === "operator-defaults" ? [] : ["--lease-duration", "4s", "--renew-deadline", "3s", "--retry-period", "500ms"]),
+    // Short lease timings, so a failover takes seconds in the tests. A leader steps down when no renewal
+    // succeeded for its renew deadline, also when its own process was stalled that long: 5 s rides out the
+    // stalls of a test bed sharing 2 cores with another (3 s once stopped a lone operator mid-suite).
+    ...(options.lease === "operator-defaults" ? [] : ["--lease-duration", "6s", "--renew-deadline", "5s", "--retry-period", "500ms"]),
     ...(namespaces.length > 0 ? ["--namespace", namespaces.join(",")] : []),
     // Last, so that they win over the tests' timings above.
     ...(options.extraArgs ?? []),

@@ -4,7 +4,7 @@
 // from the SIGKILL to another replica reporting itself leader. Watched all along: never two live bridges with the
 // same ordinal in a fleet. At the end every fleet converges to its spec, no meeting was cut, and no drain is left
 // issued to conflicting ends: every bridge's own drain flag is what its pod's record says.
-// `make test` kills 5 times with the tests' short lease (4 s); `make chaos` kills 20 times (CHAOS_KILLS) and,
+// `make test` kills 5 times with the tests' short lease (6 s); `make chaos` kills 20 times (CHAOS_KILLS) and,
 // with CHAOS_LEASE=operator-defaults, uses the operator's default lease timings (10 s / 7 s / 2 s).
 
 import { writeFileSync } from "node:fs";

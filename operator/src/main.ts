@@ -9,6 +9,7 @@ import { StatsScraper } from "./bridges/scraper.ts";
 import { kubeEventRecorder } from "./controller/events.ts";
 import { FleetController } from "./controller/fleet-controller.ts";
 import { connect } from "./kube/client.ts";
+import { fencedJvb, fencedKube } from "./leader/fence.ts";
 import { LeaderElector } from "./leader/lease.ts";
 import { serveHealth } from "./runtime/http-server.ts";
 import { createMetrics } from "./runtime/metrics.ts";
@@ -16,39 +17,46 @@ import { durationFlag, parseFlagsOrExit } from "./util/flags.ts";
 
 const duration = durationFlag;
 
-const flagsSchema = z.object({
-  kubeconfig: z.string().optional(),
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, "must be a namespace or a comma-separated list of them")
-    .transform((v) => v.split(","))
-    .optional(),
-  "listen-address": z
-    .string()
-    .regex(/^[\d.]+:\d{1,5}$/, "must be host:port, e.g. 0.0.0.0:8080")
-    .default("0.0.0.0:8080"),
-  "bridge-port": z.coerce.number().int().min(1).max(65535).default(8080),
-  "scrape-interval": duration.prefault("5s"),
-  "stale-after": duration.prefault("15s"),
-  "scrape-concurrency": z.coerce.number().int().min(1).max(1000).default(64),
-  resync: duration.prefault("30s"),
-  "drain-settle": duration.prefault("15s"),
-  "directory-report-interval": duration.prefault("5s"),
-  workers: z.coerce.number().int().min(1).max(32).default(4),
-  "leader-elect": z
-    .enum(["true", "false"])
-    .default("true")
-    .transform((v) => v === "true"),
-  "leader-election-namespace": z
-    .string()
-    .min(1)
-    .default(process.env.POD_NAMESPACE ?? "default"),
-  "leader-election-id": z.string().min(1).default("meetingfleet-operator"),
-  "lease-duration": duration.prefault("10s"),
-  "renew-deadline": duration.prefault("7s"),
-  "retry-period": duration.prefault("2s"),
-  "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
-});
+const flagsSchema = z
+  .object({
+    kubeconfig: z.string().optional(),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, "must be a namespace or a comma-separated list of them")
+      .transform((v) => v.split(","))
+      .optional(),
+    "listen-address": z
+      .string()
+      .regex(/^[\d.]+:\d{1,5}$/, "must be host:port, e.g. 0.0.0.0:8080")
+      .default("0.0.0.0:8080"),
+    "bridge-port": z.coerce.number().int().min(1).max(65535).default(8080),
+    "scrape-interval": duration.prefault("5s"),
+    "stale-after": duration.prefault("15s"),
+    "scrape-concurrency": z.coerce.number().int().min(1).max(1000).default(64),
+    resync: duration.prefault("30s"),
+    "drain-settle": duration.prefault("15s"),
+    "directory-report-interval": duration.prefault("5s"),
+    workers: z.coerce.number().int().min(1).max(32).default(4),
+    "leader-elect": z
+      .enum(["true", "false"])
+      .default("true")
+      .transform((v) => v === "true"),
+    "leader-election-namespace": z
+      .string()
+      .min(1)
+      .default(process.env.POD_NAMESPACE ?? "default"),
+    "leader-election-id": z.string().min(1).default("meetingfleet-operator"),
+    "lease-duration": duration.prefault("10s"),
+    "renew-deadline": duration.prefault("7s"),
+    "retry-period": duration.prefault("2s"),
+    "log-level": z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  // A leader steps down at its renew deadline; a standby takes over a lease duration after the last renewal.
+  .refine((f) => f["renew-deadline"] < f["lease-duration"], {
+    path: ["renew-deadline"],
+    message: "must be shorter than --lease-duration, so that a leader has stopped before a standby may take over",
+  })
+  .refine((f) => f["retry-period"] < f["renew-deadline"], { path: ["retry-period"], message: "must be shorter than --renew-deadline" });
 
 const usage = `usage: node operator/src/main.ts [flags]
   --kubeconfig PATH          cluster (default: $KUBECONFIG, then in-cluster)
@@ -75,8 +83,23 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   // Unique per process: two replicas on one host must not share a lease identity.
   const identity = process.env.POD_NAME ?? `${os.hostname()}-${process.pid}`;
-  const events = kubeEventRecorder(kube, "meet.meetingfleet.dev/operator", identity, (error) => log.warn({ err: String(error) }, "Failed to write an event"));
-  const jvb = httpJvbClient(flags["bridge-port"]);
+  const elector = flags["leader-elect"]
+    ? new LeaderElector(kube, {
+        namespace: flags["leader-election-namespace"],
+        name: flags["leader-election-id"],
+        identity,
+        leaseDurationMs: flags["lease-duration"],
+        renewDeadlineMs: flags["renew-deadline"],
+        retryPeriodMs: flags["retry-period"],
+      })
+    : undefined;
+  // Everything but the election itself writes only while this replica holds the lease.
+  const leading = () => elector?.isLeader ?? true;
+  const leaderKube = fencedKube(kube, leading);
+  const events = kubeEventRecorder(leaderKube, "meet.meetingfleet.dev/operator", identity, (error) =>
+    log.warn({ err: String(error) }, "Failed to write an event"),
+  );
+  const jvb = fencedJvb(httpJvbClient(flags["bridge-port"]), leading);
 
   const scraper = new StatsScraper(
     jvb,
@@ -100,7 +123,7 @@ async function main(): Promise<void> {
     },
   );
   const controller = new FleetController(
-    { kube, jvb, scraper, events, metrics, log },
+    { kube: leaderKube, jvb, scraper, events, metrics, log },
     {
       resyncMs: flags.resync,
       workers: flags.workers,
@@ -121,17 +144,6 @@ async function main(): Promise<void> {
     scraper.start();
     void controller.run();
   };
-  const elector = flags["leader-elect"]
-    ? new LeaderElector(kube, {
-        namespace: flags["leader-election-namespace"],
-        name: flags["leader-election-id"],
-        identity,
-        leaseDurationMs: flags["lease-duration"],
-        renewDeadlineMs: flags["renew-deadline"],
-        retryPeriodMs: flags["retry-period"],
-      })
-    : undefined;
-
   const shutdown = async (signal: string) => {
     log.info({ signal }, "Operator stopping");
     controller.stop();
@@ -151,9 +163,9 @@ async function main(): Promise<void> {
   await elector.run({
     startedLeading: lead,
     // Half-done passes are safe to abandon (every step is idempotent), but two leaders are not: exit now.
-    stoppedLeading: () => {
+    stoppedLeading: (why) => {
       metrics.leader.set(0);
-      log.error({ identity }, "Lost the leader lease; exiting");
+      log.error({ identity, why }, "Lost the leader lease; exiting");
       process.exit(1);
     },
     newLeader: (holder) => log.info({ leader: holder }, "Another replica leads; standing by"),
