@@ -1,7 +1,7 @@
 // The directory as a test-bed process: started on a free loopback port with a registrations file,
 // ready when /healthz answers, stopped by PID.
 
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { StatsSource } from "../../operator/src/api/donor.ts";
 import { tokenDigest } from "../../operator/src/directory/tokens.ts";
@@ -34,10 +34,6 @@ export function directoryOnBed(
 ): DirectoryOnBed {
   const base = `http://127.0.0.1:${port}`;
   const registrations = path.join(bed.dir, `directory-registrations-${process.pid}-${port}.json`);
-  writeFileSync(
-    registrations,
-    JSON.stringify(admitted.map(({ token, ...details }) => ({ ...details, ...(token ? { tokenSha256: tokenDigest(token) } : {}) }))),
-  );
   let running: RunningProcess | undefined;
   const args = [
     path.join(import.meta.dirname, "../../operator/src/directory/main.ts"),
@@ -48,13 +44,19 @@ export function directoryOnBed(
   ];
   return {
     base,
+    // Written at each start and removed at each stop: a restarted directory reads the same registrations.
     async start() {
+      writeFileSync(
+        registrations,
+        JSON.stringify(admitted.map(({ token, ...details }) => ({ ...details, ...(token ? { tokenSha256: tokenDigest(token) } : {}) }))),
+      );
       running = startProcess(bed, "directory", process.execPath, [...args, ...extraArgs], env);
       await waitHealthy(running, "directory", `${base}/healthz`);
       return running;
     },
     async stop() {
       await running?.stop();
+      rmSync(registrations, { force: true });
     },
   };
 }

@@ -2,7 +2,7 @@
 // answers PromQL over its HTTP API, and is stopped by PID.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import { eventually, freePort } from "./testbed.ts";
@@ -58,25 +58,34 @@ export async function startPrometheus(dir: string, operatorTarget: string, direc
   if (child.pid === undefined) throw new Error("prometheus did not start");
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
+  // Its work directory (config, TSDB, log) goes with it: the test bed's directory is reused run after run.
+  let stopped = false;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timeout = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(timeout);
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timeout = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timeout);
+    }
+    closeSync(log);
+    rmSync(work, { recursive: true, force: true });
   };
   try {
     await eventually(
       "prometheus /-/ready",
       async () => {
-        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}; see ${work}/prometheus.log`);
+        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
         return (await fetch(`${url}/-/ready`)).ok;
       },
       30_000,
     );
   } catch (error) {
+    // Its log goes with its work directory: what it said is kept in the error.
+    const said = readFileSync(path.join(work, "prometheus.log"), "utf8").slice(-2_000);
     await stop();
-    throw error;
+    throw new Error(`${String(error)}; prometheus said: ${said}`);
   }
   return {
     pid: child.pid,

@@ -7,7 +7,7 @@
 // `make test` kills 5 times with the tests' short lease (6 s); `make chaos` kills 20 times (CHAOS_KILLS) and,
 // with CHAOS_LEASE=operator-defaults, uses the operator's default lease timings (10 s / 7 s / 2 s).
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { jest } from "@jest/globals";
 import type { Pod } from "../../operator/src/kube/types.ts";
@@ -24,8 +24,31 @@ const bed = testbed();
 const local = bed.cluster === "local" ? withEmulator(bed) : describe.skip;
 let namespace: string;
 const replicas: RunningOperator[] = [];
-const start = () => startOperator(bed, "operator-chaos", [namespace], { waitReady: false, lease });
+/** Every replica's log, killed ones included. */
+const logFiles: string[] = [];
+const start = async () => {
+  const replica = await startOperator(bed, "operator-chaos", [namespace], { waitReady: false, lease });
+  logFiles.push(replica.logFile);
+  return replica;
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What the replicas decided about a bridge, and who led when, in time order: printed when a meeting was cut,
+ * since a CI run keeps its output but not the test bed's logs.
+ */
+function decisionsAbout(pod: string): string[] {
+  const relevant = (line: string) => line.includes(`"${pod}"`) || /"msg":"(Leading|Lost the leader|Autoscaled fleet)/.test(line);
+  return logFiles
+    .flatMap((file) =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .filter(relevant)
+        .map((line) => ({ file: path.basename(file), line, at: Number(/"time":(\d+)/.exec(line)?.[1] ?? 0) })),
+    )
+    .sort((a, b) => a.at - b.at)
+    .map(({ file, line }) => `${file} ${line}`);
+}
 const fleets = ["auto", "rolled", "scaled"];
 
 /** Live bridges sharing an ordinal within a fleet, seen by the watcher (must stay empty). */
@@ -139,6 +162,7 @@ local(`chaos: the leader SIGKILLed ${kills} times while fleets scale, roll and a
       drainFlagsOffRecordAtEnd: mismatchedAtEnd.length,
     };
     console.log(`chaos: ${JSON.stringify(report)}`);
+    for (const cut of interrupted) console.log(`cut ${JSON.stringify(cut)}; the replicas' trail:\n${decisionsAbout(cut.bridgeId.split("/")[1]!).join("\n")}`);
     writeFileSync(path.join(bed.dir, `chaos-${lease}-${kills}.json`), JSON.stringify(report, null, 2));
     expect(failovers).toHaveLength(kills);
     expect(median(failovers)).toBeLessThan(15);

@@ -7,7 +7,7 @@
 // directory trusts it through NODE_EXTRA_CA_CERTS), one self-signed, and one that never answers.
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
@@ -56,6 +56,7 @@ local("directory onboarding: checked, held for approval or refused with a reason
   let namespace = "";
   let directory: DirectoryOnBed | undefined;
   let certificates: ReturnType<typeof makeCertificates>;
+  let certificatesDir: string | undefined;
   let fleetToken = "";
   /** Set by the re-check test: the good deployment's stats stop parsing. */
   let goodStatsBroken = false;
@@ -86,7 +87,8 @@ local("directory onboarding: checked, held for approval or refused with a reason
   beforeAll(async () => {
     await installCrd(bed);
     namespace = await createNamespace(bed, "directory-donors");
-    certificates = makeCertificates(mkdtempSync(path.join(bed.dir, "certs-")));
+    certificatesDir = mkdtempSync(path.join(bed.dir, "certs-"));
+    certificates = makeCertificates(certificatesDir);
     const certs = certificates;
     at.good = await listen(
       https.createServer(certs.good, (req, res) => res.end(req.url === "/colibri/stats" ? (goodStatsBroken ? "<html>moved</html>" : colibriStats) : jitsiPage)),
@@ -129,6 +131,7 @@ local("directory onboarding: checked, held for approval or refused with a reason
       await new Promise((resolve) => server.close(resolve));
     }
     if (namespace) await deleteNamespace(bed, namespace);
+    if (certificatesDir) rmSync(certificatesDir, { recursive: true, force: true });
   });
 
   test("a donor with a good deployment passes every check and waits for an administrator, who approves it with kubectl", async () => {
