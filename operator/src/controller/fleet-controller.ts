@@ -8,7 +8,7 @@ import { apiVersion, type FleetSpec, type FleetStatus, fleetSpecSchema, group, k
 import type { JvbClient } from "../bridges/jvb-client.ts";
 import type { StatsScraper } from "../bridges/scraper.ts";
 import { directoryName, fleetReport } from "../directory/fleet-report.ts";
-import { annotations, type FleetRef, fleetSelector, labels, managerName, templateHash } from "../fleet/bridge-pod.ts";
+import { annotations, bridgeName, type FleetRef, fleetSelector, labels, managerName, templateHash } from "../fleet/bridge-pod.ts";
 import { budgetName, nodeLeavingReason } from "../fleet/disruption.ts";
 import type { NodeAddress } from "../fleet/media-config.ts";
 import { emptyPlan, type ObservedBridge, planFleet } from "../fleet/plan.ts";
@@ -380,7 +380,7 @@ export class FleetController {
       log.info(
         {
           fleet: key,
-          create: plan.create.length,
+          create: plan.create.map((c) => bridgeName(fleet.metadata.name, c.ordinal)),
           drain: plan.drain.map((d) => d.name),
           undrain: plan.undrain.map((d) => d.name),
           delete: plan.delete.map((d) => d.name),
