@@ -171,7 +171,7 @@ export async function act(
         } catch (error) {
           if (error instanceof ApiError && error.code === 404) return; // the pod is already gone
           if (error instanceof ApiError && error.code === 409) {
-            // Only a delete's preconditions answer this: the pod changed since the decision, and its watch event
+            // A write conditioned on the pod as decided (a delete's preconditions) found it changed: its watch event
             // brings the next pass, which decides again.
             deps.log.info({ bridge: d.name, reason: d.reason }, `${what}: not done, the pod changed since the decision`);
             return;
@@ -229,10 +229,7 @@ export async function act(
     "DeleteBridge",
     async (d) => {
       const seen = pods.get(d.name)?.metadata;
-      await kube.delete(podsPath(fleet.namespace, d.name), {
-        ...(seen?.uid ? { uid: seen.uid } : {}),
-        ...(seen?.resourceVersion ? { resourceVersion: seen.resourceVersion } : {}),
-      });
+      await kube.delete(podsPath(fleet.namespace, d.name), { uid: seen?.uid, resourceVersion: seen?.resourceVersion });
     },
     (d) => [d.reason === "ShutdownGraceElapsed" ? "Warning" : "Normal", `Deleted bridge ${d.name} (${d.reason})`],
   );

@@ -70,7 +70,7 @@ export interface KubeClient {
    * Deleting what is already gone is not an error. With a uid and resourceVersion, the API deletes only that
    * very version of the object and answers 409 when it changed meanwhile.
    */
-  delete(path: string, options?: { uid?: string; resourceVersion?: string; gracePeriodSeconds?: number }): Promise<void>;
+  delete(path: string, options?: { uid?: string | undefined; resourceVersion?: string | undefined; gracePeriodSeconds?: number }): Promise<void>;
 }
 
 export function loadKubeConfig(kubeconfigPath?: string): k8s.KubeConfig {
@@ -163,11 +163,8 @@ export function connect(kubeconfigPath?: string): KubeClient {
         apiVersion: "v1",
         kind: "DeleteOptions",
         propagationPolicy: "Background",
-        ...(options.uid || options.resourceVersion
-          ? {
-              preconditions: { ...(options.uid ? { uid: options.uid } : {}), ...(options.resourceVersion ? { resourceVersion: options.resourceVersion } : {}) },
-            }
-          : {}),
+        // JSON leaves out a precondition that is undefined.
+        ...(options.uid || options.resourceVersion ? { preconditions: { uid: options.uid, resourceVersion: options.resourceVersion } } : {}),
         ...(options.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
       };
       try {

@@ -12,10 +12,13 @@ export class NotLeadingError extends Error {
   }
 }
 
+/** Throws, naming the write, unless this replica leads. */
+function fence(leading: () => boolean, what: string): void {
+  if (!leading()) throw new NotLeadingError(what);
+}
+
 export function fencedKube(kube: KubeClient, leading: () => boolean): KubeClient {
-  const check = (what: string) => {
-    if (!leading()) throw new NotLeadingError(what);
-  };
+  const check = (what: string) => fence(leading, what);
   return {
     server: kube.server,
     source: (collection, labelSelector) => kube.source(collection, labelSelector),
@@ -43,11 +46,11 @@ export function fencedJvb(jvb: JvbClient, leading: () => boolean): JvbClient {
   return {
     figures: (ip) => jvb.figures(ip),
     setDrain: async (ip, enabled) => {
-      if (!leading()) throw new NotLeadingError(`drain ${enabled} ${ip}`);
+      fence(leading, `drain ${enabled} ${ip}`);
       return jvb.setDrain(ip, enabled);
     },
     shutdown: async (ip, graceful) => {
-      if (!leading()) throw new NotLeadingError(`shutdown ${ip}`);
+      fence(leading, `shutdown ${ip}`);
       return jvb.shutdown(ip, graceful);
     },
   };
