@@ -192,5 +192,7 @@ local("MeetingFleet autoscaling", () => {
       30_000,
     );
     expect(stored.metadata.ownerReferences?.map((o) => o.uid)).toEqual([fleetUid]);
+    // With the recent maxima, so that the next operator keeps the room this one keeps.
+    expect(JSON.parse(stored.data["recent.json"] ?? "{}")).toMatchObject({ version: 1, rises: expect.any(Array), overloaded: expect.any(Array) });
   });
 });

@@ -23,6 +23,9 @@
 //   time lately is held short of the threshold; and once a bridge has gone past the threshold, the target
 //   is lowered by the stress of the largest conference lately. Nothing here knows what kind of day it is;
 //   `make bench-suite` judges the defaults on a population of workloads (e2e/bench/README.md).
+// - Taking over (a restart, a new leader, a changed spec): the new policy gets the earlier days and the
+//   recent maxima (rises, largest conference, overload) its predecessor had, and holds the replicas it
+//   finds through one scale-down window, since it did not see the window before it (as HPA does).
 
 import { TimeOfDayMemory } from "./memory.ts";
 import { RecentMaximum } from "./recent-maximum.ts";
@@ -101,6 +104,24 @@ export interface Decision {
   message: string;
 }
 
+/** The recent maxima, as plain JSON: a successor (restart, new leader, changed spec) starts from them. */
+export interface RecentSnapshot {
+  version: 1;
+  rises: Array<[number, number]>;
+  largest: Array<[number, number]>;
+  overloaded: Array<[number, number]>;
+}
+
+/** What a new policy takes over from an earlier one. */
+export interface Inheritance {
+  /** What earlier days needed (kept only when its time zone is the spec's). */
+  memory?: TimeOfDayMemory;
+  /** A `RecentSnapshot`, e.g. read back from storage; anything else is ignored. */
+  recent?: unknown;
+  /** It takes over a running fleet: the replicas found at its first decision are held for one scale-down window. */
+  takesOver?: boolean;
+}
+
 /** Per participant stress when the fleet is too empty to measure it: a bridge at 1.0 holds ~130 in small meetings. */
 const fallbackStressPerParticipant = 1 / 133;
 
@@ -115,14 +136,23 @@ export class FleetPolicy {
   /** 1 in the minutes a bridge was past the threshold, lately. */
   private readonly overloaded: RecentMaximum;
   readonly memory: TimeOfDayMemory;
+  private readonly takesOver: boolean;
+  /** The replicas found at the first decision, when taking over a running fleet. */
+  private found: { at: number; replicas: number } | undefined;
 
-  /** `memory`: what earlier days needed, e.g. restored from storage (for the spec's time zone). */
-  constructor(spec: Partial<PolicySpec> = {}, memory?: TimeOfDayMemory) {
+  constructor(spec: Partial<PolicySpec> = {}, inheritance: Inheritance = {}) {
     this.spec = { ...policyDefaults, ...spec };
+    const { memory, takesOver = false } = inheritance;
     this.memory = memory?.timeZone === this.spec.timeZone ? memory : new TimeOfDayMemory(this.spec.timeZone);
-    this.rises = new RecentMaximum(this.spec.burstMemoryMs);
-    this.largest = new RecentMaximum(this.spec.burstMemoryMs);
-    this.overloaded = new RecentMaximum(this.spec.overloadMemoryMs);
+    const recent = isRecentSnapshot(inheritance.recent) ? inheritance.recent : undefined;
+    this.rises = RecentMaximum.restore(this.spec.burstMemoryMs, recent?.rises);
+    this.largest = RecentMaximum.restore(this.spec.burstMemoryMs, recent?.largest);
+    this.overloaded = RecentMaximum.restore(this.spec.overloadMemoryMs, recent?.overloaded);
+    this.takesOver = takesOver;
+  }
+
+  recent(): RecentSnapshot {
+    return { version: 1, rises: this.rises.minutes(), largest: this.largest.minutes(), overloaded: this.overloaded.minutes() };
   }
 
   /**
@@ -132,6 +162,7 @@ export class FleetPolicy {
    */
   decide(now: number, bridges: readonly BridgeSample[], current: number, unknown = 0): Decision {
     const s = this.spec;
+    if (this.takesOver && !this.found) this.found = { at: now, replicas: current };
     const participants = bridges.reduce((sum, b) => sum + b.participants, 0);
     const stress = bridges.reduce((sum, b) => sum + b.stress, 0);
     this.demand.push({ at: now, participants });
@@ -168,7 +199,9 @@ export class FleetPolicy {
     this.wanted.push({ at: now, desired: withHistory });
     while (this.wanted.length > 1 && now - this.wanted[0]!.at > Math.max(s.scaleDownWindowMs, s.scaleUpWindowMs)) this.wanted.shift();
     const within = (windowMs: number) => this.wanted.filter((w) => now - w.at <= windowMs).map((w) => w.desired);
-    const stabilized = withHistory >= current ? Math.max(current, Math.min(...within(s.scaleUpWindowMs))) : Math.max(...within(s.scaleDownWindowMs));
+    // The window before a take-over was the predecessor's: what it left running counts as wanted in it.
+    const found = this.found && now - this.found.at <= s.scaleDownWindowMs ? this.found.replicas : 0;
+    const stabilized = withHistory >= current ? Math.max(current, Math.min(...within(s.scaleUpWindowMs))) : Math.max(found, ...within(s.scaleDownWindowMs));
     const wanted = Math.max(stabilized, scheduled);
     const warm = unknown > 0 ? Math.max(wanted, current) : wanted;
     const bounded = Math.min(s.maxReplicas, Math.max(s.minReplicas, warm));
@@ -239,4 +272,8 @@ export class FleetPolicy {
     if (peak === 0) return 0;
     return base === undefined ? peak : neededNow + Math.max(0, peak - base);
   }
+}
+
+function isRecentSnapshot(value: unknown): value is RecentSnapshot {
+  return typeof value === "object" && value !== null && (value as Partial<RecentSnapshot>).version === 1;
 }

@@ -170,7 +170,7 @@ describe("FleetPolicy", () => {
     // A busier Tuesday (8 bridges' worth at 8:56): 8 plus the 8 that Monday added at 9:00.
     expect(p.decide(tuesday + 8 * hour + 56 * minute, worth(8), 8)).toMatchObject({ desired: 16, reason: "History" });
     // A quiet Wednesday: 1 plus 8, not Monday's 12.
-    const quiet = new FleetPolicy(spec, TimeOfDayMemory.restore(p.memory.snapshot(), "Europe/Rome"));
+    const quiet = new FleetPolicy(spec, { memory: TimeOfDayMemory.restore(p.memory.snapshot(), "Europe/Rome") });
     expect(quiet.decide(tuesday + 24 * hour + 8 * hour + 56 * minute, [], 1)).toMatchObject({ desired: 9, reason: "History" });
   });
 
@@ -179,10 +179,13 @@ describe("FleetPolicy", () => {
     const busy = Array.from({ length: 6 }, () => bridge(100, 0.75));
     for (let t = 9 * hour; t < 10 * hour; t += 5_000) first.decide(mondayRome + t, busy, 8);
     const stored = JSON.parse(JSON.stringify(first.memory.snapshot()));
-    const restarted = new FleetPolicy({ ...noHeadroom, timeZone: "Europe/Rome", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
+    const restarted = new FleetPolicy(
+      { ...noHeadroom, timeZone: "Europe/Rome", scaleDownWindowMs: minute },
+      { memory: TimeOfDayMemory.restore(stored, "Europe/Rome") },
+    );
     expect(restarted.decide(mondayRome + 24 * hour + 8 * hour + 55 * minute, [], 1)).toMatchObject({ desired: 8, reason: "History" });
     // A memory kept for another time zone is not used.
-    const moved = new FleetPolicy({ timeZone: "UTC", scaleDownWindowMs: minute }, TimeOfDayMemory.restore(stored, "Europe/Rome"));
+    const moved = new FleetPolicy({ timeZone: "UTC", scaleDownWindowMs: minute }, { memory: TimeOfDayMemory.restore(stored, "Europe/Rome") });
     expect(moved.memory.snapshot()).toMatchObject({ timeZone: "UTC", slots: {} });
   });
 
@@ -220,6 +223,42 @@ describe("FleetPolicy", () => {
     expect(plain.decide(2 * minute, calm, 3).desired).toBe(3);
     // A day without overload gives the target back.
     expect(p.decide(26 * hour, calm, 4).desired).toBe(3);
+  });
+
+  test("a policy taking over a running fleet holds what it finds for one scale-down window, and grows at once", () => {
+    const spec = { scaleDownWindowMs: 10 * minute, minReplicas: 1 };
+    const quiet = [bridge(5, 0.03)];
+    // Eight bridges running, one of them with people: a fresh policy would shrink to 2 at once.
+    expect(new FleetPolicy(spec).decide(0, quiet, 8).desired).toBe(2);
+    const successor = new FleetPolicy(spec, { takesOver: true });
+    expect(successor.decide(0, quiet, 8)).toMatchObject({ desired: 8, reason: "Stabilized" });
+    expect(successor.decide(9 * minute, quiet, 8).desired).toBe(8);
+    // The window it did not see is over: from here on its own figures decide.
+    expect(successor.decide(10 * minute + 1, quiet, 8).desired).toBe(2);
+    // Taking over never holds a fleet back from growing.
+    const hot = Array(3).fill(bridge(90, 0.9));
+    const grown = new FleetPolicy(spec, { takesOver: true }).decide(0, hot, 3).desired;
+    expect(grown).toBeGreaterThan(3);
+    expect(grown).toBe(new FleetPolicy(spec).decide(0, hot, 3).desired);
+  });
+
+  test("a successor given the recent maxima keeps the room for bursts and large conferences that its predecessor kept", () => {
+    const spec = { ...noHeadroom, scaleDownWindowMs: 0, burstMemoryMs: hour };
+    const first = new FleetPolicy(spec);
+    const calm = Array.from({ length: 3 }, () => ({ participants: 55, stress: 0.55, largestConference: 30 }));
+    const hot = [{ participants: 85, stress: 0.85, largestConference: 30 }, ...calm.slice(1)];
+    first.decide(0, calm, 3);
+    first.decide(minute, hot, 3);
+    first.decide(2 * minute, [...calm, ...calm], 6); // a rise of 165 people within a minute
+    const stored = JSON.parse(JSON.stringify(first.recent()));
+    const successor = new FleetPolicy(spec, { recent: stored });
+    const forgetful = new FleetPolicy(spec);
+    const later = 20 * minute;
+    expect(successor.decide(later, calm, 3).desired).toBe(first.decide(later, calm, 3).desired);
+    expect(successor.decide(later, calm, 3).desired).toBeGreaterThan(forgetful.decide(later, calm, 3).desired);
+    // What is not a snapshot of the recent maxima is ignored, not trusted.
+    for (const junk of [undefined, null, "x", { version: 2, rises: [[1, 5]] }])
+      expect(new FleetPolicy(spec, { recent: junk }).decide(later, calm, 3).desired).toBe(forgetful.decide(later, calm, 3).desired);
   });
 
   test("bridges warmed from an earlier day stay through the scale-down window when today's burst comes late", () => {

@@ -14,6 +14,30 @@ export class RecentMaximum {
     this.spanMs = spanMs;
   }
 
+  /**
+   * One kept earlier (`minutes()`, e.g. read back from storage), for a span that may differ: anything but
+   * minutes in order with falling values is dropped whole, since a wrong queue would give wrong answers.
+   */
+  static restore(spanMs: number, minutes: unknown): RecentMaximum {
+    const restored = new RecentMaximum(spanMs);
+    if (!Array.isArray(minutes)) return restored;
+    const valid = minutes.every(
+      (m, i) =>
+        Array.isArray(m) &&
+        m.length === 2 &&
+        Number.isInteger(m[0]) &&
+        Number.isFinite(m[1]) &&
+        (i === 0 || (m[0] > minutes[i - 1][0] && m[1] < minutes[i - 1][1])),
+    );
+    if (valid) for (const [minute, value] of minutes as Array<[number, number]>) restored.falling.push({ minute, value });
+    return restored;
+  }
+
+  /** What it holds, as [epoch minute, value], oldest first: plain JSON to store. */
+  minutes(): Array<[number, number]> {
+    return this.falling.map((m) => [m.minute, m.value]);
+  }
+
   /** `now` never goes back: figures arrive in time order. */
   add(now: number, value: number): void {
     const minute = Math.floor(now / minuteMs);

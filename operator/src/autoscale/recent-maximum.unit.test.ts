@@ -39,3 +39,52 @@ test("RecentMaximum agrees with the largest value of the span's minutes, for any
     }),
   );
 });
+
+test("RecentMaximum restored from what it held answers as the original would, also for a longer span", () => {
+  const step = fc.record({ gapMs: fc.integer({ min: 0, max: 5 * minute }), value: fc.integer({ min: -3, max: 50 }) });
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 30 * minute }), fc.array(step, { maxLength: 100 }), fc.array(step, { maxLength: 30 }), (spanMs, before, after) => {
+      const original = new RecentMaximum(spanMs);
+      let now = 0;
+      for (const { gapMs, value } of before) {
+        now += gapMs;
+        original.add(now, value);
+      }
+      const restored = RecentMaximum.restore(spanMs, JSON.parse(JSON.stringify(original.minutes())));
+      for (const { gapMs, value } of after) {
+        now += gapMs;
+        expect(restored.max(now)).toBe(original.max(now));
+        original.add(now, value);
+        restored.add(now, value);
+      }
+    }),
+  );
+});
+
+test("RecentMaximum ignores a stored queue that is not one (out of order, not falling, not numbers)", () => {
+  for (const junk of [
+    undefined,
+    "x",
+    [
+      [2, 5],
+      [1, 3],
+    ],
+    [
+      [1, 3],
+      [2, 5],
+    ],
+    [[1, "5"]],
+    [[1.5, 5]],
+    [[1, 5, 0]],
+  ])
+    expect(RecentMaximum.restore(10 * minute, junk).minutes()).toEqual([]);
+  expect(
+    RecentMaximum.restore(10 * minute, [
+      [1, 5],
+      [2, 3],
+    ]).minutes(),
+  ).toEqual([
+    [1, 5],
+    [2, 3],
+  ]);
+});

@@ -1,7 +1,8 @@
-// One FleetPolicy per autoscaled fleet, and its time-of-day memory stored in a ConfigMap owned by the
-// fleet (`<fleet>-autoscaler-memory`): a restarted operator, or a new leader, reads it before its first
-// decision, so earlier days' peaks are still warmed up for. Storage is best effort: when it fails the
-// policy works on from what it holds, and the failure is logged.
+// One FleetPolicy per autoscaled fleet, and what it has learnt stored in a ConfigMap owned by the fleet
+// (`<fleet>-autoscaler-memory`): the time-of-day memory and the recent maxima. A restarted operator, or a
+// new leader, reads it before its first decision, so earlier days' peaks are still warmed up for and the
+// room kept for bursts and large conferences is not lost with every rollout. Storage is best effort: when
+// it fails the policy works on from what it holds, and the failure is logged.
 
 import type { FleetSpec } from "../api/meetingfleet.ts";
 import { policySpecOf } from "../autoscale/fleet-spec.ts";
@@ -20,6 +21,7 @@ export interface FleetIdentity {
 export type AutoscaleResult = Decision | { stalled: { reason: string; message: string } };
 
 const memoryKey = "memory.json";
+const recentKey = "recent.json";
 const memoryConfigMapName = (fleet: string) => `${fleet}-autoscaler-memory`;
 
 interface Entry {
@@ -30,6 +32,8 @@ interface Entry {
   savedAt: number;
   /** The memory's revision last stored. */
   savedRevision: number;
+  /** The recent maxima last stored, as stored. */
+  savedRecent: string;
 }
 
 export class FleetAutoscalers {
@@ -67,7 +71,8 @@ export class FleetAutoscalers {
     const samples = alive.flatMap((b) => (b.figures ? [sampleOf(b.figures)] : []));
     const unknown = alive.filter((b) => b.running && !b.figures).length;
     const decision = entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length, unknown);
-    if (now - entry.savedAt >= this.saveEveryMs && entry.policy.memory.revision !== entry.savedRevision) await this.save(entry, fleet, now);
+    const changed = () => entry.policy.memory.revision !== entry.savedRevision || JSON.stringify(entry.policy.recent()) !== entry.savedRecent;
+    if (now - entry.savedAt >= this.saveEveryMs && changed()) await this.save(entry, fleet, now);
     return decision;
   }
 
@@ -75,43 +80,42 @@ export class FleetAutoscalers {
     this.entries.delete(key);
   }
 
-  /** The fleet's policy; a changed spec gets a new one that keeps the memory (same time zone). */
+  /**
+   * The fleet's policy. Each new one takes over a running fleet (this process just started, became the
+   * leader, or the spec changed); a changed spec's keeps what the old one learnt (memory: same time zone).
+   */
   private async entry(key: string, fleet: FleetIdentity, fingerprint: string, policySpec: Partial<PolicySpec> & { timeZone: string }): Promise<Entry> {
     let entry = this.entries.get(key);
     if (entry && entry.fingerprint === fingerprint) return entry;
     if (entry) {
-      const policy = new FleetPolicy(policySpec, entry.policy.memory);
+      const policy = new FleetPolicy(policySpec, { memory: entry.policy.memory, recent: entry.policy.recent(), takesOver: true });
       // Another time zone starts a memory of its own, which the next save stores in place of the old one.
       entry = { ...entry, fingerprint, policy, savedRevision: policy.memory === entry.policy.memory ? entry.savedRevision : -1 };
     } else {
-      const { snapshot, stored } = await this.load(fleet);
-      entry = {
-        fingerprint,
-        policy: new FleetPolicy(policySpec, TimeOfDayMemory.restore(snapshot, policySpec.timeZone)),
-        stored,
-        savedAt: Number.NEGATIVE_INFINITY,
-        savedRevision: 0,
-      };
+      const { memory, recent, stored } = await this.load(fleet);
+      const policy = new FleetPolicy(policySpec, { memory: TimeOfDayMemory.restore(memory, policySpec.timeZone), recent, takesOver: true });
+      entry = { fingerprint, policy, stored, savedAt: Number.NEGATIVE_INFINITY, savedRevision: 0, savedRecent: JSON.stringify(policy.recent()) };
     }
     this.entries.set(key, entry);
     return entry;
   }
 
-  private async load(fleet: FleetIdentity): Promise<{ snapshot: unknown; stored: boolean }> {
+  private async load(fleet: FleetIdentity): Promise<{ memory: unknown; recent: unknown; stored: boolean }> {
     try {
       const cm = await this.kube.get<{ data?: Record<string, string> }>(this.path(fleet));
-      const text = cm?.data?.[memoryKey];
-      return { snapshot: text === undefined ? undefined : JSON.parse(text), stored: cm !== undefined };
+      const parsed = (key: string) => (cm?.data?.[key] === undefined ? undefined : JSON.parse(cm.data[key]));
+      return { memory: parsed(memoryKey), recent: parsed(recentKey), stored: cm !== undefined };
     } catch (error) {
       this.log.warn({ fleet: `${fleet.namespace}/${fleet.name}`, err: String(error) }, "Could not read the autoscaler's memory; starting without earlier days");
-      return { snapshot: undefined, stored: true };
+      return { memory: undefined, recent: undefined, stored: true };
     }
   }
 
   private async save(entry: Entry, fleet: FleetIdentity, now: number): Promise<void> {
     entry.savedAt = now;
     const revision = entry.policy.memory.revision;
-    const data = { [memoryKey]: JSON.stringify(entry.policy.memory.snapshot()) };
+    const recent = JSON.stringify(entry.policy.recent());
+    const data = { [memoryKey]: JSON.stringify(entry.policy.memory.snapshot()), [recentKey]: recent };
     try {
       // The patch also claims a ConfigMap made by hand (e.g. restored from a backup) for the fleet.
       if (entry.stored) await this.kube.patch(this.path(fleet), this.configMap(fleet, data), this.fieldManager);
@@ -123,6 +127,7 @@ export class FleetAutoscalers {
         );
       entry.stored = true;
       entry.savedRevision = revision;
+      entry.savedRecent = recent;
     } catch (error) {
       // Gone (404 on patch) or already there (409 on create): the next save takes the other way.
       if (error instanceof ApiError && (error.code === 404 || error.code === 409)) entry.stored = error.code === 409;

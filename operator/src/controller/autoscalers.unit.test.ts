@@ -73,6 +73,35 @@ describe("FleetAutoscalers", () => {
     expect(await restarted.decide(fleet, spec, [], mondayNine + 24 * 3_600_000)).toMatchObject({ desired: 4, reason: "History" });
   });
 
+  test("a new leader takes over what the old one learnt: it holds the fleet it finds for a window, and keeps the room for large conferences", async () => {
+    const store = configMapStore();
+    const { log } = warnings();
+    const minute = 60_000;
+    // Three bridges at 0.55 with a class of 30 each; one went past the threshold in the first minute.
+    const figures = (hot: boolean) =>
+      [0, 1, 2].map((ordinal) =>
+        observedBridge(ordinal, {}, { participants: hot && ordinal === 0 ? 85 : 55, stress: hot && ordinal === 0 ? 0.85 : 0.55, largestConference: 30 }),
+      );
+    const old = new FleetAutoscalers(store.kube, log, "test", minute);
+    for (let t = 0; t <= 6 * minute; t += 5_000) await old.decide(fleet, spec, figures(t >= minute && t < 2 * minute), mondayNine + t);
+    expect(Object.keys((store.objects.get(path) as { data: object }).data).sort()).toEqual(["memory.json", "recent.json"]);
+
+    // The old leader left six running (a burst it answered); the new one decides from calm figures.
+    const successor = new FleetAutoscalers(store.kube, log, "test", minute);
+    const forgetful = new FleetAutoscalers(configMapStore().kube, log, "test", minute);
+    const running = [...figures(false), ...[3, 4, 5].map((o) => observedBridge(o, {}, { participants: 0, stress: 0 }))];
+    const takeOver = mondayNine + 6 * minute + 5_000;
+    expect(await successor.decide(fleet, spec, running, takeOver)).toMatchObject({ desired: 6, reason: "Stabilized" });
+    await forgetful.decide(fleet, spec, running, takeOver);
+    // After the window: 1.65 of load at 0.8 - 0.3 (the class of 30) plus a bridge of headroom is 5; at 0.6, 4.
+    const after = takeOver + 10 * minute + 5_000;
+    expect(await successor.decide(fleet, spec, figures(false), after)).toMatchObject({ desired: 5 });
+    expect(await forgetful.decide(fleet, spec, figures(false), after)).toMatchObject({ desired: 4 });
+    // A changed spec keeps what the policy learnt too.
+    const wider = { ...spec, maxReplicas: 12 };
+    expect(await successor.decide(fleet, wider, figures(false), after + 11 * minute)).toMatchObject({ desired: 5 });
+  });
+
   test("when the memory cannot be read or written, decisions go on and the failure is logged, not retried on every pass", async () => {
     const store = configMapStore({ get: 500, write: 403 });
     const { seen, log } = warnings();
