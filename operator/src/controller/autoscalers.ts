@@ -101,14 +101,25 @@ export class FleetAutoscalers {
   }
 
   private async load(fleet: FleetIdentity): Promise<{ memory: unknown; recent: unknown; stored: boolean }> {
+    const name = `${fleet.namespace}/${fleet.name}`;
+    let cm: { data?: Record<string, string> } | undefined;
     try {
-      const cm = await this.kube.get<{ data?: Record<string, string> }>(this.path(fleet));
-      const parsed = (key: string) => (cm?.data?.[key] === undefined ? undefined : JSON.parse(cm.data[key]));
-      return { memory: parsed(memoryKey), recent: parsed(recentKey), stored: cm !== undefined };
+      cm = await this.kube.get<{ data?: Record<string, string> }>(this.path(fleet));
     } catch (error) {
-      this.log.warn({ fleet: `${fleet.namespace}/${fleet.name}`, err: String(error) }, "Could not read the autoscaler's memory; starting without earlier days");
+      this.log.warn({ fleet: name, err: String(error) }, "Could not read the autoscaler's memory; starting without earlier days");
       return { memory: undefined, recent: undefined, stored: true };
     }
+    // Each key on its own: a damaged one (edited by hand, cut short) costs only what it held.
+    const parsed = (key: string) => {
+      const text = cm?.data?.[key];
+      try {
+        return text === undefined ? undefined : JSON.parse(text);
+      } catch (error) {
+        this.log.warn({ fleet: name, key, err: String(error) }, "Ignoring a damaged part of the autoscaler's memory");
+        return undefined;
+      }
+    };
+    return { memory: parsed(memoryKey), recent: parsed(recentKey), stored: cm !== undefined };
   }
 
   private async save(entry: Entry, fleet: FleetIdentity, now: number): Promise<void> {

@@ -97,6 +97,15 @@ describe("FleetAutoscalers", () => {
     const after = takeOver + 10 * minute + 5_000;
     expect(await successor.decide(fleet, spec, figures(false), after)).toMatchObject({ desired: 5 });
     expect(await forgetful.decide(fleet, spec, figures(false), after)).toMatchObject({ desired: 4 });
+    // A damaged part costs only what it held: with recent.json cut short, the held fleet and the memory remain.
+    const data = (store.objects.get(path) as { data: Record<string, string> }).data;
+    data["recent.json"] = data["recent.json"]!.slice(0, 10);
+    const { seen, log: watched } = warnings();
+    const damaged = new FleetAutoscalers(store.kube, watched, "test", minute);
+    expect(await damaged.decide(fleet, spec, running, takeOver)).toMatchObject({ desired: 6, reason: "Stabilized" });
+    expect(await damaged.decide(fleet, spec, figures(false), after)).toMatchObject({ desired: 4 });
+    expect(seen).toEqual(["Ignoring a damaged part of the autoscaler's memory"]);
+    expect(await damaged.decide(fleet, spec, [], mondayNine + 24 * 3_600_000 - 2 * minute)).toMatchObject({ reason: "History" });
     // A changed spec keeps what the policy learnt too.
     const wider = { ...spec, maxReplicas: 12 };
     expect(await successor.decide(fleet, wider, figures(false), after + 11 * minute)).toMatchObject({ desired: 5 });
