@@ -1,6 +1,7 @@
 // The built-in autoscaler in the operator against the real control plane with emulated bridges: a step of
 // load grows the fleet and the ebb drains it with nobody cut; the benchmark's simulator predicts what the
-// operator does for the same meetings; a new operator warms up from the time-of-day memory stored with a fleet.
+// operator does for the same meetings; a new operator warms up from the time-of-day memory stored with a fleet,
+// and does not shrink the fleet it takes over before it has seen a scale-down window of its own.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -194,5 +195,26 @@ local("MeetingFleet autoscaling", () => {
     expect(stored.metadata.ownerReferences?.map((o) => o.uid)).toEqual([fleetUid]);
     // With the recent maxima, so that the next operator keeps the room this one keeps.
     expect(JSON.parse(stored.data["recent.json"] ?? "{}")).toMatchObject({ version: 1, rises: expect.any(Array), overloaded: expect.any(Array) });
+  });
+
+  test("autoscaling: a new operator holds the bridges it finds for one scale-down window before it drains the idle ones", async () => {
+    // Four idle bridges; autoscaling switched on while no operator runs, then a new one starts, as after a
+    // failover. It has seen no window of its own, so it keeps what it found for one (30 s), then shrinks.
+    await fleets.ready("takeover", { replicas: 4, minReplicas: 1, maxReplicas: 6 });
+    await operator.stop();
+    await kubectl(bed, ["patch", "meetingfleet/takeover", "-n", namespace, "--type", "merge", "-p", '{"spec":{"autoscaling":{"scaleDownWindow":"30s"}}}']);
+    const started = Date.now();
+    operator = await startOperator(bed, "operator-takeover", [namespace]);
+    fleets = new FleetsUnderTest(bed, namespace, operator);
+    const shrunkAfterS = await eventually(
+      "the idle fleet shrunk",
+      async () => ((await fleets.get("takeover")).spec.replicas < 4 ? (Date.now() - started) / 1000 : undefined),
+      150_000,
+      500,
+    );
+    console.log(`a new operator held the 4 bridges it found for ${shrunkAfterS.toFixed(1)} s (scale-down window 30 s)`);
+    expect(shrunkAfterS).toBeGreaterThanOrEqual(30);
+    await eventually("down to one bridge, by draining", async () => (await fleets.bridgePods("takeover")).length === 1, 120_000, 1_000);
+    expect(await fleets.interruptions("takeover")).toEqual([]);
   });
 });
