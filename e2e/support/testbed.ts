@@ -8,7 +8,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
+import { isDeepStrictEqual, promisify } from "node:util";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -110,6 +110,20 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
       last = error;
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * Reads until the value equals `expected` and returns it; when the time is up, returns the last value read, so
+ * the caller's own expect fails with the difference. For what the API server applies behind an answered write,
+ * such as RBAC objects reaching the authorizer's cache.
+ */
+export async function settled<T>(read: () => Promise<T>, expected: T, timeoutMs = 30_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (isDeepStrictEqual(value, expected) || Date.now() > deadline) return value;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
