@@ -67,7 +67,8 @@ EOF
 # A larger JIT code cache: the default fills up compiling JVB and the JIT then stops (a slower build).
 export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:ReservedCodeCacheSize=512m"
 # No Kotlin daemon: it would outlive the build with ~2.6 GB resident.
-mvn_install() { (cd "$1" && mvn -B -q -s "$settings" -DskipTests -Dkotlin.compiler.daemon=false "${@:2}" install) >&2; }
+mvn_build() { (cd "$1" && mvn -B -q -s "$settings" -DskipTests -Dkotlin.compiler.daemon=false "${@:2}") >&2; }
+mvn_install() { mvn_build "$@" install; }
 
 if [ ! -f "$jvb_dir/jitsi-videobridge.jar" ]; then
   log "dcsctp4j $DCSCTP_VERSION (Java part; not on Maven Central)"
@@ -78,7 +79,10 @@ if [ ! -f "$jvb_dir/jitsi-videobridge.jar" ]; then
   log "jicoco-mucclient $JICOCO_MUCCLIENT_VERSION (no longer on Maven Central)"
   fetch jicoco "$JICOCO_COMMIT" jicoco-
   sed -i "s/<version>1.1-SNAPSHOT<\/version>/<version>$JICOCO_MUCCLIENT_VERSION<\/version>/g" "$work/jicoco/jicoco-mucclient/pom.xml"
-  mvn_install "$work/jicoco/jicoco-mucclient" -Dsmack.version="$SMACK_VERSION"
+  # jicoco's parent runs Dokka at prepare-package, and Dokka fetches the JDK's and Kotlin's package lists from
+  # the web, which this build must not reach. Only the jar is needed: build up to process-classes (where bnd
+  # writes the manifest the jar uses), then jar and install it.
+  mvn_build "$work/jicoco/jicoco-mucclient" -Dsmack.version="$SMACK_VERSION" process-classes jar:jar install:install
 
   log "ice4j with the loopback patch (opt-in by -Dorg.ice4j.ice.harvest.ALLOW_LOOPBACK=true)"
   fetch ice4j "$ICE4J_COMMIT" ice4j-
