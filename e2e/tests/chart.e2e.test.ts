@@ -36,12 +36,14 @@ async function valuesFile(text: string): Promise<string> {
   return file;
 }
 
-/** `kubectl auth can-i <args> --as <account>`. The authorizer reads RBAC from a cache, so right after an apply
- * a grant can still read "no": checks that expect "yes" wait for it with `settled`. */
+/** `kubectl auth can-i <args> --as <account>`. */
 async function canI(as: string, args: string[]): Promise<boolean> {
   const answer = await kubectl(bed, ["auth", "can-i", ...args, "--as", as]).catch((e: { stderr?: string }) => e.stderr ?? "");
   return answer.trim().startsWith("yes");
 }
+
+/** `canI`, asked until "yes" (or 30 s): the authorizer reads RBAC from a cache, so right after an apply a grant can still read "no". */
+const grantedTo = (as: string, args: string[]) => settled(() => canI(as, args), true);
 
 describe("Helm chart", () => {
   let namespace: string;
@@ -171,10 +173,9 @@ describe("Helm chart", () => {
     await installCrd(bed);
     await kubectl(bed, ["apply", "-f", "-"], directoryRbac.map((o) => JSON.stringify(o)).join("\n"));
     const as = `system:serviceaccount:${namespace}:dir-meetingfleet-operator-directory`;
-    const can = (...args: string[]) => canI(as, args);
     for (const verb of ["get", "list", "watch", "create"])
-      expect([verb, await settled(() => can(verb, "donors.meet.meetingfleet.dev", "-n", namespace), true)]).toEqual([verb, true]);
-    expect(await settled(() => can("patch", "donors.meet.meetingfleet.dev", "--subresource=status", "-n", namespace), true)).toBe(true);
+      expect([verb, await grantedTo(as, [verb, "donors.meet.meetingfleet.dev", "-n", namespace])]).toEqual([verb, true]);
+    expect(await grantedTo(as, ["patch", "donors.meet.meetingfleet.dev", "--subresource=status", "-n", namespace])).toBe(true);
     const denied: string[][] = [
       ["delete", "donors.meet.meetingfleet.dev", "-n", namespace],
       ["patch", "donors.meet.meetingfleet.dev", "-n", namespace],
@@ -183,7 +184,7 @@ describe("Helm chart", () => {
       ["list", "meetingfleets.meet.meetingfleet.dev", "-n", namespace],
       ["list", "pods", "-n", namespace],
     ];
-    for (const d of denied) expect([d.join(" "), await can(...d)]).toEqual([d.join(" "), false]);
+    for (const d of denied) expect([d.join(" "), await canI(as, d)]).toEqual([d.join(" "), false]);
 
     // The container's own arguments, with the ConfigMap's file, run the real directory against the test bed.
     const container = podsOf(deployment).spec.containers[0]!;
@@ -262,7 +263,6 @@ describe("Helm chart", () => {
     expect(ready).toBe("2");
 
     const as = `system:serviceaccount:${namespace}:chart-test-meetingfleet-operator`;
-    const can = (...args: string[]) => canI(as, args);
     const allowed: string[][] = [
       ["list", "meetingfleets.meet.meetingfleet.dev", "-n", namespace],
       ["patch", "meetingfleets.meet.meetingfleet.dev/status", "-n", namespace],
@@ -297,8 +297,8 @@ describe("Helm chart", () => {
       ["delete", "poddisruptionbudgets.policy", "-n", namespace],
       ["create", "pods", "--subresource=eviction", "-n", namespace],
     ];
-    for (const a of allowed) expect([a.join(" "), await settled(() => can(...a), true)]).toEqual([a.join(" "), true]);
-    for (const d of denied) expect([d.join(" "), await can(...d)]).toEqual([d.join(" "), false]);
+    for (const a of allowed) expect([a.join(" "), await grantedTo(as, a)]).toEqual([a.join(" "), true]);
+    for (const d of denied) expect([d.join(" "), await canI(as, d)]).toEqual([d.join(" "), false]);
 
     const pod = JSON.parse(await kubectl(bed, ["get", "pods", "-n", namespace, "-l", "app.kubernetes.io/instance=chart-test", "-o", "json"])) as {
       items: Array<{ spec: { securityContext: Record<string, unknown>; containers: Array<{ securityContext: Record<string, unknown>; args: string[] }> } }>;
@@ -411,8 +411,7 @@ describe("RBAC in every watch mode: the operator's account may do what it calls 
   test("cluster: every namespace, with the same verbs; still no list or watch of Secrets anywhere", async () => {
     const as = await install("rbac-cluster", ["watch.mode=cluster"]);
     for (const ns of [watched[0]!, "default"]) expect(await settled(() => listed(as, ns), fleetRules)).toEqual(fleetRules);
-    const can = (...args: string[]) => canI(as, args);
-    expect(await can("list", "secrets", "--all-namespaces")).toBe(false);
-    expect(await settled(() => can("get", "secrets", "-n", "kube-system"), true)).toBe(true);
+    expect(await canI(as, ["list", "secrets", "--all-namespaces"])).toBe(false);
+    expect(await grantedTo(as, ["get", "secrets", "-n", "kube-system"])).toBe(true);
   });
 });

@@ -71,8 +71,10 @@ export class FleetAutoscalers {
     const samples = alive.flatMap((b) => (b.figures ? [sampleOf(b.figures)] : []));
     const unknown = alive.filter((b) => b.running && !b.figures).length;
     const decision = entry.policy.decide(now, samples, alive.filter((b) => b.drainingSince === undefined).length, unknown);
-    const changed = () => entry.policy.memory.revision !== entry.savedRevision || JSON.stringify(entry.policy.recent()) !== entry.savedRecent;
-    if (now - entry.savedAt >= this.saveEveryMs && changed()) await this.save(entry, fleet, now);
+    if (now - entry.savedAt >= this.saveEveryMs) {
+      const recent = JSON.stringify(entry.policy.recent());
+      if (entry.policy.memory.revision !== entry.savedRevision || recent !== entry.savedRecent) await this.save(entry, fleet, now, recent);
+    }
     return decision;
   }
 
@@ -122,10 +124,10 @@ export class FleetAutoscalers {
     return { memory: parsed(memoryKey), recent: parsed(recentKey), stored: cm !== undefined };
   }
 
-  private async save(entry: Entry, fleet: FleetIdentity, now: number): Promise<void> {
+  /** Stores the memory and `recent`, the recent maxima as JSON. */
+  private async save(entry: Entry, fleet: FleetIdentity, now: number, recent: string): Promise<void> {
     entry.savedAt = now;
     const revision = entry.policy.memory.revision;
-    const recent = JSON.stringify(entry.policy.recent());
     const data = { [memoryKey]: JSON.stringify(entry.policy.memory.snapshot()), [recentKey]: recent };
     try {
       // The patch also claims a ConfigMap made by hand (e.g. restored from a backup) for the fleet.
