@@ -126,6 +126,6 @@ bench-directory: setup
 bench: setup
 	node e2e/bench/run.ts
 
-## bench-suite: every policy's defaults on a population of workloads (PER_FAMILY=n, SEED=n, FRONTIER=1 adds a point of the frontier, REFERENCES=1 the foresight and plenty references, GAP=1 the steps of the gap to the oracle, OURS_WITH='{json}' ours at other settings); report, .bench/suite.json and suite.png
+## bench-suite: every policy's defaults on a population of workloads (PER_FAMILY=n, SEED=n or SEED=1,2,3 for several populations judged together and each alone, FRONTIER=1 adds a point of the frontier, REFERENCES=1 the foresight and plenty references, GAP=1 the steps of the gap to the oracle, OURS_WITH='{json}' ours at other settings); report, .bench/suite.json and suite.png
 bench-suite: setup
 	node e2e/bench/suite/run.ts

@@ -11,6 +11,8 @@ import { foresight } from "../sim/foresight.ts";
 import { agonesBuffer, hpa, jitsiAutoscaler, ours, staticFleet } from "../sim/peers.ts";
 
 export interface SuiteRecord {
+  /** The population the instance was drawn from (`SEED`): family and instance name it within one. */
+  seed: number;
   family: string;
   instance: number;
   /** As in results.json: oracle, static, hpa, agones-buffer, jitsi-autoscaler, ours; ablation variants "ours: ...". */
@@ -23,6 +25,20 @@ export interface SuiteRecord {
 }
 
 export const peerNames = ["static", "hpa", "agones-buffer", "jitsi-autoscaler"] as const;
+
+/**
+ * `SEED`: one population's seed, or several separated by commas, each a whole number from 1 up. Several
+ * are judged as one population of all their instances, and each is reported on its own as well: a
+ * setting is judged on populations it was not made on.
+ */
+export function parseSeeds(text: string | undefined): number[] {
+  const seeds = (text ?? "1").split(",").map((part) => part.trim());
+  for (const seed of seeds)
+    if (!/^[1-9][0-9]*$/.test(seed)) throw new Error(`SEED must be whole numbers from 1 up, separated by commas; got ${JSON.stringify(text)}`);
+  const unique = [...new Set(seeds.map(Number))];
+  if (unique.length < seeds.length) throw new Error(`SEED names a population twice: ${JSON.stringify(text)}`);
+  return unique;
+}
 
 /** Ours with settings changed from its defaults: the ablation (each mechanism off), and the 2026-11 defaults. */
 export const oursVariants: Record<string, Partial<PolicySpec>> = {
@@ -123,7 +139,7 @@ export function runInstance(family: string, instance: number, seed: number, poli
   let fromStart: OracleResult | undefined;
   const wholeRun = () => (fromStart ??= oracle(w.trace, w.fromMs, w.toMs));
   const records: SuiteRecord[] = [
-    { family, instance, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, conferencesRefused: 0 },
+    { seed, family, instance, policy: "oracle", bridgeHours: bound.bridgeHours, oracleRatio: 1, overloadShare: 0, interrupted: 0, conferencesRefused: 0 },
   ];
   for (const name of policies) {
     // A gap step changes the bridge model as well as ours' settings.
@@ -131,6 +147,7 @@ export function runInstance(family: string, instance: number, seed: number, poli
     const policy = step ? ours({ timeZone, ...step.spec }, epochMs) : policyOf(name, bound, wholeRun);
     const r = simulate(w.trace, policy, w.fromMs, w.toMs, { ...step?.options, measureFromMs: w.measureFromMs });
     records.push({
+      seed,
       family,
       instance,
       policy: name,

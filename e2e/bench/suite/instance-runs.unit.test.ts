@@ -1,5 +1,5 @@
 import { gapSteps } from "../gap-steps.ts";
-import { gapStepNames, oursWithName, parseOursSettings, runInstance } from "./instance-runs.ts";
+import { gapStepNames, oursWithName, parseOursSettings, parseSeeds, runInstance } from "./instance-runs.ts";
 
 describe("OURS_WITH: ours at settings an admin chooses", () => {
   test("one object or a list of them, each named by its JSON", () => {
@@ -37,5 +37,21 @@ describe("GAP=1: ours with the causes of the gap to the oracle taken away in tur
     expect(steps[0]!.interrupted).toBe(0);
     expect(steps[1]!.interrupted).toBeGreaterThan(0);
     for (let i = 1; i < steps.length; i++) expect(steps[i]!.bridgeHours).toBeLessThan(steps[i - 1]!.bridgeHours);
+  });
+});
+
+describe("SEED: one population or several", () => {
+  test("1 by default; a list judged together, each instance recorded with its population's seed", () => {
+    expect(parseSeeds(undefined)).toEqual([1]);
+    expect(parseSeeds("2")).toEqual([2]);
+    expect(parseSeeds("1, 2,3")).toEqual([1, 2, 3]);
+    const [one, two] = [1, 2].map((seed) => runInstance("weekend", 0, seed, ["ours"]).find((r) => r.policy === "ours")!);
+    expect([one!.seed, two!.seed]).toEqual([1, 2]);
+    // Another population draws another day for the same family and instance.
+    expect(one!.bridgeHours).not.toBe(two!.bridgeHours);
+  });
+
+  test.each([["0"], ["1,,2"], ["1.5"], ["two"], ["1,2,1"], [""]])("refused: %j", (text) => {
+    expect(() => parseSeeds(text)).toThrow(/SEED/);
   });
 });

@@ -6,12 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { SuiteRecord } from "./instance-runs.ts";
 import type { SuiteTask } from "./worker.ts";
 
-export async function runPopulation(
-  tasks: readonly SuiteTask[],
-  seed: number,
-  policies: readonly string[],
-  onDone?: (done: number) => void,
-): Promise<SuiteRecord[]> {
+export async function runPopulation(tasks: readonly SuiteTask[], policies: readonly string[], onDone?: (done: number) => void): Promise<SuiteRecord[]> {
   const queue = [...tasks];
   const records: SuiteRecord[] = [];
   let done = 0;
@@ -21,7 +16,7 @@ export async function runPopulation(
       { length: workers },
       () =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(new URL("./worker.ts", import.meta.url), { workerData: { seed, policies } });
+          const worker = new Worker(new URL("./worker.ts", import.meta.url), { workerData: { policies } });
           worker.on("message", (batch: SuiteRecord[]) => {
             if (batch.length > 0) onDone?.(++done);
             records.push(...batch);

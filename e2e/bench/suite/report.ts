@@ -23,13 +23,8 @@ export function suiteReport(
   for (const d of dominances) lines.push(`  ${d.peer.padEnd(20)} ${`${pct(d.peerDominates)} %`.padStart(20)} ${`${pct(d.oursDominates)} %`.padStart(20)}`);
   // The targets pull apart (e2e/bench/README.md): each setting of ours shows what it buys and what it costs.
   lines.push("", "Ours at each setting run, in the targets' terms:");
-  lines.push(`  ${"setting".padEnd(56)} ${"<= 0.5 %".padStart(9)} ${"worst %".padStart(8)} ${"cut".padStart(5)} ${"x oracle".padStart(9)}  most dominated by`);
-  for (const s of settings) {
-    const by = s.mostDominatedBy ? `${s.mostDominatedBy.peer} on ${pct(s.mostDominatedBy.peerDominates)} %` : "-";
-    lines.push(
-      `  ${s.policy.padEnd(56)} ${`${(s.within * 100).toFixed(1)} %`.padStart(9)} ${pct(s.worstOverload).padStart(8)} ${String(s.interrupted).padStart(5)} ${`${ratio(s.medianOracleRatio)}x`.padStart(9)}  ${by}`,
-    );
-  }
+  lines.push(standingHeader("setting"));
+  for (const s of settings) lines.push(standingLine(s.policy, s));
   lines.push("", "Per family (overload %: median / p90 / worst; bridge-hours over the oracle: median / p90 / worst):");
   lines.push(
     `  ${"family".padEnd(18)} ${"policy".padEnd(44)} ${"overload %".padStart(22)} ${"x oracle".padStart(18)} ${"cut".padStart(6)} ${"refused".padStart(8)}`,
@@ -45,4 +40,19 @@ export function suiteReport(
     }
   }
   return lines.join("\n");
+}
+
+/** With several populations (`SEED=1,2,3`): ours' defaults on each one alone, in the targets' terms. */
+export function populationsReport(populations: ReadonlyArray<{ seed: number; ours: Standing }>): string {
+  return ["Ours' defaults on each population alone:", standingHeader("population"), ...populations.map((p) => standingLine(`seed ${p.seed}`, p.ours))].join(
+    "\n",
+  );
+}
+
+const standingHeader = (first: string) =>
+  `  ${first.padEnd(56)} ${"<= 0.5 %".padStart(9)} ${"worst %".padStart(8)} ${"cut".padStart(5)} ${"x oracle".padStart(9)}  most dominated by`;
+
+function standingLine(label: string, s: Standing): string {
+  const by = s.mostDominatedBy ? `${s.mostDominatedBy.peer} on ${pct(s.mostDominatedBy.peerDominates)} %` : "-";
+  return `  ${label.padEnd(56)} ${`${(s.within * 100).toFixed(1)} %`.padStart(9)} ${pct(s.worstOverload).padStart(8)} ${String(s.interrupted).padStart(5)} ${`${ratio(s.medianOracleRatio)}x`.padStart(9)}  ${by}`;
 }

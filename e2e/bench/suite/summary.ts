@@ -74,7 +74,7 @@ export interface Dominance {
 const byInstance = (records: readonly SuiteRecord[]) => {
   const instances = new Map<string, Map<string, SuiteRecord>>();
   for (const r of records) {
-    const key = `${r.family}#${r.instance}`;
+    const key = `${r.seed}:${r.family}#${r.instance}`;
     if (!instances.has(key)) instances.set(key, new Map());
     instances.get(key)!.set(r.policy, r);
   }

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import type { SuiteRecord } from "./instance-runs.ts";
 import { dominance, dominates, familyRows, quantile, standings, targetChecks } from "./summary.ts";
 
-const record = (family: string, instance: number, policy: string, bridgeHours: number, overloadShare: number, interrupted = 0): SuiteRecord => ({
+const record = (family: string, instance: number, policy: string, bridgeHours: number, overloadShare: number, interrupted = 0, seed = 1): SuiteRecord => ({
+  seed,
   family,
   instance,
   policy,
@@ -23,6 +24,16 @@ describe("suite summary", () => {
         0.9,
       ),
     ).toBe(9);
+  });
+
+  test("the same family and instance drawn from two populations are two instances", () => {
+    const records = [
+      record("weekday", 0, "ours", 10, 0, 0, 1),
+      record("weekday", 0, "hpa", 12, 0, 0, 1),
+      record("weekday", 0, "ours", 10, 0, 0, 2),
+      record("weekday", 0, "hpa", 8, 0, 0, 2),
+    ];
+    expect(dominance(records, ["hpa"])).toEqual([{ peer: "hpa", instances: 2, peerDominates: 0.5, oursDominates: 0.5 }]);
   });
 
   test("dominance needs no worse on all four and better on one", () => {

@@ -4,16 +4,17 @@ import { parentPort, workerData } from "node:worker_threads";
 import { runInstance } from "./instance-runs.ts";
 
 export interface SuiteTask {
+  seed: number;
   family: string;
   instance: number;
 }
 
-const { seed, policies } = workerData as { seed: number; policies: string[] };
+const { policies } = workerData as { policies: string[] };
 parentPort!.on("message", (task: SuiteTask | null) => {
   if (task === null) {
     parentPort!.close();
     return;
   }
-  parentPort!.postMessage(runInstance(task.family, task.instance, seed, policies));
+  parentPort!.postMessage(runInstance(task.family, task.instance, task.seed, policies));
 });
 parentPort!.postMessage([]);
