@@ -57,18 +57,10 @@ async function main(): Promise<void> {
   records.sort((a, b) => a.seed - b.seed || a.family.localeCompare(b.family) || a.instance - b.instance);
   const atDefaults = [...peerNames, "ours"];
   console.log(suiteReport(familyRows(records), dominance(records, peerNames), targetChecks(records, peerNames), standings(records, peerNames), tasks.length));
-  if (seeds.length > 1)
-    console.log(
-      `\n${populationsReport(
-        seeds.map((seed) => ({
-          seed,
-          ours: standing(
-            records.filter((r) => r.seed === seed),
-            peerNames,
-          ),
-        })),
-      )}`,
-    );
+  if (seeds.length > 1) {
+    const ofSeed = (seed: number) => records.filter((r) => r.seed === seed);
+    console.log(`\n${populationsReport(seeds.map((seed) => ({ seed, ours: standing(ofSeed(seed), peerNames) })))}`);
+  }
   console.log(
     `${familyNames.length} families x ${perFamily} instances, seed${seeds.length > 1 ? "s" : ""} ${seeds.join(", ")}; ran in ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
